@@ -1,0 +1,2 @@
+export { backendInfo, getBackend, setNumThreads } from './select';
+export type { BackendInfo } from './select';

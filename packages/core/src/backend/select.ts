@@ -1,0 +1,64 @@
+import type { Backend, BackendName } from '@rnn/backend-api';
+import { fallbackBackend } from '@rnn/fallback';
+import { ConfigError, NativeUnavailableError } from '../errors';
+import { loadNativeBackend } from './load-native';
+
+/** What `backendInfo()` reports: the active backend and why it was chosen. */
+export interface BackendInfo {
+  name: BackendName;
+  /** Why this backend is active, e.g. `native addon loaded` or the causes native could not load. */
+  reason: string;
+  /** Threads the math runs on. */
+  threads: number;
+  /** The BLAS library behind the GEMMs. */
+  blas: string;
+}
+
+let active: { backend: Backend; reason: string } | null = null;
+let announced = false;
+
+/**
+ * Chooses the backend once per process: native when it loads, else the fallback (announced once on
+ * stderr). `RNN_BACKEND=native|fallback` forces one; forcing native where it cannot load throws
+ * `NativeUnavailableError` instead of silently falling back.
+ */
+export function getBackend(): Backend {
+  if (active) return active.backend;
+  const forced = (process.env.RNN_BACKEND ?? '').trim().toLowerCase();
+  if (forced !== '' && forced !== 'native' && forced !== 'fallback') {
+    throw new ConfigError(`RNN_BACKEND must be 'native' or 'fallback', got '${process.env.RNN_BACKEND}'`);
+  }
+  if (forced === 'fallback') {
+    active = { backend: fallbackBackend, reason: 'RNN_BACKEND=fallback' };
+    return active.backend;
+  }
+  const native = loadNativeBackend();
+  if (native.backend) {
+    active = { backend: native.backend, reason: forced === 'native' ? 'RNN_BACKEND=native' : 'native addon loaded' };
+    return active.backend;
+  }
+  if (forced === 'native') throw native.error;
+  active = { backend: fallbackBackend, reason: `native backend unavailable: ${native.error.causes.join('; ')}` };
+  if (!announced && !process.env.RNN_QUIET) {
+    announced = true;
+    process.stderr.write(`@rnn/core: using the TypeScript fallback backend. ${native.error.message}\n`);
+  }
+  return active.backend;
+}
+
+/** The active backend, its thread count and BLAS, and why it was chosen. */
+export function backendInfo(): BackendInfo {
+  const backend = getBackend();
+  const details = backend.details();
+  return { name: details.name, reason: active!.reason, threads: details.threads, blas: details.blas };
+}
+
+/** Sets the math thread count of the active backend (native: OpenBLAS threads); returns what is in force. */
+export function setNumThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new ConfigError(`setNumThreads expected a positive integer, got ${threads}`);
+  }
+  return getBackend().setThreads(threads);
+}
+
+export { NativeUnavailableError };

@@ -1,0 +1,38 @@
+/**
+ * Every error @rnn/core throws is a subclass of `RnnError`, so callers can catch ours apart from
+ * others and switch on the class. Messages name the layer or option, what was expected and what came.
+ */
+export class RnnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor or buffer has the wrong shape or length, e.g. `lstm_1 expected input [batch, steps, 3], got [8, 10, 4]`. */
+export class ShapeError extends RnnError {}
+
+/** An option is missing, of the wrong type, or not one of the allowed values. */
+export class ConfigError extends RnnError {}
+
+/** Training or prediction data is unusable: empty, non-finite, or x and y disagree. */
+export class DataError extends RnnError {}
+
+/** `loadStateDict` got missing, extra or wrongly shaped entries. */
+export class StateDictError extends RnnError {}
+
+/** Training produced a non-finite loss or weights; the weights were not left as NaN. */
+export class TrainingDivergedError extends RnnError {}
+
+/** A saved model is truncated, corrupt, of an unknown version, or was tampered with. */
+export class FormatError extends RnnError {}
+
+/** The native backend was asked for but cannot load; `causes` lists why and the message says what to do. */
+export class NativeUnavailableError extends RnnError {
+  constructor(
+    message: string,
+    readonly causes: readonly string[],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,75 @@
+import type { Backend } from '@rnn/backend-api';
+import type { Random } from '../random';
+import type { Tensor } from '../tensor';
+import type { Parameter } from '../train/parameter';
+
+/** What a layer needs to run one forward or backward pass. */
+export interface RunContext {
+  backend: Backend;
+  /** Training pass: dropout is active and forward keeps what backward needs. */
+  training: boolean;
+  /** Randomness for dropout masks (seeded by the model). */
+  rng: Random;
+}
+
+/** A layer's output and the step mask that flows to the next layer (`[batch, steps]`, 1 = real step). */
+export interface LayerOutput {
+  y: Tensor;
+  mask: Float32Array | null;
+}
+
+/** Shape of one sample, without the batch axis; `null` marks a size known only at run time. */
+export type SampleShape = readonly (number | null)[];
+
+/**
+ * The base of every layer. Public tensors are batch-first (`[batch, steps, features]`, like Keras);
+ * recurrent layers convert to time-major once, at their boundary.
+ */
+export abstract class Layer {
+  /** Unique, Keras-style name, e.g. `lstm_1`. */
+  readonly name: string;
+  /** Input shape of one sample, given by the user (`inputShape`) or by the previous layer. */
+  inputShape: SampleShape | null;
+  built = false;
+
+  protected constructor(name: string, inputShape: SampleShape | null) {
+    this.name = name;
+    this.inputShape = inputShape;
+  }
+
+  /** The class name used in saved models and summaries, e.g. `LSTM`. */
+  abstract get className(): string;
+
+  /** Creates the weights for this input shape (called once, before the first forward). */
+  abstract build(inputShape: SampleShape, rng: Random): void;
+
+  /** Output shape of one sample for this input shape. */
+  abstract computeOutputShape(inputShape: SampleShape): SampleShape;
+
+  /** Runs the layer on a batch. When `ctx.training`, keeps what `backward` needs. */
+  abstract forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput>;
+
+  /**
+   * Back-propagates `dy` (same shape as the last training forward's output): accumulates parameter
+   * gradients (`+=`) and returns the gradient w.r.t. the input, or `null` where the input is not
+   * differentiable (token ids into an Embedding).
+   */
+  abstract backward(dy: Tensor, ctx: RunContext): Promise<Tensor | null>;
+
+  /** Trainable weights, in a stable order. */
+  abstract parameters(): Parameter[];
+
+  /** The options that rebuild this layer (for `save` and `summary`). */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** Weights under their PyTorch names and layouts. */
+  abstract stateDict(): Record<string, Tensor>;
+
+  /** Loads weights under their PyTorch names; missing, extra or wrongly shaped entries are a `StateDictError`. */
+  abstract loadStateDict(dict: Record<string, unknown>): void;
+
+  /** Number of trainable values. */
+  countParams(): number {
+    return this.parameters().reduce((n, p) => n + p.value.length, 0);
+  }
+}

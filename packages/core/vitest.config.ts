@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+import { sourceAliases } from '../../vitest.shared';
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Native addons and worker threads do not mix well: each test file runs in a forked process.
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
