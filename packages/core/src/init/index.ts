@@ -1,0 +1,2 @@
+export { initialize, checkInitializerName, INITIALIZER_NAMES } from './initializers';
+export type { InitializerName } from './initializers';
