@@ -1,0 +1,42 @@
+import { ConfigError, DataError } from '../errors';
+import { Tensor } from '../tensor';
+
+/** Options of {@link padSequences}, as in Keras. */
+export interface PadSequencesOptions {
+  /** Length of every output row (default: the longest sequence). */
+  maxLen?: number;
+  /** Where padding goes: `'pre'` (default, as Keras) or `'post'`. */
+  padding?: 'pre' | 'post';
+  /** Which end of a too-long sequence is cut: `'pre'` (default, keeps the end) or `'post'`. */
+  truncating?: 'pre' | 'post';
+  /** The padding value (default 0, the id `Embedding({ maskZero: true })` masks). */
+  value?: number;
+}
+
+/** Pads (or truncates) integer sequences to one length: a `[sequences, maxLen]` Tensor. */
+export function padSequences(sequences: readonly (readonly number[])[], options: PadSequencesOptions = {}): Tensor {
+  const padding = side(options.padding, 'padding');
+  const truncating = side(options.truncating, 'truncating');
+  const value = options.value ?? 0;
+  if (!Number.isFinite(value)) throw new ConfigError(`padSequences value should be a finite number, got ${value}`);
+  sequences.forEach((s, i) => {
+    if (!Array.isArray(s)) throw new DataError(`padSequences expected sequence ${i} to be an array of numbers, got ${typeof s}`);
+    const bad = s.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad >= 0) throw new DataError(`padSequences expected numbers, sequence ${i} has ${String(s[bad])} at position ${bad}`);
+  });
+  const maxLen = options.maxLen ?? sequences.reduce((m, s) => Math.max(m, s.length), 0);
+  if (!Number.isInteger(maxLen) || maxLen < 1) throw new ConfigError(`padSequences maxLen should be a positive integer, got ${maxLen}`);
+  const out = new Float32Array(sequences.length * maxLen).fill(value); // [sequences, maxLen]
+  sequences.forEach((s, i) => {
+    const kept = s.length <= maxLen ? s : truncating === 'pre' ? s.slice(s.length - maxLen) : s.slice(0, maxLen);
+    const offset = padding === 'pre' ? maxLen - kept.length : 0;
+    out.set(kept, i * maxLen + offset);
+  });
+  return new Tensor(out, [sequences.length, maxLen]);
+}
+
+function side(v: string | undefined, name: string): 'pre' | 'post' {
+  if (v === undefined) return 'pre';
+  if (v !== 'pre' && v !== 'post') throw new ConfigError(`padSequences ${name} should be 'pre' or 'post', got '${v}'`);
+  return v;
+}

@@ -1,0 +1,84 @@
+import { DataError } from '../errors';
+import { checkFeatures, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
+
+/** The JSON form of a fitted {@link StandardScaler}. */
+export interface StandardScalerJSON {
+  type: 'StandardScaler';
+  mean: number[];
+  /** Population standard deviation per feature (a constant feature stores 1). */
+  scale: number[];
+}
+
+/**
+ * Centres each feature on its fitted mean and divides by its population standard deviation
+ * (scikit-learn's `StandardScaler`, `ddof = 0`); a constant feature is only centred.
+ * Works per column on `[samples, features]` and on the last axis of a Tensor.
+ */
+export class StandardScaler {
+  private mean: number[] | null = null;
+  private scale: number[] | null = null;
+
+  /** Whether `fit` has run. */
+  get fitted(): boolean {
+    return this.mean !== null;
+  }
+
+  /** Learns each feature's mean and standard deviation. */
+  fit(x: ScalerInput): this {
+    const { values, features } = flattenScalerInput(x, 'StandardScaler.fit');
+    const rows = values.length / features;
+    if (rows === 0) throw new DataError('StandardScaler.fit expected at least one sample, got none');
+    const mean = new Array<number>(features).fill(0);
+    for (let i = 0; i < values.length; i++) mean[i % features] += values[i] / rows;
+    const variance = new Array<number>(features).fill(0);
+    for (let i = 0; i < values.length; i++) variance[i % features] += (values[i] - mean[i % features]) ** 2 / rows;
+    this.mean = mean;
+    this.scale = variance.map((v) => (v === 0 ? 1 : Math.sqrt(v)));
+    return this;
+  }
+
+  /** Standardises values; the output has the input's kind and shape. */
+  transform<T extends ScalerInput>(x: T): T {
+    return this.apply(x, 'transform', (v, j) => (v - this.mean![j]) / this.scale![j]);
+  }
+
+  /** `fit(x)` then `transform(x)`. */
+  fitTransform<T extends ScalerInput>(x: T): T {
+    return this.fit(x).transform(x);
+  }
+
+  /** Maps standardised values back to the original units. */
+  inverseTransform<T extends ScalerInput>(x: T): T {
+    return this.apply(x, 'inverseTransform', (v, j) => v * this.scale![j] + this.mean![j]);
+  }
+
+  /** The fitted state, for saving next to a model. */
+  toJSON(): StandardScalerJSON {
+    if (!this.mean || !this.scale) throw new DataError('StandardScaler.toJSON called before fit');
+    return { type: 'StandardScaler', mean: [...this.mean], scale: [...this.scale] };
+  }
+
+  /** Rebuilds a fitted scaler from {@link StandardScaler.toJSON}'s output; malformed input is a `DataError`. */
+  static fromJSON(json: unknown): StandardScaler {
+    if (typeof json !== 'object' || json === null || (json as { type?: unknown }).type !== 'StandardScaler') {
+      throw new DataError(`StandardScaler.fromJSON expected an object with type 'StandardScaler', got ${JSON.stringify(json)?.slice(0, 80)}`);
+    }
+    const obj = json as Record<string, unknown>;
+    const mean = numberArrayField(obj, 'mean', null, 'StandardScaler');
+    const scale = numberArrayField(obj, 'scale', mean.length, 'StandardScaler');
+    if (scale.some((s) => s <= 0)) throw new DataError(`StandardScaler.fromJSON: 'scale' must be positive, got ${JSON.stringify(scale)}`);
+    const scaler = new StandardScaler();
+    scaler.mean = mean;
+    scaler.scale = scale;
+    return scaler;
+  }
+
+  private apply<T extends ScalerInput>(x: T, method: string, f: (v: number, feature: number) => number): T {
+    if (!this.mean) throw new DataError(`StandardScaler.${method} called before fit`);
+    const flat = flattenScalerInput(x, `StandardScaler.${method}`);
+    checkFeatures(this.mean.length, flat.features, `StandardScaler.${method}`);
+    const out = new Float64Array(flat.values.length);
+    for (let i = 0; i < out.length; i++) out[i] = f(flat.values[i], i % flat.features);
+    return flat.rebuild(out) as T;
+  }
+}

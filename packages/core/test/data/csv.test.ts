@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../../src/errors';
+import { readCsv } from '../../src/data/csv';
+
+const text = 'date,close,note\n2000-01-03,1455.22,a\n2000-01-04,1399.42,\n2000-01-05,-1.5e2,c\n';
+
+describe('readCsv', () => {
+  it('parses numbers, keeps text, and maps empty cells to null', () => {
+    const table = readCsv(text);
+    expect(table.columns).toEqual(['date', 'close', 'note']);
+    expect(table.rows).toEqual([
+      { date: '2000-01-03', close: 1455.22, note: 'a' },
+      { date: '2000-01-04', close: 1399.42, note: null },
+      { date: '2000-01-05', close: -150, note: 'c' },
+    ]);
+    expect(table.column('close')).toEqual([1455.22, 1399.42, -150]);
+  });
+
+  it('reads one column from a file path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));
+    const file = join(dir, 'prices.csv');
+    writeFileSync(file, text);
+    expect(readCsv(file, { column: 'close' })).toEqual([1455.22, 1399.42, -150]);
+  });
+
+  it('supports other delimiters and header-less files', () => {
+    expect(readCsv('1;2\n3;4\n', { delimiter: ';', header: false, column: '1' })).toEqual([2, 4]);
+  });
+
+  it('names a missing column and lists the real ones', () => {
+    expect(() => readCsv(text, { column: 'price' })).toThrow(DataError);
+    expect(() => readCsv(text, { column: 'price' })).toThrow(/no column 'price'; columns are 'date', 'close', 'note'/);
+  });
+
+  it('names the line and the value of a non-numeric cell', () => {
+    expect(() => readCsv(text, { column: 'date' })).toThrow(/column 'date' .* expected a number on line 2, got '2000-01-03'/);
+    expect(() => readCsv('n\n1\n\\n', { column: 'n' })).toThrow(/line 3, got an empty cell/);
+    expect(() => readCsv('x\n1\n0x1f\n', { column: 'x' })).toThrow(/line 3, got '0x1f'/);
+  });
+
+  it('rejects a missing file, an empty table and malformed CSV', () => {
+    expect(() => readCsv('no-such-file.csv')).toThrow(/does not exist/);
+    expect(() => readCsv('a,b\n')).toThrow(/no data rows/);
+    expect(() => readCsv('a,b\n1,2,3\n')).toThrow(DataError);
+  });
+});
