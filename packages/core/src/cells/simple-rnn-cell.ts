@@ -1,0 +1,53 @@
+import { uniqueLayerName } from '../layers/naming';
+import { Tensor } from '../tensor';
+import { type CellOptions, resolveCellOptions } from './cell-options';
+import type { BackwardCall, ForwardCall } from './kernel-calls';
+import { RecurrentCell, type SequenceGradRun, type SequenceRun } from './recurrent-cell';
+
+/** SimpleRNN cell options (Keras `SimpleRNNCell`): `h_t = activation(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)`. */
+export interface SimpleRNNCellOptions extends CellOptions {
+  /** Name used in error messages; defaults to `simple_rnn_cell_N`. */
+  name?: string;
+}
+
+/** State of a SimpleRNN cell. */
+export interface SimpleRNNState {
+  /** [batch, units] */
+  h: Tensor;
+}
+
+/** The Elman cell, PyTorch's `nn.RNN` layout (G = 1); activation `tanh`, `relu`, … */
+export class SimpleRNNCell extends RecurrentCell<SimpleRNNState> {
+  readonly kind = 'rnn' as const;
+
+  constructor(options: SimpleRNNCellOptions) {
+    const name = options?.name ?? uniqueLayerName('simple_rnn_cell');
+    super(name, resolveCellOptions(name, options));
+  }
+
+  forwardCall(run: SequenceRun): ForwardCall {
+    const { cT: _cT, c0: _c0, ...rest } = run;
+    return {
+      cell: 'rnn',
+      args: { ...rest, I: this.inputSize!, H: this.units, ...this.weights(), activation: this.options.activation },
+    };
+  }
+
+  backwardCall(run: SequenceGradRun): BackwardCall {
+    const { dc0: _dc0, dcT: _dcT, c0: _c0, ...rest } = run;
+    const { wIh, wHh } = this.weights();
+    return {
+      cell: 'rnn',
+      args: { ...rest, I: this.inputSize!, H: this.units, wIh, wHh, ...this.gradients(), activation: this.options.activation },
+    };
+  }
+
+  protected makeState(buffers: Float32Array[], batch: number): SimpleRNNState {
+    return { h: new Tensor(buffers[0], [batch, this.units]) };
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { recurrentActivation: _unused, ...config } = super.getConfig();
+    return config;
+  }
+}
