@@ -37,7 +37,7 @@ describe('readCsv', () => {
 
   it('names the line and the value of a non-numeric cell', () => {
     expect(() => readCsv(text, { column: 'date' })).toThrow(/column 'date' .* expected a number on line 2, got '2000-01-03'/);
-    expect(() => readCsv('n\n1\n\\n', { column: 'n' })).toThrow(/line 3, got an empty cell/);
+    expect(() => readCsv('n,m\n1,2\n,3\n', { column: 'n' })).toThrow(/line 3, got an empty cell/);
     expect(() => readCsv('x\n1\n0x1f\n', { column: 'x' })).toThrow(/line 3, got '0x1f'/);
   });
 
