@@ -1,0 +1,14 @@
+export type { Loss, LossAlias, LossConfig, LossName } from './loss';
+export { PROBABILITY_EPSILON } from './loss';
+export { MeanSquaredError } from './mean-squared-error';
+export { MeanAbsoluteError } from './mean-absolute-error';
+export { Huber } from './huber';
+export type { HuberOptions } from './huber';
+export { BinaryCrossentropy } from './binary-crossentropy';
+export type { BinaryCrossentropyOptions } from './binary-crossentropy';
+export { CategoricalCrossentropy } from './categorical-crossentropy';
+export type { CategoricalCrossentropyOptions } from './categorical-crossentropy';
+export { SparseCategoricalCrossentropy } from './sparse-categorical-crossentropy';
+export type { SparseCategoricalCrossentropyOptions } from './sparse-categorical-crossentropy';
+export { getLoss, canonicalLossName, LOSS_NAMES } from './get-loss';
+export type { LossSpec } from './get-loss';
