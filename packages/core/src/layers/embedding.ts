@@ -1,0 +1,154 @@
+import { ConfigError, DataError, ShapeError, StateDictError } from '../errors';
+import { checkInitializerName, initialize, type InitializerName } from '../init/initializers';
+import type { Random } from '../random';
+import { Tensor } from '../tensor';
+import type { Parameter } from '../train/parameter';
+import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
+import { uniqueLayerName } from './naming';
+import { layerName, optionalBoolean, optionalInputShape, requirePositiveInteger } from './option-checks';
+import { createParameter, loadParametersFromDict, parametersToStateDict } from './parameter-dict';
+
+/** Options of an `Embedding` layer (Keras names). */
+export interface EmbeddingOptions {
+  /** Vocabulary size: ids are integers in [0, inputDim). */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  /** Treat id 0 as padding: the layer emits a step mask `id != 0` for the layers after it. Default false. */
+  maskZero?: boolean;
+  /** Initialiser of `weight`; default `'randomUniform'` (Keras: uniform in [−0.05, 0.05]). */
+  embeddingsInitializer?: InitializerName;
+  /** Shape of one sample without the batch axis, usually `[steps]` (`null` = any length). */
+  inputShape?: (number | null)[];
+  /** Layer name; default `embedding_<n>`. */
+  name?: string;
+}
+
+/**
+ * A lookup table from integer ids to vectors: `[batch, steps]` ids → `[batch, steps, outputDim]`.
+ * `weight [inputDim, outputDim]` is laid out like `torch.nn.Embedding`. Ids are not differentiable,
+ * so backward only scatters `dy` into the rows that were looked up and returns `null`.
+ */
+export class Embedding extends Layer {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero: boolean;
+  readonly embeddingsInitializer: InitializerName;
+  private weight: Parameter | null = null;
+  /** The ids of the last training forward, as row indices into `weight`. */
+  private cachedIds: Int32Array | null = null;
+
+  constructor(options: EmbeddingOptions) {
+    const name = layerName('Embedding', options?.name, () => uniqueLayerName('embedding'));
+    super(name, optionalInputShape(name, options.inputShape));
+    this.inputDim = requirePositiveInteger(name, 'inputDim', options.inputDim);
+    this.outputDim = requirePositiveInteger(name, 'outputDim', options.outputDim);
+    this.maskZero = optionalBoolean(name, 'maskZero', options.maskZero, false);
+    this.embeddingsInitializer = checkInitializerName(
+      options.embeddingsInitializer ?? 'randomUniform',
+      `${name}: embeddingsInitializer`,
+    );
+  }
+
+  override get className(): string {
+    return 'Embedding';
+  }
+
+  override build(inputShape: SampleShape, rng: Random): void {
+    const shape = [this.inputDim, this.outputDim];
+    this.weight = createParameter('weight', shape, initialize(this.embeddingsInitializer, shape, this.inputDim, this.outputDim, rng));
+    this.inputShape = inputShape;
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: SampleShape): SampleShape {
+    return [...inputShape, this.outputDim];
+  }
+
+  override async forward(x: Tensor, _mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput> {
+    const weight = this.requireBuilt();
+    if (x.rank < 1) throw new ShapeError(`${this.name} expected ids [batch, steps], got a scalar`);
+    const ids = this.toRowIndices(x); // [batch·steps]
+    const dim = this.outputDim;
+    const y = new Float32Array(ids.length * dim); // [batch, steps, outputDim]
+    for (let k = 0; k < ids.length; k++) y.set(weight.value.subarray(ids[k] * dim, (ids[k] + 1) * dim), k * dim);
+    let mask: Float32Array | null = null;
+    if (this.maskZero) {
+      mask = new Float32Array(ids.length); // [batch, steps]
+      for (let k = 0; k < ids.length; k++) mask[k] = ids[k] !== 0 ? 1 : 0;
+    }
+    this.cachedIds = ctx.training ? ids : null;
+    return { y: new Tensor(y, [...x.shape, dim]), mask };
+  }
+
+  override async backward(dy: Tensor, _ctx: RunContext): Promise<Tensor | null> {
+    const weight = this.requireBuilt();
+    const ids = this.cachedIds;
+    if (!ids) throw new ShapeError(`${this.name}: backward called without a training forward before it`);
+    const dim = this.outputDim;
+    if (dy.size !== ids.length * dim) {
+      throw new ShapeError(`${this.name}: backward expected dy of ${ids.length * dim} values ([…, ${dim}]), got [${dy.shape.join(', ')}]`);
+    }
+    const grad = weight.grad; // [inputDim, outputDim]
+    for (let k = 0; k < ids.length; k++) {
+      const row = ids[k] * dim;
+      for (let j = 0; j < dim; j++) grad[row + j] += dy.data[k * dim + j];
+    }
+    return null;
+  }
+
+  override parameters(): Parameter[] {
+    return this.weight ? [this.weight] : [];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      maskZero: this.maskZero,
+      embeddingsInitializer: this.embeddingsInitializer,
+      ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}),
+    };
+  }
+
+  override stateDict(): Record<string, Tensor> {
+    if (!this.built) throw new StateDictError(`${this.name} has no weights yet: give it an inputShape or run it once`);
+    return parametersToStateDict(this.parameters());
+  }
+
+  override loadStateDict(dict: Record<string, unknown>): void {
+    if (!this.built) throw new StateDictError(`${this.name}: cannot load weights before the layer is built (give it an inputShape)`);
+    loadParametersFromDict(this.name, this.parameters(), dict);
+  }
+
+  /** Checks every id is an integer in [0, inputDim) and returns them as row indices. */
+  private toRowIndices(x: Tensor): Int32Array {
+    const ids = new Int32Array(x.size);
+    for (let k = 0; k < x.size; k++) {
+      const id = x.data[k];
+      if (!Number.isInteger(id) || id < 0 || id >= this.inputDim) {
+        throw new DataError(
+          `${this.name} expected integer ids in [0, ${this.inputDim}), got ${id} at ${formatIndex(k, x.shape)}`,
+        );
+      }
+      ids[k] = id;
+    }
+    return ids;
+  }
+
+  private requireBuilt(): Parameter {
+    if (!this.weight) throw new ConfigError(`${this.name} is not built: call build(inputShape, rng) first`);
+    return this.weight;
+  }
+}
+
+/** The multi-index of flat position `k` in `shape`, e.g. `[3, 7]`. */
+function formatIndex(k: number, shape: readonly number[]): string {
+  const index: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(k % shape[d]);
+    k = Math.floor(k / shape[d]);
+  }
+  return `[${index.join(', ')}]`;
+}
