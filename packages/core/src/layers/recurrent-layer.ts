@@ -1,0 +1,334 @@
+import { type Backend, workspaceSize } from '@rnn/backend-api';
+import { getBackend } from '../backend/select';
+import { runBackward, runForward } from '../cells/kernel-calls';
+import type { RecurrentCell } from '../cells/recurrent-cell';
+import { ConfigError, RnnError, ShapeError } from '../errors';
+import { Random } from '../random';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+import type { Parameter } from '../train/parameter';
+import { uniqueLayerName } from './naming';
+import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
+import { type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
+import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
+import { flipSteps, maskToTimeMajor, swapLeadingAxes } from './sequence-layout';
+
+/** Options of `apply()`. */
+export interface ApplyOptions {
+  /** Initial states `[h]` or `[h, c]`, each `[batch, units]`; zeros (or the stateful carry) when absent. */
+  initialState?: TensorLike[];
+  /** Training pass: dropout active, and `backward` may follow (default false). */
+  training?: boolean;
+  /** Step mask `[batch, steps]` (1 = real step, 0 = padding). */
+  mask?: Float32Array | null;
+  /** Backend to run on; defaults to `getBackend()`. */
+  backend?: Backend;
+}
+
+/** What `apply()` returns: the output and the final states (`[h]` or `[h, c]`, each `[batch, units]`). */
+export interface ApplyResult {
+  output: Tensor;
+  states: Tensor[];
+  /** Step mask flowing on (`[batch, steps]`), with `returnSequences` and a mask in. */
+  mask: Float32Array | null;
+}
+
+/** What a training forward keeps for backward. Buffers are time-major. */
+interface SavedForward {
+  T: number;
+  B: number;
+  x: Float32Array; // [T, B, I], after input dropout
+  h0: Float32Array | null; // [B, H]
+  c0: Float32Array | null; // [B, H]
+  mask: Float32Array | null; // [T, B]
+  y: Float32Array; // [T, B, H]
+  workspace: Float32Array; // [workspaceSize]
+  recurrentMask: Float32Array | null; // [B, H]
+  inputMask: Float32Array | null; // [B, I]
+}
+
+/**
+ * The shared body of `SimpleRNN`, `LSTM` and `GRU`: one sequence-kernel call per batch (time-major
+ * inside, batch-first outside), returnSequences/returnState, goBackwards, initial and stateful states,
+ * input and recurrent dropout, step masks, and backward through the backend's backward kernel.
+ */
+export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> extends Layer {
+  /** The cell holding the weights. */
+  readonly cell: C;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly stateful: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  /** The options this layer was made with (for cloning, e.g. by `Bidirectional`). */
+  protected readonly options: RecurrentLayerOptions;
+  /** Stateful carry: final states of the last batch (`[B, H]` each), null = zeros. */
+  private carried: Float32Array[] | null = null;
+  private saved: SavedForward | null = null;
+  /** Dropout masks for `apply({ training: true })`, where no model hands in a generator. */
+  private applyRng: Random | null = null;
+
+  protected constructor(prefix: string, options: RecurrentLayerOptions, makeCell: (name: string) => C) {
+    const name = options?.name ?? uniqueLayerName(prefix);
+    const resolved: ResolvedLayerOptions = resolveLayerOptions(name, options ?? ({} as RecurrentLayerOptions));
+    super(name, resolved.inputShape);
+    this.cell = makeCell(name);
+    this.options = { ...options };
+    this.returnSequences = resolved.returnSequences;
+    this.returnState = resolved.returnState;
+    this.goBackwards = resolved.goBackwards;
+    this.stateful = resolved.stateful;
+    this.dropout = resolved.dropout;
+    this.recurrentDropout = resolved.recurrentDropout;
+  }
+
+  /** Hidden units. */
+  get units(): number {
+    return this.cell.units;
+  }
+
+  /** A new, unbuilt layer of the same class with these options changed (Keras `from_config`). */
+  cloneWith(overrides: Partial<RecurrentLayerOptions>): this {
+    const Ctor = this.constructor as new (options: RecurrentLayerOptions) => this;
+    return new Ctor({ ...this.options, ...overrides });
+  }
+
+  build(inputShape: SampleShape, rng: Random): void {
+    if (inputShape.length !== 2 || typeof inputShape[1] !== 'number') {
+      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [batch, ${inputShape.join(', ')}]`);
+    }
+    const random = this.cell.options.seed !== undefined ? new Random(this.cell.options.seed) : rng;
+    this.cell.build(inputShape[1], random);
+    this.applyRng = random.fork();
+    this.inputShape = [inputShape[0], inputShape[1]];
+    this.built = true;
+  }
+
+  computeOutputShape(inputShape: SampleShape): SampleShape {
+    return this.returnSequences ? [inputShape[0], this.units] : [this.units];
+  }
+
+  parameters(): Parameter[] {
+    return this.cell.parameters();
+  }
+
+  stateDict(): Record<string, Tensor> {
+    return parametersToStateDict(this.requireBuilt().parameters());
+  }
+
+  loadStateDict(dict: Record<string, unknown>): void {
+    if (!this.built) this.buildFromStateDict(dict);
+    loadParameters(this.name, this.parameters(), dict);
+  }
+
+  /** Builds an unbuilt layer from the input size its `weight_ih_l0` implies. */
+  private buildFromStateDict(dict: Record<string, unknown>): void {
+    if (this.inputShape) return this.build(this.inputShape, new Random());
+    const w = dict?.weight_ih_l0;
+    const shape = w === undefined ? null : entryShape(w);
+    if (!shape || shape.length !== 2 || shape[1] <= 0) {
+      throw new ConfigError(
+        `${this.name} is not built and has no inputShape; loadStateDict needs 'weight_ih_l0' [${this.cell.gates * this.units}, features] to build it`,
+      );
+    }
+    this.build([null, shape[1]], new Random());
+  }
+
+  /** Forgets the stateful carry: the next batch starts from zero states (and may change batch size). */
+  resetStates(): void {
+    this.carried = null;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      ...this.cell.getConfig(),
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      stateful: this.stateful,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      inputShape: this.inputShape ? [...this.inputShape] : null,
+    };
+  }
+
+  /** Runs the layer on `x [batch, steps, features]`; returns the output and the final states. */
+  async apply(x: TensorLike, options: ApplyOptions = {}): Promise<ApplyResult> {
+    const input = toTensor(x, `${this.name} input`);
+    if (!this.built) this.buildFor(input);
+    const ctx: RunContext = {
+      backend: options.backend ?? getBackend(),
+      training: options.training ?? false,
+      rng: this.applyRng ?? new Random(),
+    };
+    return this.forwardWithState(input, options.mask ?? null, ctx, options.initialState);
+  }
+
+  async forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput> {
+    const { output, mask: outMask } = await this.forwardWithState(x, mask, ctx);
+    return { y: output, mask: outMask };
+  }
+
+  /**
+   * `forward` with initial states and the final states returned, for wrappers such as
+   * `Bidirectional` that run inside a model's context.
+   */
+  async forwardWithState(x: Tensor, mask: Float32Array | null, ctx: RunContext, initialState?: TensorLike[]): Promise<ApplyResult> {
+    if (!this.built) this.buildFor(x);
+    const initial = initialState ? this.checkInitialState(initialState, x.shape[0]) : null;
+    return this.run(x, mask, ctx, initial);
+  }
+
+  /** The sequence pass shared by `forward` and `apply`. */
+  protected async run(x: Tensor, mask: Float32Array | null, ctx: RunContext, initial: Float32Array[] | null): Promise<ApplyResult> {
+    const { B, T, I } = this.checkInput(x);
+    const H = this.units;
+    if (mask !== null && mask.length !== B * T) {
+      throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
+    }
+    const [h0, c0] = initial ?? this.carriedStates(B) ?? [null, null];
+    const xT = swapLeadingAxes(x.data, B, T, I); // [T, B, I]
+    const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
+    if (inputMask) applyInputMask(xT, inputMask, T);
+    const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
+    const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
+    const dims = { T, B, I, H };
+    const workspace = ctx.training ? new Float32Array(workspaceSize(this.cell.kind, dims)) : null;
+    const y = new Float32Array(T * B * H); // [T, B, H]
+    const hT = new Float32Array(B * H); // [B, H]
+    const cT = this.cell.kind === 'lstm' ? new Float32Array(B * H) : null; // [B, H]
+    const run = { T, B, y, hT, cT, workspace, x: xT, h0: h0 ?? null, c0: c0 ?? null, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
+    await runForward(ctx.backend, this.cell.forwardCall(run));
+
+    if (this.stateful) this.carried = cT ? [hT.slice(), cT.slice()] : [hT.slice()];
+    this.saved = workspace
+      ? { T, B, x: xT, h0: run.h0, c0: run.c0, mask: kernelMask, y, workspace, recurrentMask, inputMask }
+      : null;
+    const states = (cT ? [hT, cT] : [hT]).map((s) => new Tensor(s, [B, H]));
+    if (!this.returnSequences) return { output: new Tensor(hT.slice(), [B, H]), states, mask: null };
+    let out = swapLeadingAxes(y, T, B, H); // [B, T, H]
+    let outMask = mask;
+    // Keras's goBackwards returns the sequence in processing order; the mask follows its steps.
+    if (this.goBackwards) {
+      out = flipSteps(out, B, T, H);
+      outMask = mask ? flipSteps(mask, B, T, 1) : null;
+    }
+    return { output: new Tensor(out, [B, T, H]), states, mask: outMask };
+  }
+
+  /**
+   * Back-propagates the output gradient of the last training forward (`[batch, steps, units]` with
+   * returnSequences, else `[batch, units]`): accumulates into the weights' `grad`, returns dx.
+   */
+  async backward(dy: Tensor, ctx: RunContext): Promise<Tensor> {
+    const saved = this.saved;
+    if (!saved) {
+      throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
+    }
+    const { T, B } = saved;
+    const H = this.units;
+    const I = this.cell.inputSize!;
+    const want = this.returnSequences ? [B, T, H] : [B, H];
+    if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
+      throw new ShapeError(`${this.name}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
+    }
+    let dySeq: Float32Array | null = null; // [T, B, H]
+    if (this.returnSequences) {
+      const inInputOrder = this.goBackwards ? flipSteps(dy.data, B, T, H) : dy.data; // [B, T, H]
+      dySeq = swapLeadingAxes(inInputOrder, B, T, H);
+    }
+    const dx = new Float32Array(T * B * I); // [T, B, I]
+    const call = this.cell.backwardCall({
+      T,
+      B,
+      dx,
+      dh0: null,
+      dc0: null,
+      dy: dySeq,
+      dhT: this.returnSequences ? null : dy.data,
+      dcT: null,
+      x: saved.x,
+      h0: saved.h0,
+      c0: saved.c0,
+      mask: saved.mask,
+      y: saved.y,
+      workspace: saved.workspace,
+      recurrentMask: saved.recurrentMask,
+      reverse: this.goBackwards,
+    });
+    await runBackward(ctx.backend, call);
+    this.saved = null;
+    if (saved.inputMask) applyInputMask(dx, saved.inputMask, T);
+    return new Tensor(swapLeadingAxes(dx, T, B, I), [B, T, I]);
+  }
+
+  private buildFor(x: Tensor): void {
+    const features = x.rank === 3 ? x.shape[2] : undefined;
+    if (features === undefined || features <= 0) {
+      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${x.shape.join(', ')}]`);
+    }
+    const seed = this.cell.options.seed;
+    this.build([this.inputShape?.[0] ?? null, features], seed !== undefined ? new Random(seed) : new Random());
+  }
+
+  private checkInput(x: Tensor): { B: number; T: number; I: number } {
+    const I = this.cell.inputSize!;
+    const steps = this.inputShape?.[0] ?? null;
+    const [B, T, F] = x.shape;
+    const ok = x.rank === 3 && F === I && (steps === null || T === steps) && B > 0 && T > 0;
+    if (!ok) {
+      throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${I}], got [${x.shape.join(', ')}]`);
+    }
+    return { B, T, I };
+  }
+
+  private carriedStates(batch: number): Float32Array[] | null {
+    if (!this.stateful || !this.carried) return null;
+    const carriedBatch = this.carried[0].length / this.units;
+    if (carriedBatch !== batch) {
+      throw new ShapeError(
+        `${this.name} is stateful with batch size ${carriedBatch}, got a batch of ${batch}; keep the batch size fixed (or call resetStates())`,
+      );
+    }
+    return this.carried;
+  }
+
+  private checkInitialState(states: TensorLike[], batch: number): Float32Array[] {
+    const names = this.cell.stateNames;
+    if (!Array.isArray(states) || states.length !== names.length) {
+      throw new ShapeError(
+        `${this.name} expected initialState [${names.join(', ')}] (${names.length} tensor${names.length > 1 ? 's' : ''}), got ${Array.isArray(states) ? states.length : typeof states}`,
+      );
+    }
+    return states.map((s, k) => {
+      const t = toTensor(s, `${this.name} initialState[${k}]`);
+      if (t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== this.units) {
+        throw new ShapeError(`${this.name} expected initialState[${k}] (${names[k]}) [${batch}, ${this.units}], got [${t.shape.join(', ')}]`);
+      }
+      return t.data;
+    });
+  }
+
+  private requireBuilt(): C {
+    if (!this.built) throw new ConfigError(`${this.name} is not built yet: give it an inputShape, run it once or load weights`);
+    return this.cell;
+  }
+}
+
+/** 0 or 1/(1−rate) per element (inverted dropout). */
+function dropoutMask(size: number, rate: number, rng: Random): Float32Array {
+  const keep = 1 / (1 - rate);
+  const mask = new Float32Array(size);
+  for (let i = 0; i < size; i++) mask[i] = rng.next() < rate ? 0 : keep;
+  return mask;
+}
+
+/** Scales every step of `xT [T, B, I]` by `mask [B, I]`, in place. */
+function applyInputMask(xT: Float32Array, mask: Float32Array, T: number): void {
+  const stride = mask.length;
+  for (let t = 0; t < T; t++) {
+    const base = t * stride;
+    for (let k = 0; k < stride; k++) xT[base + k] *= mask[k];
+  }
+}
