@@ -1,0 +1,11 @@
+export { Layer } from './layer';
+export type { LayerOutput, RunContext, SampleShape } from './layer';
+export { Dense } from './dense';
+export type { DenseOptions } from './dense';
+export { Embedding } from './embedding';
+export type { EmbeddingOptions } from './embedding';
+export { Dropout } from './dropout';
+export type { DropoutOptions } from './dropout';
+export { getActivation, DENSE_ACTIVATION_NAMES, ACTIVATION_ALIASES } from './activations';
+export type { Activation, DenseActivationName } from './activations';
+export * from './recurrent-exports';
