@@ -13,4 +13,3 @@ export type { BidirectionalOptions, MergeMode } from './bidirectional';
 export { RecurrentLayer } from './recurrent-layer';
 export type { ApplyOptions, ApplyResult } from './recurrent-layer';
 export type { RecurrentLayerOptions } from './recurrent-options';
-export { recurrentLayerFromConfig } from './recurrent-from-config';
