@@ -1,0 +1,16 @@
+export { BaseOptimizer } from './optimizer';
+export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, BaseOptimizerOptions } from './optimizer';
+export { clipGradientNorm, clipGradientValues } from './gradient-clipping';
+export type { ClippingOptions } from './gradient-clipping';
+export { SGD } from './sgd';
+export type { SGDOptions } from './sgd';
+export { Adam } from './adam';
+export type { AdamOptions } from './adam';
+export { AdamW } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';
+export { Adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
+export { getOptimizer, OPTIMIZER_NAMES } from './get-optimizer';
+export type { OptimizerSpec } from './get-optimizer';
