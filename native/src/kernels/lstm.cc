@@ -1,0 +1,175 @@
+#include "lstm.h"
+
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "recurrent_common.h"
+
+namespace rnn {
+
+void lstm_forward(const LstmForward& a) {
+  const int T = a.dims.T, B = a.dims.B, I = a.dims.I, H = a.dims.H;
+  const int GH = 4 * H;
+  const std::size_t BH = static_cast<std::size_t>(B) * H;
+  const std::size_t BGH = static_cast<std::size_t>(B) * GH;
+
+  std::vector<float> xproj(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H]
+  input_projection(xproj.data(), a.x, a.w_ih, a.b_ih, T * B, GH, I);
+
+  std::vector<float> zeros(BH, 0.0f);                                  // [B, H]
+  std::vector<float> hm_scratch(a.recurrent_mask ? BH : 0);            // [B, H] m ⊙ h
+  std::vector<float> gates_scratch(a.workspace ? 0 : BGH);             // [B, 4H] without workspace
+  std::vector<float> c_scratch(a.workspace ? 0 : 2 * BH);              // [2, B, H] ping-pong c
+  const float* h0 = a.h0 ? a.h0 : zeros.data();
+  const float* c_prev = a.c0 ? a.c0 : zeros.data();
+  float* ws_gates = a.workspace;                                                     // [T, B, 4H]
+  float* ws_c = a.workspace ? a.workspace + static_cast<std::size_t>(T) * BGH : nullptr;  // [T, B, H]
+  const float* p_i = a.peephole;
+  const float* p_f = a.peephole ? a.peephole + H : nullptr;
+  const float* p_o = a.peephole ? a.peephole + 2 * H : nullptr;
+
+  for (int s = 0; s < T; ++s) {
+    const int t = time_of_step(s, T, a.reverse);
+    const float* h_prev = previous_hidden(a.y, h0, t, T, a.reverse, BH);  // [B, H]
+    float* gates = ws_gates ? ws_gates + t * BGH : gates_scratch.data();  // [B, 4H]
+    float* c_new = ws_c ? ws_c + t * BH : c_scratch.data() + (s % 2) * BH;  // [B, H]
+    float* y_t = a.y + t * BH;                                              // [B, H]
+
+    std::memcpy(gates, xproj.data() + t * BGH, BGH * sizeof(float));
+    const float* hm = masked_hidden(h_prev, a.recurrent_mask, hm_scratch.data(), BH);
+    sgemm(false, true, B, GH, H, 1.0f, hm, H, a.w_hh, H, 1.0f, gates, GH);
+    if (a.b_hh) add_bias_rows(gates, a.b_hh, B, GH, GH);
+
+    for (int b = 0; b < B; ++b) {
+      float* gi = gates + static_cast<std::size_t>(b) * GH;
+      float* gf = gi + H;
+      float* gg = gi + 2 * H;
+      float* go = gi + 3 * H;
+      const float* cp = c_prev + static_cast<std::size_t>(b) * H;
+      float* cn = c_new + static_cast<std::size_t>(b) * H;
+      float* hn = y_t + static_cast<std::size_t>(b) * H;
+      if (a.peephole) {
+        for (int k = 0; k < H; ++k) {
+          gi[k] += p_i[k] * cp[k];
+          gf[k] += p_f[k] * cp[k];
+        }
+      }
+      activate_inplace(a.recurrent_activation, gi, 2 * static_cast<std::size_t>(H));  // i, f
+      activate_inplace(a.activation, gg, H);
+      for (int k = 0; k < H; ++k) cn[k] = gf[k] * cp[k] + gi[k] * gg[k];
+      if (a.peephole) {
+        for (int k = 0; k < H; ++k) go[k] += p_o[k] * cn[k];
+      }
+      activate_inplace(a.recurrent_activation, go, H);
+      for (int k = 0; k < H; ++k) hn[k] = go[k] * activate(a.activation, cn[k]);
+      if (!step_counts(a.mask, t, B, b)) {
+        // Padding: carry both states; the gates stay in the workspace but backward skips them.
+        std::memcpy(cn, cp, H * sizeof(float));
+        std::memcpy(hn, h_prev + static_cast<std::size_t>(b) * H, H * sizeof(float));
+      }
+    }
+    c_prev = c_new;
+  }
+  std::memcpy(a.h_T, a.y + static_cast<std::size_t>(time_of_step(T - 1, T, a.reverse)) * BH, BH * sizeof(float));
+  std::memcpy(a.c_T, c_prev, BH * sizeof(float));
+}
+
+void lstm_backward(const LstmBackward& a) {
+  const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
+  const int GH = 4 * H;
+  const std::size_t BH = static_cast<std::size_t>(B) * H;
+  const std::size_t BGH = static_cast<std::size_t>(B) * GH;
+
+  std::vector<float> zeros(BH, 0.0f);                          // [B, H]
+  std::vector<float> dgates(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H] pre-activation grads
+  std::vector<float> dh(BH, 0.0f);                             // [B, H] running dL/dh
+  std::vector<float> dc(BH, 0.0f);                             // [B, H] running dL/dc
+  std::vector<float> dh_rec(BH);                               // [B, H] dGates_t · W_hh
+  std::vector<double> dpeep(a.peephole ? 3 * static_cast<std::size_t>(H) : 0, 0.0);  // [3H]
+  if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
+  if (a.dc_T) std::memcpy(dc.data(), a.dc_T, BH * sizeof(float));
+  const float* h0 = a.h0 ? a.h0 : zeros.data();
+  const float* c0 = a.c0 ? a.c0 : zeros.data();
+  const float* ws_gates = a.workspace;                                        // [T, B, 4H]
+  const float* ws_c = a.workspace + static_cast<std::size_t>(T) * BGH;       // [T, B, H]
+  const float* p_i = a.peephole;
+  const float* p_f = a.peephole ? a.peephole + H : nullptr;
+  const float* p_o = a.peephole ? a.peephole + 2 * H : nullptr;
+
+  for (int s = T - 1; s >= 0; --s) {
+    const int t = time_of_step(s, T, a.reverse);
+    const float* c_prev = s == 0 ? c0 : ws_c + time_of_step(s - 1, T, a.reverse) * BH;  // [B, H]
+    const float* c_t = ws_c + t * BH;                                                  // [B, H]
+    const float* gates = ws_gates + t * BGH;                                            // [B, 4H]
+    float* dg_t = dgates.data() + t * BGH;                                              // [B, 4H]
+    if (a.dy) {
+      const float* dy_t = a.dy + t * BH;
+      for (std::size_t k = 0; k < BH; ++k) dh[k] += dy_t[k];
+    }
+    for (int b = 0; b < B; ++b) {
+      float* dgi = dg_t + static_cast<std::size_t>(b) * GH;
+      if (!step_counts(a.mask, t, B, b)) {
+        // Padding carried h and c unchanged: their gradients pass straight through.
+        std::memset(dgi, 0, GH * sizeof(float));
+        continue;
+      }
+      float* dgf = dgi + H;
+      float* dgg = dgi + 2 * H;
+      float* dgo = dgi + 3 * H;
+      const float* gi = gates + static_cast<std::size_t>(b) * GH;
+      const float* gf = gi + H;
+      const float* gg = gi + 2 * H;
+      const float* go = gi + 3 * H;
+      const float* cp = c_prev + static_cast<std::size_t>(b) * H;
+      const float* ct = c_t + static_cast<std::size_t>(b) * H;
+      float* dhb = dh.data() + static_cast<std::size_t>(b) * H;
+      float* dcb = dc.data() + static_cast<std::size_t>(b) * H;
+      for (int k = 0; k < H; ++k) {
+        const float act_c = activate(a.activation, ct[k]);
+        const float dao = dhb[k] * act_c * derivative_from_output(a.recurrent_activation, go[k]);
+        float dct = dcb[k] + dhb[k] * go[k] * derivative_from_output(a.activation, act_c);
+        if (a.peephole) dct += dao * p_o[k];
+        const float dai = dct * gg[k] * derivative_from_output(a.recurrent_activation, gi[k]);
+        const float daf = dct * cp[k] * derivative_from_output(a.recurrent_activation, gf[k]);
+        const float dag = dct * gi[k] * derivative_from_output(a.activation, gg[k]);
+        float dcp = dct * gf[k];
+        if (a.peephole) {
+          dcp += dai * p_i[k] + daf * p_f[k];
+          dpeep[k] += static_cast<double>(dai) * cp[k];
+          dpeep[H + k] += static_cast<double>(daf) * cp[k];
+          dpeep[2 * H + k] += static_cast<double>(dao) * ct[k];
+        }
+        dgi[k] = dai;
+        dgf[k] = daf;
+        dgg[k] = dag;
+        dgo[k] = dao;
+        dcb[k] = dcp;
+      }
+    }
+    // dh_{t-1} = m ⊙ (dGates_t · W_hh) for rows that stepped; padded rows keep their dh.
+    sgemm(false, false, B, H, GH, 1.0f, dg_t, GH, a.w_hh, H, 0.0f, dh_rec.data(), H);
+    for (int b = 0; b < B; ++b) {
+      if (!step_counts(a.mask, t, B, b)) continue;
+      const std::size_t row = static_cast<std::size_t>(b) * H;
+      for (int k = 0; k < H; ++k) {
+        const float m = a.recurrent_mask ? a.recurrent_mask[row + k] : 1.0f;
+        dh[row + k] = m * dh_rec[row + k];
+      }
+    }
+  }
+  if (a.dh0) std::memcpy(a.dh0, dh.data(), BH * sizeof(float));
+  if (a.dc0) std::memcpy(a.dc0, dc.data(), BH * sizeof(float));
+  if (a.dpeephole) {
+    for (int k = 0; k < 3 * H; ++k) a.dpeephole[k] += static_cast<float>(dpeep[k]);
+  }
+
+  // The big GEMMs over all steps at once.
+  std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
+  gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
+  sgemm(true, false, GH, H, T * B, 1.0f, dgates.data(), GH, hprev.data(), H, 1.0f, a.dw_hh, H);
+  if (a.db_hh) accumulate_column_sums(a.db_hh, dgates.data(), T * B, GH, GH);
+  accumulate_input_side(a, dgates.data(), GH);
+}
+
+}  // namespace rnn

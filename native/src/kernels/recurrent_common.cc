@@ -1,0 +1,59 @@
+#include "recurrent_common.h"
+
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+
+namespace rnn {
+
+const float* masked_hidden(const float* h, const float* recurrent_mask, float* scratch, std::size_t BH) {
+  if (recurrent_mask == nullptr) return h;
+  for (std::size_t k = 0; k < BH; ++k) scratch[k] = recurrent_mask[k] * h[k];
+  return scratch;
+}
+
+void input_projection(float* xproj, const float* x, const float* w_ih, const float* b_ih, int rows, int GH, int I) {
+  sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 0.0f, xproj, GH);
+  if (b_ih != nullptr) add_bias_rows(xproj, b_ih, rows, GH, GH);
+}
+
+void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld) {
+  for (int r = 0; r < rows; ++r) {
+    float* row = m + static_cast<std::size_t>(r) * ld;
+    for (int c = 0; c < cols; ++c) row[c] += bias[c];
+  }
+}
+
+void accumulate_column_sums(float* out, const float* m, int rows, int cols, int ld) {
+  std::vector<double> sums(static_cast<std::size_t>(cols), 0.0);  // [cols]
+  for (int r = 0; r < rows; ++r) {
+    const float* row = m + static_cast<std::size_t>(r) * ld;
+    for (int c = 0; c < cols; ++c) sums[c] += row[c];
+  }
+  for (int c = 0; c < cols; ++c) out[c] += static_cast<float>(sums[c]);
+}
+
+void gather_previous_hidden(float* hprev, const float* y, const float* h0, const float* recurrent_mask,
+                            const SequenceDims& dims, bool reverse) {
+  const std::size_t BH = static_cast<std::size_t>(dims.B) * dims.H;
+  for (int t = 0; t < dims.T; ++t) {
+    const float* prev = previous_hidden(y, h0, t, dims.T, reverse, BH);
+    float* out = hprev + static_cast<std::size_t>(t) * BH;
+    if (recurrent_mask == nullptr) {
+      std::memcpy(out, prev, BH * sizeof(float));
+    } else {
+      for (std::size_t k = 0; k < BH; ++k) out[k] = recurrent_mask[k] * prev[k];
+    }
+  }
+}
+
+void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH) {
+  const int rows = a.dims.T * a.dims.B;
+  const int I = a.dims.I;
+  sgemm(true, false, GH, I, rows, 1.0f, dgates, GH, a.x, I, 1.0f, a.dw_ih, I);
+  if (a.dx != nullptr) sgemm(false, false, rows, I, GH, 1.0f, dgates, GH, a.w_ih, I, 0.0f, a.dx, I);
+  if (a.db_ih != nullptr) accumulate_column_sums(a.db_ih, dgates, rows, GH, GH);
+}
+
+}  // namespace rnn

@@ -1,0 +1,24 @@
+// SimpleRNN (Elman) over a whole sequence:
+//
+//   h' = act(W_ih x + b_ih + W_hh h + b_hh)
+//
+// With a recurrent mask m, the `h` inside W_hh· is m ⊙ h. No workspace: y already holds every
+// activation output, which is all backward needs.
+#pragma once
+
+#include "sequence_args.h"
+
+namespace rnn {
+
+struct RnnForward : RecurrentForward {
+  Activation activation = Activation::Tanh;
+};
+
+struct RnnBackward : RecurrentBackward {
+  Activation activation = Activation::Tanh;
+};
+
+void rnn_forward(const RnnForward& a);
+void rnn_backward(const RnnBackward& a);
+
+}  // namespace rnn
