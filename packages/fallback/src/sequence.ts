@@ -1,0 +1,97 @@
+/**
+ * Bookkeeping shared by the three recurrent kernels: time order, the hidden state entering a step,
+ * bias rows and bias sums. The kernels are time-major: step t of a `[T, B, X]` buffer is the
+ * contiguous block at `t·B·X`.
+ */
+import { zeroedScratch64 } from './scratch';
+
+/** Time index of the `s`-th step processed: s, or T−1−s for a reverse direction. */
+export function timeAt(s: number, T: number, reverse: boolean): number {
+  return reverse ? T - 1 - s : s;
+}
+
+/**
+ * rows [rows, width] starting at `off` ← the vector `v` (or zeros when `v` is null), with `extra`
+ * added on its first `extraLen` columns when given: how the input projection starts from its biases.
+ */
+export function fillRowsWithBias(
+  out: Float32Array,
+  off: number,
+  rows: number,
+  width: number,
+  v: Float32Array | null,
+  extra: Float32Array | null,
+  extraLen: number,
+): void {
+  if (v === null && extra === null) {
+    out.fill(0, off, off + rows * width);
+    return;
+  }
+  // First row holds the summed bias, every other row copies it.
+  for (let j = 0; j < width; j++) {
+    let s = v === null ? 0 : v[j];
+    if (extra !== null && j < extraLen) s += extra[j];
+    out[off + j] = s;
+  }
+  for (let r = 1; r < rows; r++) out.copyWithin(off + r * width, off, off + width);
+}
+
+/**
+ * dst[dstOff + j] += Σ_r src[srcOff + r·ld + j] for j < cols: a bias gradient, summed in float64
+ * over all T·B rows before the single float32 rounding.
+ */
+export function addColumnSums(
+  dst: Float32Array,
+  dstOff: number,
+  src: Float32Array,
+  srcOff: number,
+  rows: number,
+  ld: number,
+  cols: number,
+): void {
+  const sums = zeroedScratch64('sequence.columnSums', cols); // [cols]
+  for (let r = 0; r < rows; r++) {
+    const o = srcOff + r * ld;
+    for (let j = 0; j < cols; j++) sums[j] += src[o + j];
+  }
+  for (let j = 0; j < cols; j++) dst[dstOff + j] += sums[j];
+}
+
+/**
+ * out [T, B, H] ← the hidden state that entered each step's recurrent GEMM, `m ⊙ h_{t-1}`:
+ * `hInit` for the first step processed, else `y` at the previous step processed; `m` is the
+ * recurrent mask [B, H] or 1. Backward multiplies this by dGates to get dW_hh in one GEMM.
+ */
+export function gatherRecurrentInputs(
+  out: Float32Array,
+  y: Float32Array,
+  hInit: Float32Array,
+  recurrentMask: Float32Array | null,
+  T: number,
+  B: number,
+  H: number,
+  reverse: boolean,
+): void {
+  const BH = B * H;
+  for (let s = 0; s < T; s++) {
+    const t = timeAt(s, T, reverse);
+    const src = s === 0 ? hInit : y;
+    const srcOff = s === 0 ? 0 : timeAt(s - 1, T, reverse) * BH;
+    const dst = t * BH;
+    if (recurrentMask === null) {
+      copyRange(out, dst, src, srcOff, BH);
+    } else {
+      for (let k = 0; k < BH; k++) out[dst + k] = src[srcOff + k] * recurrentMask[k];
+    }
+  }
+}
+
+/** out[0, n) ← a[aOff, aOff+n) ⊙ m[0, n), the recurrent-masked hidden state of one step. */
+export function multiplyInto(out: Float32Array, a: Float32Array, aOff: number, m: Float32Array, n: number): void {
+  for (let k = 0; k < n; k++) out[k] = a[aOff + k] * m[k];
+}
+
+/** dst[dstOff, dstOff+n) ← src[srcOff, srcOff+n), without the view object `subarray` would allocate. */
+export function copyRange(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[dstOff + k] = src[srcOff + k];
+}
