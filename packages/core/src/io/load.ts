@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FormatError } from '../errors';
+import { Sequential, type CompileOptions } from '../model/sequential';
+import { Tensor } from '../tensor';
+import { getOptimizer, type OptimizerConfig, type OptimizerState } from '../train/optimizers';
+import { setAttachment } from './attachments';
+import { MODEL_JSON, parseModelFile, type JsonValue, type ModelFile } from './format';
+import { rebuildLayer } from './layer-registry';
+import { restoreTensors } from './tensor-refs';
+import { unpackWeights, type NamedBuffer } from './weights-file';
+
+/**
+ * Loads a model saved by `saveModel`: rebuilds the `Sequential` and its layers, loads the weights,
+ * and — when it was compiled — compiles it again and restores the optimizer state, so training
+ * resumes where it stopped. Attachments come back through `getAttachment(model, key)`.
+ *
+ * Every check runs before the model is handed out: a missing, truncated, corrupt, tampered or
+ * wrong-version file, a shape that disagrees with the manifest, non-finite weights or an unknown
+ * layer class is a `FormatError` saying which file and what is wrong.
+ */
+export async function loadModel(dir: string): Promise<Sequential> {
+  const jsonPath = join(dir, MODEL_JSON);
+  const file = parseModelFile(readText(jsonPath), jsonPath);
+  const binPath = join(dir, file.weights.file);
+  if (file.weights.file.includes('/') || file.weights.file.includes('\\')) {
+    throw new FormatError(`${jsonPath}: weights.file must be a file name in the same directory, got '${file.weights.file}'`);
+  }
+  const buffers = unpackWeights(readBytes(binPath), file.weights, binPath);
+  const model = rebuildSequential(file, jsonPath);
+  loadWeights(model, buffers, jsonPath);
+  restoreCompile(model, file, buffers, jsonPath);
+  for (const [key, value] of Object.entries(file.attachments)) setAttachment(model, key, value);
+  return model;
+}
+
+function rebuildSequential(file: ModelFile, path: string): Sequential {
+  const arch = file.architecture;
+  const layers = arch.layers.map((saved) => rebuildLayer(saved.className, saved.config as Record<string, unknown>));
+  const first = arch.layers[0]?.inputShape ?? null;
+  if (layers.length === 0 || !first) throw new FormatError(`${path}: the architecture has no layers or no input shape for its first layer`);
+  try {
+    const model = new Sequential(layers, { name: arch.name, ...(arch.seed !== null ? { seed: arch.seed } : {}) });
+    // Same seed, same build order: the model's shuffling/dropout randomness starts where the original's did.
+    model.build(first);
+    return model;
+  } catch (err) {
+    throw new FormatError(`${path}: cannot rebuild the model for input [${first.join(', ')}]: ${(err as Error).message}`);
+  }
+}
+
+function loadWeights(model: Sequential, buffers: Map<string, NamedBuffer>, path: string): void {
+  const dict: Record<string, Tensor> = {};
+  for (const [name, b] of buffers) if (name.startsWith('model/')) dict[name.slice('model/'.length)] = new Tensor(b.values, b.shape);
+  try {
+    model.loadStateDict(dict);
+  } catch (err) {
+    throw new FormatError(`${path}: the weights do not fit the saved architecture: ${(err as Error).message}`);
+  }
+}
+
+function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string, NamedBuffer>, path: string): void {
+  const used = new Set<string>();
+  if (file.compile) {
+    try {
+      const optimizer = getOptimizer(file.compile.optimizer as unknown as OptimizerConfig);
+      model.compile({
+        optimizer,
+        loss: file.compile.loss as unknown as CompileOptions['loss'],
+        metrics: file.compile.metrics,
+      });
+      if (file.optimizerState !== null) {
+        const state = restoreTensors(file.optimizerState as JsonValue, buffers, used);
+        optimizer.setState(state as OptimizerState);
+      }
+    } catch (err) {
+      if (err instanceof FormatError) throw err;
+      throw new FormatError(`${path}: cannot restore the compile settings or optimizer state: ${(err as Error).message}`);
+    }
+  }
+  const stray = [...buffers.keys()].filter((n) => !n.startsWith('model/') && !used.has(n));
+  if (stray.length > 0) throw new FormatError(`${path}: weights.bin holds tensors nothing refers to: ${stray.join(', ')}`);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FormatError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new FormatError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}

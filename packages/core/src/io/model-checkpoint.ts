@@ -1,0 +1,93 @@
+import { ConfigError } from '../errors';
+import type { Callback, TrainingControl } from '../train/callbacks';
+import { saveModel, type SaveableModel } from './save';
+
+/** Options of {@link ModelCheckpoint}. */
+export interface ModelCheckpointOptions {
+  /**
+   * Directory to save into. `{epoch}` becomes the 1-based epoch number and `{<log key>}` (e.g.
+   * `{val_loss}`) that epoch's value with 4 decimals, e.g. `checkpoints/epoch-{epoch}`.
+   */
+  filepath: string;
+  /** The log value that decides "best" (default `'val_loss'`). */
+  monitor?: string;
+  /** Save only when `monitor` improves (default `false`: save every epoch). */
+  saveBestOnly?: boolean;
+  /** `'min'`, `'max'`, or `'auto'` (default: `'max'` for accuracy-like names, else `'min'`). */
+  mode?: 'auto' | 'min' | 'max';
+  /** The model to save; by default the one `fit` hands to `setModel`. */
+  model?: SaveableModel;
+}
+
+/**
+ * Saves the model (atomically, with optimizer state) at the end of each epoch, or only when the
+ * monitored value improves. Pass it in `fit`'s `callbacks`.
+ */
+export class ModelCheckpoint implements Callback {
+  readonly filepath: string;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly mode: 'min' | 'max';
+  /** The best monitored value so far (`Infinity`/`-Infinity` before the first). */
+  best: number;
+  /** Directories written so far, in order. */
+  readonly saved: string[] = [];
+  private model: SaveableModel | null;
+  private warnedMissing = false;
+
+  constructor(options: ModelCheckpointOptions) {
+    if (typeof options?.filepath !== 'string' || options.filepath === '') {
+      throw new ConfigError(`ModelCheckpoint: option 'filepath' must be a non-empty directory path, got ${JSON.stringify(options?.filepath)}`);
+    }
+    const mode = options.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+      throw new ConfigError(`ModelCheckpoint: option 'mode' must be one of 'auto', 'min', 'max', got '${String(mode)}'`);
+    }
+    this.filepath = options.filepath;
+    this.monitor = options.monitor ?? 'val_loss';
+    this.saveBestOnly = options.saveBestOnly ?? false;
+    this.mode = mode === 'auto' ? (/acc/.test(this.monitor) ? 'max' : 'min') : mode;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.model = options.model ?? null;
+  }
+
+  /** Receives the model being trained (`fit` passes the model itself as its `TrainingControl`). */
+  setModel(control: TrainingControl): void {
+    if (this.model) return;
+    const candidate = control as unknown as Partial<SaveableModel>;
+    if (typeof candidate.getConfig === 'function' && typeof candidate.stateDict === 'function' && Array.isArray(candidate.layers)) {
+      this.model = candidate as SaveableModel;
+    }
+  }
+
+  async onEpochEnd(epoch: number, logs: Record<string, number> = {}): Promise<void> {
+    if (!this.model) {
+      throw new ConfigError("ModelCheckpoint has no model to save: pass it as the 'model' option");
+    }
+    const value = logs[this.monitor];
+    if (this.saveBestOnly) {
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        if (!this.warnedMissing) {
+          this.warnedMissing = true;
+          const keys = Object.keys(logs).join(', ') || 'none';
+          process.stderr.write(`ModelCheckpoint: '${this.monitor}' is not in the epoch logs (have: ${keys}); nothing saved. Use validationData or another monitor.\n`);
+        }
+        return;
+      }
+      const improved = this.mode === 'min' ? value < this.best : value > this.best;
+      if (!improved) return;
+      this.best = value;
+    }
+    const dir = this.formatPath(epoch, logs);
+    await saveModel(this.model, dir);
+    this.saved.push(dir);
+  }
+
+  private formatPath(epoch: number, logs: Record<string, number>): string {
+    return this.filepath.replace(/\{([A-Za-z_][\w]*)\}/g, (whole, key: string) => {
+      if (key === 'epoch') return String(epoch + 1);
+      const v = logs[key];
+      return typeof v === 'number' ? v.toFixed(4) : whole;
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import { FormatError } from '../errors';
+import { Layer } from '../layers/layer';
+import type { Tensor } from '../tensor';
+import { getAttachments } from './attachments';
+import { writeFilesAtomically } from './atomic-write';
+import {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON,
+  WEIGHTS_BIN,
+  isObject,
+  type JsonValue,
+  type ModelFile,
+  type SavedLayer,
+} from './format';
+import { extractTensors } from './tensor-refs';
+import { packWeights, type NamedBuffer } from './weights-file';
+
+/** What `saveModel` reads from a model: the agreed `Sequential` surface. */
+export interface SaveableModel {
+  readonly layers: readonly Layer[];
+  getConfig(): { name: string; seed?: number; layers: { className: string; config: Record<string, unknown> }[] };
+  stateDict(): Record<string, Tensor>;
+  /** What `compile` was given; `null` before `compile`. */
+  readonly compileConfig: {
+    optimizer: Record<string, unknown>;
+    loss: string | Record<string, unknown>;
+    metrics: readonly string[];
+  } | null;
+  /** The compiled optimizer (read only when `compileConfig` is set). */
+  readonly optimizer: { getState(): unknown };
+}
+
+/** Options of {@link saveModel}. */
+export interface SaveModelOptions {
+  /** Extra JSON objects to store (merged over those set with `setAttachment`). */
+  attachments?: Record<string, unknown>;
+}
+
+/**
+ * Saves a model into `dir` (created if missing): `model.json` (format and version, architecture,
+ * compile and optimizer config, optimizer state, attachments, weights manifest with SHA-256) and
+ * `weights.bin` (every weight and optimizer slot, little-endian float32, back to back).
+ *
+ * Both files are written to temporary files in `dir`, fsynced and renamed into place (weights
+ * first), so a crash never leaves a half-written file; a crash between the two renames leaves a
+ * checksum mismatch that `loadModel` reports as a `FormatError`, never wrong weights.
+ */
+export async function saveModel(model: SaveableModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
+  const { bytes, file } = serializeModel(model, options);
+  writeFilesAtomically(dir, [
+    { name: WEIGHTS_BIN, data: bytes },
+    { name: MODEL_JSON, data: Buffer.from(JSON.stringify(file, null, 2) + '\n', 'utf8') },
+  ]);
+}
+
+/** Builds the `model.json` object and the `weights.bin` bytes for a model. */
+export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Buffer; file: ModelFile } {
+  const config = model.getConfig();
+  const buffers: NamedBuffer[] = [];
+  for (const [key, tensor] of Object.entries(model.stateDict())) {
+    const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new FormatError(`cannot save weight '${key}': it holds ${tensor.data[bad]} at index ${bad}`);
+    buffers.push({ name: `model/${key}`, shape: tensor.shape, values: tensor.data });
+  }
+  const compiled = model.compileConfig;
+  // Slots are copied out by getState, so the saved state is a snapshot even while training goes on.
+  const optimizerState = compiled ? extractTensors(model.optimizer.getState(), 'optimizer', buffers) : null;
+  const { bytes, manifest } = packWeights(buffers);
+  const layers: SavedLayer[] = config.layers.map((entry, i) => ({
+    className: entry.className,
+    config: toJsonObject(entry.config, `layer ${i} config`),
+    inputShape: model.layers[i]?.inputShape ? [...model.layers[i].inputShape!] : null,
+  }));
+  const file: ModelFile = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    architecture: { className: 'Sequential', name: config.name, seed: config.seed ?? null, layers },
+    compile: compiled
+      ? {
+          optimizer: toJsonObject(compiled.optimizer, 'optimizer config'),
+          loss: toJsonObject(typeof compiled.loss === 'string' ? { name: compiled.loss } : compiled.loss, 'loss config'),
+          metrics: [...compiled.metrics],
+        }
+      : null,
+    optimizerState,
+    attachments: toJsonObject({ ...getAttachments(model), ...(options.attachments ?? {}) }, 'attachments'),
+    weights: manifest,
+  };
+  return { bytes, file };
+}
+
+/** A config as plain JSON: nested layers become `{ className, config }`, `undefined` entries are dropped. */
+function toJsonObject(value: Record<string, unknown>, what: string): { [key: string]: JsonValue } {
+  const convert = (v: unknown, path: string): JsonValue => {
+    if (v instanceof Layer) return { className: v.className, config: toJsonObject(v.getConfig(), `${path}.config`) };
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new FormatError(`cannot save ${path}: ${v} is not finite`);
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x, i) => convert(x, `${path}[${i}]`));
+    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
+    if (isObject(v)) {
+      const out: { [key: string]: JsonValue } = {};
+      for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = convert(x, `${path}.${k}`);
+      return out;
+    }
+    throw new FormatError(`cannot save ${path}: a ${typeof v} is not JSON`);
+  };
+  return convert(value, what) as { [key: string]: JsonValue };
+}

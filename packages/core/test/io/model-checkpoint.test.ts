@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors';
+import { loadModel } from '../../src/io/load';
+import { ModelCheckpoint } from '../../src/io/model-checkpoint';
+import { tempDir, trainedModel } from './helpers';
+
+describe('ModelCheckpoint', () => {
+  it('saves every epoch into a {epoch}-named directory', async () => {
+    const { model } = await trainedModel();
+    const root = tempDir();
+    const cb = new ModelCheckpoint({ filepath: join(root, 'epoch-{epoch}'), model });
+    await cb.onEpochEnd(0, { loss: 1 });
+    await cb.onEpochEnd(1, { loss: 2 });
+    expect(cb.saved).toEqual([join(root, 'epoch-1'), join(root, 'epoch-2')]);
+    expect((await loadModel(join(root, 'epoch-2'))).layers).toHaveLength(3);
+  });
+
+  it('with saveBestOnly saves only improvements of the monitored value (min for losses, max for accuracy)', async () => {
+    const { model } = await trainedModel();
+    const root = tempDir();
+    const byLoss = new ModelCheckpoint({ filepath: join(root, 'l{epoch}-{val_loss}'), saveBestOnly: true, model });
+    for (const [e, v] of [0.5, 0.7, 0.4, 0.4].entries()) await byLoss.onEpochEnd(e, { loss: 1, val_loss: v });
+    expect(byLoss.saved).toEqual([join(root, 'l1-0.5000'), join(root, 'l3-0.4000')]);
+    expect(byLoss.best).toBe(0.4);
+    const byAcc = new ModelCheckpoint({ filepath: join(root, 'a{epoch}'), monitor: 'val_accuracy', saveBestOnly: true, model });
+    expect(byAcc.mode).toBe('max');
+    for (const [e, v] of [0.5, 0.4, 0.9].entries()) await byAcc.onEpochEnd(e, { val_accuracy: v });
+    expect(byAcc.saved).toEqual([join(root, 'a1'), join(root, 'a3')]);
+  });
+
+  it('picks up the model from setModel, as fit passes it', async () => {
+    const { model } = await trainedModel();
+    const root = tempDir();
+    const cb = new ModelCheckpoint({ filepath: join(root, 'ckpt') });
+    cb.setModel(model as never);
+    await cb.onEpochEnd(0, { val_loss: 1 });
+    expect(existsSync(join(root, 'ckpt', 'model.json'))).toBe(true);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => new ModelCheckpoint({ filepath: '' })).toThrow(ConfigError);
+    expect(() => new ModelCheckpoint({ filepath: 'x', mode: 'best' as 'min' })).toThrow(/'mode' must be one of 'auto', 'min', 'max', got 'best'/);
+  });
+});

@@ -1,0 +1,110 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MinMaxScaler } from '../../src/data/min-max-scaler';
+import { Bidirectional } from '../../src/layers/bidirectional';
+import { Dense } from '../../src/layers/dense';
+import { Dropout } from '../../src/layers/dropout';
+import { Embedding } from '../../src/layers/embedding';
+import { SimpleRNN } from '../../src/layers/simple-rnn';
+import { Sequential } from '../../src/model/sequential';
+import { Tensor } from '../../src/tensor';
+import { getAttachment, setAttachment } from '../../src/io/attachments';
+import { loadModel } from '../../src/io/load';
+import { saveModel } from '../../src/io/save';
+import { randomTensor, tempDir, trainedModel } from './helpers';
+
+const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+
+describe('saveModel / loadModel', () => {
+  it('restores architecture and weights: predictions are bit-identical', async () => {
+    const { model, x } = await trainedModel();
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.getConfig()).toEqual(model.getConfig());
+    expect(loaded.layers.map((l) => l.className)).toEqual(['LSTM', 'GRU', 'Dense']);
+    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
+  });
+
+  it('restores compile settings and optimizer state, so training resumes identically', async () => {
+    const { model, x, y } = await trainedModel();
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.compileConfig).toEqual(model.compileConfig);
+    const a = model.optimizer.getState();
+    const b = loaded.optimizer.getState();
+    expect(b.iterations).toBe(2);
+    expect(b).toEqual(a);
+    // One more step on each: same loss, same weights, bit for bit.
+    expect(await loaded.trainOnBatch(x, y)).toBe(await model.trainOnBatch(x, y));
+    const wa = model.getWeights();
+    loaded.getWeights().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(wa[i])));
+  });
+
+  it('round-trips an uncompiled Embedding → Bidirectional(SimpleRNN) → Dropout → Dense model', async () => {
+    const model = new Sequential(
+      [
+        new Embedding({ inputDim: 7, outputDim: 3, maskZero: true, inputShape: [4] }),
+        new Bidirectional({ layer: new SimpleRNN({ units: 3 }), mergeMode: 'sum' }),
+        new Dropout({ rate: 0.5 }),
+        new Dense({ units: 2, activation: 'softmax' }),
+      ],
+      { seed: 3 },
+    );
+    const ids = Tensor.fromArray([
+      [0, 1, 2, 3],
+      [0, 0, 6, 5],
+    ]);
+    const dir = tempDir();
+    await model.save(dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.compileConfig).toBeNull();
+    expect(Object.keys(loaded.stateDict()).sort()).toEqual(Object.keys(model.stateDict()).sort());
+    expect(bits(await loaded.predict(ids))).toEqual(bits(await model.predict(ids)));
+  });
+
+  it('carries attachments (a fitted scaler) through save and load', async () => {
+    const { model } = await trainedModel();
+    const scaler = new MinMaxScaler().fit([100, 250, 175]);
+    setAttachment(model, 'scaler', scaler.toJSON());
+    const dir = tempDir();
+    await saveModel(model, dir, { attachments: { window: 10 } });
+    const loaded = await loadModel(dir);
+    expect(getAttachment(loaded, 'window')).toBe(10);
+    const back = MinMaxScaler.fromJSON(getAttachment(loaded, 'scaler'));
+    expect(back.inverseTransform([0.5])).toEqual([175]);
+  });
+
+  it('overwrites an earlier save in place', async () => {
+    const { model, x, y } = await trainedModel();
+    const dir = tempDir();
+    await saveModel(model, dir);
+    await model.trainOnBatch(x, y);
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+  });
+
+  it('keeps the previous save intact when a save fails (non-finite weights)', async () => {
+    const { model, x } = await trainedModel();
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const before = await model.predict(x);
+    model.parameters()[0].value[0] = NaN;
+    await expect(saveModel(model, dir)).rejects.toThrow(/cannot save weight '0.weight_ih_l0': it holds NaN/);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(bits(await (await loadModel(dir)).predict(x))).toEqual(bits(before));
+  });
+
+  it('accepts a large random model without precision loss', async () => {
+    const model = new Sequential([new SimpleRNN({ units: 32, inputShape: [3, 16] }), new Dense({ units: 1 })], { seed: 11 });
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    const x = randomTensor([2, 3, 16], 5);
+    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+  });
+});
