@@ -1,10 +1,47 @@
 import type { Backend } from '@rnn/backend-api';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { NativeUnavailableError } from '../errors';
+import { createNativeBackend, NATIVE_BINDING_FUNCTIONS, type NativeBinding } from './native-backend';
+
+/** The rebuild advice every failure ends with. */
+const FIX =
+  'To use it: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0; to build: libopenblas-dev cmake g++) ' +
+  'and rebuild with `npm rebuild @rnn/native` (or `npx cmake-js compile` inside the @rnn/native package).';
+
+// Compiled CommonJS has `require`; vitest provides one too. createRequire covers any other host.
+const nodeRequire: NodeRequire =
+  typeof require === 'function'
+    ? require
+    : createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'));
+
+/** Why `require('@rnn/native')` failed, one line per cause. */
+function causesOf(error: unknown): string[] {
+  const e = error as { code?: string; message?: string; causes?: unknown };
+  if (e?.code === 'RNN_NATIVE_UNAVAILABLE' && Array.isArray(e.causes)) return e.causes.map(String);
+  if (e?.code === 'MODULE_NOT_FOUND' && /@rnn\/native/.test(e.message ?? '')) {
+    return ['@rnn/native is not installed (it is an optional dependency of @rnn/core)'];
+  }
+  return [String(e?.message ?? error).split('\n')[0]];
+}
 
 /**
- * The one place core reaches for the native addon. Never imported statically by anything else.
- * (Replaced by the native backend's loader.)
+ * The one place core reaches for the native addon, at runtime (never imported statically, so core
+ * works where `@rnn/native` is absent). Returns the backend, or a `NativeUnavailableError` whose
+ * `causes` lists every reason (per candidate binary) and whose message says how to fix it.
  */
 export function loadNativeBackend(): { backend: Backend; error?: undefined } | { backend?: undefined; error: NativeUnavailableError } {
-  return { error: new NativeUnavailableError('The native backend is not built.', ['@rnn/native is not built']) };
+  let binding: Partial<NativeBinding>;
+  try {
+    binding = nodeRequire('@rnn/native') as Partial<NativeBinding>;
+  } catch (error) {
+    const causes = causesOf(error);
+    return { error: new NativeUnavailableError(`The native backend cannot load: ${causes.join('; ')}. ${FIX}`, causes) };
+  }
+  const missing = NATIVE_BINDING_FUNCTIONS.filter((name) => typeof binding[name] !== 'function');
+  if (missing.length > 0) {
+    const causes = [`@rnn/native loaded but lacks ${missing.join(', ')} (a binary from another version)`];
+    return { error: new NativeUnavailableError(`The native backend cannot load: ${causes[0]}. ${FIX}`, causes) };
+  }
+  return { backend: createNativeBackend(binding as NativeBinding) };
 }

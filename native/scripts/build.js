@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Builds the addon (cmake-js compile) and copies it to prebuilds/<platform>-<arch>/, where
+ * lib/index.js looks first and `npm pack` ships it.
+ *
+ * On a machine without cmake, a compiler or OpenBLAS, a failed build prints what is missing and
+ * exits 0, so everything runs on the TypeScript fallback. It exits non-zero instead when
+ * CI=true, RNN_REQUIRE_NATIVE=1 or `--require` (prepack: never pack without the binary).
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const built = path.join(root, 'build', 'Release', 'rnn_native.node');
+const prebuiltDir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+const required =
+  process.argv.includes('--require') || /^(1|true)$/i.test(process.env.CI ?? '') || process.env.RNN_REQUIRE_NATIVE === '1';
+
+function has(command, args) {
+  const result = spawnSync(command, args, { stdio: 'ignore' });
+  return !result.error && result.status === 0;
+}
+
+/** What the build needs and is not there, with the install command. */
+function missingTools() {
+  const missing = [];
+  if (!has('cmake', ['--version'])) missing.push('cmake');
+  if (!has('c++', ['--version']) && !has('g++', ['--version']) && !has('clang++', ['--version'])) missing.push('a C++ compiler (g++)');
+  const openblas = has('pkg-config', ['--exists', 'openblas']) || ['/usr/include/openblas', '/usr/include/x86_64-linux-gnu/openblas-pthread', '/usr/include/aarch64-linux-gnu/openblas-pthread', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include'].some((dir) => fs.existsSync(path.join(dir, 'cblas.h')));
+  if (!openblas) missing.push('OpenBLAS headers (libopenblas-dev)');
+  return missing;
+}
+
+function fail(reason) {
+  const notice =
+    `@rnn/native: the native addon was not built: ${reason}.\n` +
+    '  Install the build tools and rebuild: apt-get install libopenblas-dev cmake g++ && npm run build -w @rnn/native\n' +
+    '  Until then @rnn/core runs on its TypeScript fallback backend (same results, slower).';
+  if (required) {
+    process.stderr.write(`${notice}\n  Failing because ${process.argv.includes('--require') ? '--require was given' : 'CI or RNN_REQUIRE_NATIVE=1 is set'}.\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`${notice}\n`);
+  process.exit(0);
+}
+
+const missing = missingTools();
+if (missing.length > 0) fail(`missing ${missing.join(', ')}`);
+
+const cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+const extra = process.env.RNN_ASAN === '1' ? ['--CDRNN_ASAN=ON'] : [];
+const result = spawnSync(process.execPath, [cmakeJs, 'compile', ...extra], { cwd: root, stdio: 'inherit' });
+if (result.error || result.status !== 0 || !fs.existsSync(built)) {
+  fail(`cmake-js compile failed${result.error ? ` (${result.error.message})` : ` with exit code ${result.status}`}`);
+}
+
+fs.mkdirSync(prebuiltDir, { recursive: true });
+fs.copyFileSync(built, path.join(prebuiltDir, 'rnn_native.node'));
+
+// Prove the copy loads here (OpenBLAS runtime present, ABI right) before anyone depends on it.
+const check = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(root, 'lib', 'index.js'))})`], {
+  cwd: root,
+  encoding: 'utf8',
+});
+if (check.status !== 0) fail(`the built addon does not load:\n${check.stderr.trim()}`);
+process.stdout.write(`@rnn/native: built ${path.relative(root, built)} and copied it to ${path.relative(root, prebuiltDir)}/\n`);
