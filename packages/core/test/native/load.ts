@@ -1,0 +1,45 @@
+import type { Backend } from '@rnn/backend-api';
+import { createRequire } from 'node:module';
+import { describe, it } from 'vitest';
+import type { NativeBinding } from '../../src/backend/native-backend';
+import { loadNativeBackend } from '../../src/backend/load-native';
+
+/**
+ * Loads the native backend for the native test files. Where it cannot load, the tests are skipped
+ * with the reason, except in CI (`CI` set), where native must load and the failure is a test failure.
+ */
+const loaded = loadNativeBackend();
+
+/** The native backend, or undefined where it cannot load (then every describeNative block is skipped). */
+export const nativeBackend: Backend | undefined = loaded.backend;
+
+/** The raw addon (the same object core wraps), for calls the typed contract would not allow. */
+export const nativeBinding: (NativeBinding & { path: string; blasInfo(): Record<string, unknown> & { blas: string; threads: number } }) | undefined =
+  loaded.backend ? (createRequire(import.meta.url)('@rnn/native') as never) : undefined;
+
+let warned = false;
+
+/** `describe` that runs only where the addon loads; in CI a missing addon fails loudly instead. */
+export function describeNative(title: string, body: (backend: Backend) => void): void {
+  if (loaded.backend) {
+    const backend = loaded.backend;
+    describe(title, () => body(backend));
+    return;
+  }
+  const error = loaded.error;
+  if (process.env.CI) {
+    describe(title, () => {
+      it('the native backend loads (required in CI)', () => {
+        throw error;
+      });
+    });
+    return;
+  }
+  if (!warned) {
+    warned = true;
+    process.stderr.write(`[native tests] SKIPPED: the native addon cannot load here (${error.causes.join('; ')}).\n`);
+  }
+  describe.skip(`${title} (skipped: native addon unavailable)`, () => {
+    it('needs the native addon', () => undefined);
+  });
+}
