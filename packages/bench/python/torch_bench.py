@@ -1,0 +1,162 @@
+"""PyTorch peer for the @rnn bench: times the bench model (nn.LSTM/GRU/RNN batch_first -> Linear(1),
+MSE, Adam) on CPU and checks it against our backends on the same weights.
+
+Usage: torch_bench.py SPEC_JSON   (prints one JSON object on stdout)
+SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, minReps, maxReps},
+        batchFile, weightsFile | null, validate }
+The parent runs it with OPENBLAS_NUM_THREADS=2; intra-op threads are set to 1 here.
+Exit code 3 (and a message on stderr) when torch cannot be imported.
+"""
+import json
+import resource
+import struct
+import sys
+import time
+
+MAGIC = b"RNNBENCH1\n"
+
+
+def read_bundle(path):
+    """Reads the bench's bundle format (see src/tensor-file.ts) into {name: (shape, list-free tensor)}."""
+    import torch
+
+    with open(path, "rb") as f:
+        buf = f.read()
+    if not buf.startswith(MAGIC):
+        raise ValueError(f"{path} is not a bench bundle")
+    (header_len,) = struct.unpack_from("<I", buf, len(MAGIC))
+    data_start = len(MAGIC) + 4 + header_len
+    header = json.loads(buf[len(MAGIC) + 4 : data_start].decode("utf-8"))
+    out = {}
+    for e in header["entries"]:
+        start = data_start + e["offset"] * 4
+        raw = bytearray(buf[start : start + e["length"] * 4])
+        t = torch.frombuffer(raw, dtype=torch.float32).clone()
+        out[e["name"]] = t.reshape(e["shape"])
+    return out
+
+
+def rss_mb(peak):
+    if peak:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * resource.getpagesize() / (1024.0 * 1024.0)
+
+
+def median(values):
+    s = sorted(values)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 == 1 else (s[mid - 1] + s[mid]) / 2
+
+
+def time_call(fn, budget):
+    """Warm-up, then the same adaptive repetition count as the Node side (src/timing.ts)."""
+    fn()
+    samples = []
+
+    def once():
+        start = time.perf_counter()
+        fn()
+        return (time.perf_counter() - start) * 1000.0
+
+    first = once()
+    samples.append(first)
+    if first >= budget["budgetMs"] / 2:
+        reps = 1
+    else:
+        reps = min(budget["maxReps"], max(budget["minReps"], int(budget["budgetMs"] // first)))
+    for _ in range(1, reps):
+        samples.append(once())
+    return median(samples), samples
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    try:
+        import torch
+        import torch.nn as nn
+    except Exception as err:  # torch missing or broken: the bench skips this peer
+        print(f"import torch failed: {err}", file=sys.stderr)
+        sys.exit(3)
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    baseline = rss_mb(peak=False)
+    d = spec["dims"]
+    B, T, I, H = d["B"], d["T"], d["I"], d["H"]
+    rnn_class = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[spec["cell"]]
+
+    class BenchModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = rnn_class(I, H, batch_first=True)
+            self.linear = nn.Linear(H, 1)
+
+        def forward(self, x):
+            y, _ = self.rnn(x)
+            return self.linear(y[:, -1])
+
+    batch = read_bundle(spec["batchFile"])
+    x, target = batch["x"], batch["y"]  # [B, T, I], [B, 1]
+    weights = read_bundle(spec["weightsFile"]) if spec.get("weightsFile") else None
+
+    def fresh_model():
+        model = BenchModel()
+        if weights is not None:
+            # Our stateDict keys are nn.Sequential-style: "0.*" is the recurrent layer, "1.*" the Dense.
+            renamed = {("rnn." if k.startswith("0.") else "linear.") + k[2:]: v for k, v in weights.items()}
+            model.load_state_dict(renamed)
+        # Keras' Adam epsilon (1e-7), as in @rnn/core; torch's default is 1e-8.
+        return model, torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+
+    loss_fn = nn.MSELoss()
+
+    def train_step(model, opt):
+        opt.zero_grad()
+        loss = loss_fn(model(x), target)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    timings = []
+    model, opt = fresh_model()
+    for mode in spec["modes"]:
+        if mode == "infer":
+
+            def call():
+                with torch.no_grad():
+                    model(x)
+
+        else:
+
+            def call():
+                train_step(model, opt)
+
+        med, samples = time_call(call, spec["budget"])
+        timings.append({"mode": mode, "medianMs": med, "samplesMs": samples, "peakRssMb": rss_mb(peak=True)})
+
+    validation = None
+    if spec.get("validate") and weights is not None:
+        # After timing, on freshly loaded weights, so that timing's memory peaks stay per mode.
+        model, opt = fresh_model()
+        with torch.no_grad():
+            prediction = model(x).reshape(-1).tolist()
+        losses = [train_step(model, opt), train_step(model, opt)]
+        validation = {"prediction": prediction, "losses": losses}
+
+    print(
+        json.dumps(
+            {
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+                "baselineRssMb": baseline,
+                "timings": timings,
+                "validation": validation,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+import type { CellKind } from '@rnn/backend-api';
+import type { ConfigName, Dims, Mode } from './grid';
+import type { TimingBudget } from './timing';
+
+/**
+ * Messages between the bench and its child processes (Node IPC). A child runs one backend on one
+ * (cell, config): it prepares the model, then either validates it or times one mode. Timing runs
+ * in a fresh child per mode, so each mode's peak RSS is its own. Children run one after another,
+ * never concurrently: the machine's cores are shared.
+ */
+
+/** Asks a child to build its model on the shared batch and weights. */
+export interface PrepareMessage {
+  type: 'prepare';
+  cell: CellKind;
+  config: ConfigName;
+  dims: Dims;
+  seed: number;
+  /** Math threads for the backend (native: OpenBLAS threads). */
+  threads: number;
+  /** Bundle file with the shared batch: `x [B, T, I]` and `y [B, 1]`, written by the parent. */
+  batchFile: string;
+  /**
+   * Our backends' weights, as a stateDict bundle. `write`: initialise from `seed`, then write them
+   * to `file`; `read`: load them from `file` (written by the first child of this cell and config).
+   * Peers ignore it.
+   */
+  weights: { role: 'write' | 'read'; file: string };
+  /** Run the validation pass (predict, two training steps, gradients) and report it. */
+  validate: boolean;
+  /** Where to write the first training step's parameter gradients, when validating. */
+  gradsFile: string;
+}
+
+/** What a validating child computed on the shared bundle. */
+export interface ValidationOutput {
+  /** [B, 1] predictions before any training step. */
+  prediction: number[];
+  /** Loss of the first and second `trainOnBatch` (the second sees the Adam-updated weights). */
+  losses: [number, number];
+  /** File with the first step's gradients per parameter, or `null` if the trainer does not keep them. */
+  gradsFile: string | null;
+  /** Wall time of the validation's `predict` and first `trainOnBatch`, ms (sizes the timing runs). */
+  callMs: Record<Mode, number>;
+}
+
+/** The child built its model (and validated it when asked). */
+export interface PreparedMessage {
+  type: 'prepared';
+  /** The backend as `backendInfo()` describes it, e.g. `native (OpenBLAS 0.3.21, 2 threads)`. */
+  backend: string;
+  validation: ValidationOutput | null;
+}
+
+/** Asks a child to time the given modes, in order. */
+export interface TimeMessage {
+  type: 'time';
+  modes: Mode[];
+  budget: TimingBudget;
+  /**
+   * Skip the untimed warm-up: set when one call is known (from validation) to take seconds, so
+   * JIT and first-touch costs are noise and a warm-up would only double the run time.
+   */
+  skipWarmup: boolean;
+}
+
+/** One timed mode, measured inside the child. */
+export interface ModeTiming {
+  mode: Mode;
+  medianMs: number;
+  samplesMs: number[];
+  /** Peak RSS of the child after this mode ran (monotonic across modes), MiB. */
+  peakRssMb: number;
+}
+
+/** The timings, plus the child's RSS right after start-up (before any model existed). */
+export interface TimedMessage {
+  type: 'timed';
+  baselineRssMb: number;
+  timings: ModeTiming[];
+}
+
+/** Tells a child to exit. */
+export interface ExitMessage {
+  type: 'exit';
+}
+
+/** A child failed; the bench reports it and carries on or fails, depending on what failed. */
+export interface ErrorMessage {
+  type: 'error';
+  /** Error class name, e.g. `NativeUnavailableError`. */
+  name: string;
+  message: string;
+}
+
+/** Parent → child. */
+export type ToChild = PrepareMessage | TimeMessage | ExitMessage;
+
+/** Child → parent. */
+export type FromChild = PreparedMessage | TimedMessage | ErrorMessage;

@@ -1,0 +1,61 @@
+/** How long to spend per timed case, and the bounds on repetitions. */
+export interface TimingBudget {
+  /** Wall time to aim for across the repetitions of one case, in ms. */
+  budgetMs: number;
+  /** Fewest repetitions when one call is well under the budget. */
+  minReps: number;
+  /** Most repetitions, however fast the call. */
+  maxReps: number;
+}
+
+/** Defaults: a few seconds per case, 3 to 30 repetitions. */
+export const DEFAULT_BUDGET: TimingBudget = { budgetMs: 3000, minReps: 3, maxReps: 30 };
+
+/** The median and the samples it came from. */
+export interface Timing {
+  medianMs: number;
+  /** Every timed repetition, in ms, in the order they ran. */
+  samplesMs: number[];
+}
+
+/** Median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Times `fn`: an untimed warm-up (skipped when a call is known to take seconds, where JIT and
+ * first-touch costs are noise), then repetitions until the budget is spent. The first timed call
+ * sizes the run: a call that takes half the budget or more is timed once (the large fallback cases
+ * take many seconds per call), otherwise `clamp(budget / first, minReps, maxReps)` calls.
+ */
+export async function timeCall(
+  fn: () => Promise<unknown>,
+  budget: TimingBudget,
+  skipWarmup: boolean,
+): Promise<Timing> {
+  if (!skipWarmup) await fn();
+  const samplesMs: number[] = [];
+  const once = async (): Promise<number> => {
+    const start = process.hrtime.bigint();
+    await fn();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const first = await once();
+  samplesMs.push(first);
+  const reps = first >= budget.budgetMs / 2 ? 1 : Math.min(budget.maxReps, Math.max(budget.minReps, Math.floor(budget.budgetMs / first)));
+  for (let i = 1; i < reps; i++) samplesMs.push(await once());
+  return { medianMs: median(samplesMs), samplesMs };
+}
+
+/** Peak resident set size of this process so far, in MiB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Current resident set size of this process, in MiB. */
+export function currentRssMb(): number {
+  return process.memoryUsage().rss / (1024 * 1024);
+}
