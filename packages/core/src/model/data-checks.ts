@@ -1,0 +1,62 @@
+import { ConfigError, DataError, ShapeError } from '../errors';
+import type { SampleShape } from '../layers/layer';
+import { formatBatchShape } from '../layers/option-checks';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/**
+ * Converts `value` to a tensor and checks it is usable as model data: at least a batch axis, at
+ * least one sample, every value finite. `name` (`x`, `y`, `validationData x`) goes in the messages.
+ */
+export function toDataTensor(value: TensorLike, name: string): Tensor {
+  if (value === undefined || value === null) throw new DataError(`${name} is missing`);
+  const t = toTensor(value, name);
+  if (t.rank === 0) throw new ShapeError(`${name} must have a batch axis, got a scalar`);
+  if (t.shape[0] === 0 || t.size === 0) throw new DataError(`${name} is empty (shape [${t.shape.join(', ')}])`);
+  checkFinite(t, name);
+  return t;
+}
+
+/** A `DataError` naming the first NaN or ±Infinity in `t` by sample and position. */
+export function checkFinite(t: Tensor, name: string): void {
+  const data = t.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const perSample = t.size / t.shape[0];
+      const sample = Math.floor(i / perSample);
+      throw new DataError(
+        `${name} contains ${data[i]} at sample ${sample} (flat index ${i}); clean or impute the data before training`,
+      );
+    }
+  }
+}
+
+/** `x` and `y` must hold the same number of samples. */
+export function checkSameBatch(x: Tensor, y: Tensor, what = 'x and y'): void {
+  if (x.shape[0] !== y.shape[0]) {
+    throw new DataError(
+      `${what} must have the same number of samples, got ${x.shape[0]} (shape [${x.shape.join(', ')}]) and ${y.shape[0]} (shape [${y.shape.join(', ')}])`,
+    );
+  }
+}
+
+/**
+ * The data's sample shape must fit the first layer's input shape (`null` matches any size):
+ * a `ShapeError` naming the layer, the expected and the actual shape.
+ */
+export function checkInputShape(layerName: string, expected: SampleShape, x: Tensor, name = 'x'): void {
+  const got = x.shape.slice(1);
+  const fits = got.length === expected.length && expected.every((d, i) => d === null || d === got[i]);
+  if (!fits) {
+    throw new ShapeError(
+      `${layerName} expected input ${formatBatchShape(expected)}, got ${name} of shape [${x.shape.join(', ')}]`,
+    );
+  }
+}
+
+/** A positive integer option such as `batchSize` or `epochs`. */
+export function checkCount(option: string, value: unknown, min = 1): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${option} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,167 @@
+import { ConfigError, DataError } from '../errors';
+import type { Random } from '../random';
+import type { Tensor, TensorLike } from '../tensor';
+import { CallbackList, History, ProgressLogger, type Callback, type TrainingControl } from '../train/callbacks';
+import { checkOptionKeys } from '../train/options';
+import { identityOrder, sliceRows, takeRows, yieldToEventLoop } from './batching';
+import { checkCount, toDataTensor } from './data-checks';
+import type { RunningMetric } from './inference';
+import type { StepResult } from './train-step';
+
+/** Options of `fit` (Keras names and defaults). */
+export interface FitOptions {
+  /** Index of the last epoch + 1 (Keras semantics with `initialEpoch`); default 1. */
+  epochs?: number;
+  /** Samples per optimizer step; default 32. */
+  batchSize?: number;
+  /** `[x, y]` evaluated after every epoch (reported as `val_loss`, `val_<metric>`). */
+  validationData?: [TensorLike, TensorLike];
+  /** Fraction in [0, 1) of the data held out for validation: the LAST samples, taken before shuffling. */
+  validationSplit?: number;
+  /** Shuffle the training samples every epoch (seeded by the model); default true. */
+  shuffle?: boolean;
+  /** 0 = silent, 1 = progress bar (on a TTY), 2 = one line per epoch; default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Called around training, epochs and batches, in order. */
+  callbacks?: Callback[];
+  /** Epoch to start from (for resuming); default 0. */
+  initialEpoch?: number;
+}
+
+const FIT_OPTION_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'verbose', 'callbacks', 'initialEpoch'];
+
+/** What the loop needs from the model. */
+export interface FitHost {
+  /** The model as callbacks see it; `stopTraining` is read after every batch and epoch. */
+  control: TrainingControl;
+  /** Seeded randomness for shuffling. */
+  rng: Random;
+  /** One optimizer step; throws `TrainingDivergedError` (weights restored) on a non-finite loss or weights. */
+  trainBatch(x: Tensor, y: Tensor, where: string): Promise<StepResult>;
+  /** Fresh metric accumulators, as compiled. */
+  newMetrics(): RunningMetric[];
+  /** Loss and metrics over a data set, without training. */
+  evaluate(x: Tensor, y: Tensor, batchSize: number): Promise<Record<string, number>>;
+  /** Checks validation data against the model (batch agreement, input shape). */
+  checkValidation(x: Tensor, y: Tensor): void;
+}
+
+/** Validated options with defaults filled in. */
+interface FitSettings {
+  epochs: number;
+  initialEpoch: number;
+  batchSize: number;
+  validationSplit: number;
+  shuffle: boolean;
+  verbose: 0 | 1 | 2;
+  callbacks: Callback[];
+}
+
+function parseFitOptions(options: FitOptions): FitSettings {
+  checkOptionKeys('fit', options, FIT_OPTION_KEYS);
+  const verbose = options.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2, got ${String(verbose)}`);
+  const split = options.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
+    throw new ConfigError(`fit: validationSplit must be a number in [0, 1), got ${String(split)}`);
+  }
+  const shuffle = options.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new ConfigError(`fit: shuffle must be true or false, got ${String(shuffle)}`);
+  const callbacks = options.callbacks ?? [];
+  if (!Array.isArray(callbacks)) throw new ConfigError(`fit: callbacks must be an array, got ${typeof callbacks}`);
+  return {
+    epochs: checkCount('fit: epochs', options.epochs ?? 1),
+    initialEpoch: checkCount('fit: initialEpoch', options.initialEpoch ?? 0, 0),
+    batchSize: checkCount('fit: batchSize', options.batchSize ?? 32),
+    validationSplit: split,
+    shuffle,
+    verbose,
+    callbacks,
+  };
+}
+
+/** Training and validation tensors after `validationSplit` / `validationData`. */
+function splitData(host: FitHost, x: Tensor, y: Tensor, options: FitOptions, split: number) {
+  if (options.validationData !== undefined) {
+    if (!Array.isArray(options.validationData) || options.validationData.length !== 2) {
+      throw new ConfigError('fit: validationData must be [x, y]');
+    }
+    const vx = toDataTensor(options.validationData[0], 'validationData x');
+    const vy = toDataTensor(options.validationData[1], 'validationData y');
+    host.checkValidation(vx, vy);
+    return { x, y, val: { x: vx, y: vy } };
+  }
+  if (split === 0) return { x, y, val: null };
+  // Keras: the last fraction of the samples, before any shuffling.
+  const n = x.shape[0];
+  const at = Math.floor(n * (1 - split));
+  if (at === 0 || at === n) {
+    throw new DataError(`fit: validationSplit ${split} of ${n} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples`);
+  }
+  return { x: sliceRows(x, 0, at), y: sliceRows(y, 0, at), val: { x: sliceRows(x, at, n), y: sliceRows(y, at, n) } };
+}
+
+/**
+ * Keras's `fit` loop: per epoch, shuffle, then per batch zero grads → forward → loss → backward →
+ * optimizer step → metrics → callbacks, yielding to the event loop between batches; after each
+ * epoch, validation and `onEpochEnd`. Epoch `loss` is the batch losses' mean weighted by batch size.
+ */
+export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
+  const settings = parseFitOptions(options ?? {});
+  const data = splitData(host, x, y, options ?? {}, settings.validationSplit);
+  const n = data.x.shape[0];
+  const steps = Math.ceil(n / settings.batchSize);
+  const history = new History();
+  const callbacks = new CallbackList([history, ...settings.callbacks]);
+  if (settings.verbose > 0) callbacks.add(new ProgressLogger({ verbose: settings.verbose }));
+  const control = host.control;
+  control.stopTraining = false;
+  callbacks.setModel(control);
+  callbacks.setParams({
+    epochs: settings.epochs,
+    steps,
+    samples: n,
+    batchSize: settings.batchSize,
+    verbose: settings.verbose,
+    initialEpoch: settings.initialEpoch,
+  });
+
+  let logs: Record<string, number> = {};
+  await callbacks.onTrainBegin({});
+  try {
+    for (let epoch = settings.initialEpoch; epoch < settings.epochs && !control.stopTraining; epoch++) {
+      await callbacks.onEpochBegin(epoch, {});
+      const order = settings.shuffle ? host.rng.shuffle(identityOrder(n)) : identityOrder(n); // [n] sample indices
+      const metrics = host.newMetrics();
+      let lossSum = 0;
+      let seen = 0;
+      for (let batch = 0; batch < steps; batch++) {
+        const start = batch * settings.batchSize;
+        const end = Math.min(n, start + settings.batchSize);
+        const bx = takeRows(data.x, order, start, end);
+        const by = takeRows(data.y, order, start, end);
+        await callbacks.onBatchBegin(batch, { batch, size: end - start });
+        const result = await host.trainBatch(bx, by, `epoch ${epoch + 1}, batch ${batch + 1}`);
+        lossSum += result.loss * (end - start);
+        seen += end - start;
+        for (const m of metrics) m.update(result.pred, by);
+        logs = { loss: lossSum / seen };
+        for (const m of metrics) logs[m.name] = m.result();
+        await callbacks.onBatchEnd(batch, { ...logs });
+        await yieldToEventLoop();
+        if (control.stopTraining) break;
+      }
+      if (data.val) {
+        const valLogs = await host.evaluate(data.val.x, data.val.y, settings.batchSize);
+        for (const [key, value] of Object.entries(valLogs)) logs[`val_${key}`] = value;
+      }
+      await callbacks.onEpochEnd(epoch, { ...logs });
+    }
+  } catch (err) {
+    // Let progress bars and loggers close cleanly, then report the original error.
+    await callbacks.onTrainEnd({ ...logs }).catch(() => undefined);
+    throw err;
+  }
+  await callbacks.onTrainEnd({ ...logs });
+  return history;
+}

@@ -1,0 +1,25 @@
+import type { Layer, RunContext } from '../layers/layer';
+import type { Tensor } from '../tensor';
+
+/** Runs `x` through every layer in order, handing each layer's step mask to the next. */
+export async function forwardLayers(layers: readonly Layer[], x: Tensor, ctx: RunContext): Promise<Tensor> {
+  let y = x;
+  let mask: Float32Array | null = null;
+  for (const layer of layers) {
+    const out = await layer.forward(y, mask, ctx);
+    y = out.y;
+    mask = out.mask;
+  }
+  return y;
+}
+
+/**
+ * Back-propagates `dy` through the layers in reverse order, accumulating parameter gradients.
+ * Stops early when a layer's input is not differentiable (an Embedding returns `null`).
+ */
+export async function backwardLayers(layers: readonly Layer[], dy: Tensor, ctx: RunContext): Promise<void> {
+  let grad: Tensor | null = dy;
+  for (let i = layers.length - 1; i >= 0 && grad !== null; i--) {
+    grad = await layers[i].backward(grad, ctx);
+  }
+}

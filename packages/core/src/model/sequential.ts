@@ -1,0 +1,351 @@
+import { getBackend } from '../backend/select';
+import { ConfigError, ShapeError } from '../errors';
+import { Layer, type RunContext, type SampleShape } from '../layers/layer';
+import { uniqueLayerName } from '../layers/naming';
+import { Random } from '../random';
+import { Tensor, type TensorLike } from '../tensor';
+import type { History } from '../train/callbacks';
+import { getLoss, type Loss, type LossSpec } from '../train/losses';
+import { createMetric, type MetricAlias, type MetricName } from '../train/metrics';
+import { getOptimizer, type Optimizer, type OptimizerSpec } from '../train/optimizers';
+import type { Parameter } from '../train/parameter';
+import { checkCount, checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
+import { runFit, type FitOptions } from './fit-loop';
+import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
+import { loadStackStateDict, stackStateDict } from './model-state-dict';
+import { formatSummary } from './summary';
+import { trainStep } from './train-step';
+
+/** Options of `new Sequential(layers, options)`. */
+export interface SequentialOptions {
+  /** Model name; default `sequential_<n>`. */
+  name?: string;
+  /** Seeds weight initialisation, shuffling and dropout; default: a random seed (see `getConfig().seed`). */
+  seed?: number;
+}
+
+/** Options of `compile`. */
+export interface CompileOptions {
+  /** An optimizer name (`'adam'`, …), config or instance. */
+  optimizer: OptimizerSpec;
+  /** A loss name (`'mse'`, `'binary_crossentropy'`, …), config or instance. */
+  loss: LossSpec;
+  /** Metrics reported by `fit` and `evaluate`: `'mae' | 'mse' | 'rmse' | 'accuracy'`. */
+  metrics?: (MetricName | MetricAlias)[];
+}
+
+/** What `compile` was given, in a form `save` can store and `compile` can take again. */
+export interface CompileConfig {
+  optimizer: ReturnType<Optimizer['getConfig']>;
+  loss: string | Record<string, unknown>;
+  metrics: (MetricName | MetricAlias)[];
+}
+
+/** Options of `predict` and `evaluate`. */
+export interface BatchOptions {
+  /** Samples per forward pass; default 32. */
+  batchSize?: number;
+}
+
+/** The compiled training setup. */
+interface Compiled {
+  optimizer: Optimizer;
+  loss: Loss;
+  metrics: (MetricName | MetricAlias)[];
+}
+
+/**
+ * A linear stack of layers with Keras's training API: `add`, `compile`, `fit`, `evaluate`,
+ * `predict`, `summary`, plus PyTorch-style `stateDict` keyed by layer index (`0.weight_ih_l0`).
+ *
+ * The model is built from the first layer's `inputShape`, or from the first data it sees. Each layer
+ * is initialised from its own fork of the model's seeded `Random`, so a seed fixes every weight.
+ */
+export class Sequential {
+  readonly name: string;
+  readonly seed: number;
+  /** Set to true (e.g. by a callback) to stop `fit` after the current batch. */
+  stopTraining = false;
+  private readonly stack: Layer[] = [];
+  private readonly rng: Random;
+  /** Shuffling and dropout randomness, forked from `rng` after the build. */
+  private runRng: Random | null = null;
+  /** Output shape of each layer, once built. */
+  private outputShapes: SampleShape[] | null = null;
+  private compiled: Compiled | null = null;
+  private compiledConfig: CompileConfig | null = null;
+
+  constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers)) throw new ConfigError(`Sequential expected an array of layers, got ${typeof layers}`);
+    const { name, seed } = options ?? {};
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new ConfigError(`Sequential: name must be a non-empty string, got ${String(name)}`);
+    }
+    if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
+      throw new ConfigError(`Sequential: seed must be an integer in [0, 2^32), got ${String(seed)}`);
+    }
+    this.name = name ?? uniqueLayerName('sequential');
+    this.seed = seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.rng = new Random(this.seed);
+    for (const layer of layers) this.add(layer);
+  }
+
+  /** The layers, in order. */
+  get layers(): readonly Layer[] {
+    return this.stack;
+  }
+
+  /** True once every layer has its weights. */
+  get built(): boolean {
+    return this.outputShapes !== null;
+  }
+
+  /**
+   * Appends a layer. Once the first layer has an `inputShape`, the model is built and every layer
+   * added later is built at once from the previous layer's output shape.
+   */
+  add(layer: Layer): this {
+    if (!(layer instanceof Layer)) {
+      throw new ConfigError(`Sequential.add expected a layer (Dense, LSTM, …), got ${layer === null ? 'null' : typeof layer}`);
+    }
+    if (this.stack.includes(layer)) throw new ConfigError(`${layer.name} is already in ${this.name}; create a new layer instead`);
+    if (this.stack.some((l) => l.name === layer.name)) {
+      throw new ConfigError(`${this.name} already has a layer named '${layer.name}'; layer names must be unique`);
+    }
+    this.stack.push(layer);
+    if (this.outputShapes) {
+      const previous = this.outputShapes[this.outputShapes.length - 1];
+      if (!layer.built) layer.build(previous, this.rng.fork());
+      this.outputShapes.push(layer.computeOutputShape(previous));
+    } else if (this.stack[0].inputShape) {
+      this.build(); // like Keras: a known input shape builds the model at once
+    }
+    return this;
+  }
+
+  /**
+   * Creates every layer's weights for samples of `inputShape` (without the batch axis). Called for
+   * you by `fit`/`predict`/`evaluate`, or at once when the first layer has an `inputShape`.
+   */
+  build(inputShape?: SampleShape): void {
+    if (this.outputShapes) return;
+    if (this.stack.length === 0) throw new ConfigError(`${this.name} has no layers; add() some first`);
+    const first = this.stack[0];
+    let shape = inputShape ?? first.inputShape;
+    if (!shape) {
+      throw new ConfigError(
+        `${this.name} cannot be built yet: give its first layer (${first.name}) an inputShape, or call fit/predict with data`,
+      );
+    }
+    const shapes: SampleShape[] = [];
+    for (const layer of this.stack) {
+      const layerRng = this.rng.fork(); // forked even for a pre-built layer, so seeds stay aligned
+      if (!layer.built) layer.build(shape, layerRng);
+      shape = layer.computeOutputShape(shape);
+      shapes.push(shape);
+    }
+    this.outputShapes = shapes;
+    this.runRng = this.rng.fork();
+  }
+
+  /** Sets the optimizer, loss and metrics used by `fit`, `evaluate` and `trainOnBatch`. */
+  compile(options: CompileOptions): void {
+    if (!options || typeof options !== 'object') throw new ConfigError(`${this.name}.compile expected { optimizer, loss, metrics? }`);
+    if (options.optimizer === undefined) throw new ConfigError(`${this.name}.compile: optimizer is required (e.g. 'adam')`);
+    if (options.loss === undefined) throw new ConfigError(`${this.name}.compile: loss is required (e.g. 'mse')`);
+    const optimizer = getOptimizer(options.optimizer);
+    const loss = getLoss(options.loss);
+    const metrics = options.metrics ?? [];
+    if (!Array.isArray(metrics)) throw new ConfigError(`${this.name}.compile: metrics must be an array of names, got ${typeof metrics}`);
+    for (const m of metrics) createMetric(m, loss.name); // validates each name now, not mid-fit
+    this.compiled = { optimizer, loss, metrics: [...metrics] };
+    this.compiledConfig = {
+      optimizer: optimizer.getConfig(),
+      loss: loss.getConfig ? loss.getConfig() : loss.name,
+      metrics: [...metrics],
+    };
+  }
+
+  /** The compiled optimizer (a `ConfigError` before `compile`). */
+  get optimizer(): Optimizer {
+    return this.requireCompiled('optimizer').optimizer;
+  }
+
+  /** The compiled loss (a `ConfigError` before `compile`). */
+  get loss(): Loss {
+    return this.requireCompiled('loss').loss;
+  }
+
+  /** What `compile` was given, for `save`; `null` before `compile`. */
+  get compileConfig(): CompileConfig | null {
+    return this.compiledConfig;
+  }
+
+  /** Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics. */
+  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+    this.requireCompiled('fit');
+    const xs = toDataTensor(x, 'x');
+    const ys = toDataTensor(y, 'y');
+    checkSameBatch(xs, ys);
+    this.prepareInput(xs, 'x');
+    return runFit(
+      {
+        control: this,
+        rng: this.runRng as Random,
+        trainBatch: (bx, by, where) => this.step(bx, by, where),
+        newMetrics: () => this.newMetrics(),
+        evaluate: (vx, vy, batchSize) => this.evaluateTensors(vx, vy, batchSize),
+        checkValidation: (vx, vy) => {
+          checkSameBatch(vx, vy, 'validationData x and y');
+          this.prepareInput(vx, 'validationData x');
+        },
+      },
+      xs,
+      ys,
+      options,
+    );
+  }
+
+  /** Loss and metrics over `(x, y)`, without training: `{ loss, mae?, … }`. */
+  async evaluate(x: TensorLike, y: TensorLike, options: BatchOptions = {}): Promise<Record<string, number>> {
+    this.requireCompiled('evaluate');
+    const xs = toDataTensor(x, 'x');
+    const ys = toDataTensor(y, 'y');
+    checkSameBatch(xs, ys);
+    this.prepareInput(xs, 'x');
+    return this.evaluateTensors(xs, ys, checkCount('batchSize', options.batchSize ?? 32));
+  }
+
+  /** Model outputs for `x`, computed in batches (default 32) and concatenated. */
+  async predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
+    const xs = toDataTensor(x, 'x');
+    this.prepareInput(xs, 'x');
+    return predictInBatches(this.stack, xs, checkCount('batchSize', options.batchSize ?? 32), this.context(false));
+  }
+
+  /** One optimizer step on one batch; returns the batch loss (before the step). */
+  async trainOnBatch(x: TensorLike, y: TensorLike): Promise<number> {
+    this.requireCompiled('trainOnBatch');
+    const xs = toDataTensor(x, 'x');
+    const ys = toDataTensor(y, 'y');
+    checkSameBatch(xs, ys);
+    this.prepareInput(xs, 'x');
+    return (await this.step(xs, ys, 'trainOnBatch')).loss;
+  }
+
+  /** A Keras-like table of layers, output shapes and parameter counts; printed with `print` and returned. */
+  summary(print: ((text: string) => void) | null = console.log): string {
+    const text = formatSummary(
+      this.name,
+      this.stack.map((layer, i) => ({ layer, outputShape: this.outputShapes ? this.outputShapes[i] : null })),
+    );
+    if (print) print(text);
+    return text;
+  }
+
+  /** Every layer's weights under `<layer index>.<PyTorch name>`, like `torch.nn.Sequential`. */
+  stateDict(): Record<string, Tensor> {
+    this.buildIfPossible();
+    return stackStateDict(this.stack);
+  }
+
+  /** Loads weights from `stateDict` keys; missing, extra or wrongly shaped entries are a `StateDictError`. */
+  loadStateDict(dict: Record<string, unknown>): void {
+    this.buildIfPossible();
+    loadStackStateDict(this.stack, dict);
+  }
+
+  /** Copies of every weight, in `parameters()` order. */
+  getWeights(): Float32Array[] {
+    return this.parameters().map((p) => p.value.slice());
+  }
+
+  /** Sets every weight from arrays in `parameters()` order (as `getWeights` returns them). */
+  setWeights(weights: readonly Float32Array[]): void {
+    const params = this.parameters();
+    if (!Array.isArray(weights) || weights.length !== params.length) {
+      throw new ShapeError(`${this.name}.setWeights expected ${params.length} arrays, got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    params.forEach((p, i) => {
+      if (!weights[i] || weights[i].length !== p.value.length) {
+        throw new ShapeError(
+          `${this.name}.setWeights: weight ${i} (${p.name}, shape [${p.shape.join(', ')}]) needs ${p.value.length} values, got ${weights[i]?.length}`,
+        );
+      }
+    });
+    params.forEach((p, i) => p.value.set(weights[i]));
+  }
+
+  /** Clears the carried state of every stateful recurrent layer. */
+  resetStates(): void {
+    for (const layer of this.stack) {
+      const resettable = layer as Layer & { resetStates?: () => void };
+      if (typeof resettable.resetStates === 'function') resettable.resetStates();
+    }
+  }
+
+  /** Every trainable weight, layer by layer. */
+  parameters(): Parameter[] {
+    return this.stack.flatMap((layer) => layer.parameters());
+  }
+
+  /** Name, seed and each layer's class and options: what rebuilds this model (without weights). */
+  getConfig(): { name: string; seed: number; layers: { className: string; config: Record<string, unknown> }[] } {
+    return {
+      name: this.name,
+      seed: this.seed,
+      layers: this.stack.map((layer) => ({ className: layer.className, config: layer.getConfig() })),
+    };
+  }
+
+  /** Saves the model (config, weights, compile settings) into `dir`; see `loadModel`. */
+  async save(dir: string): Promise<void> {
+    const { saveModel } = await import('../io/save');
+    await saveModel(this, dir);
+  }
+
+  private requireCompiled(what: string): Compiled {
+    if (!this.compiled) {
+      throw new ConfigError(`${this.name}: ${what} needs a compiled model; call compile({ optimizer, loss }) first`);
+    }
+    return this.compiled;
+  }
+
+  /** Builds from `x` if needed, then checks `x` fits the first layer's input shape. */
+  private prepareInput(x: Tensor, name: string): void {
+    if (this.stack.length === 0) throw new ConfigError(`${this.name} has no layers; add() some first`);
+    if (!this.outputShapes) {
+      // Built from data: only the last axis is fixed, so other lengths (steps) still fit later.
+      const sample = x.shape.slice(1);
+      const first = this.stack[0];
+      this.build(first.inputShape ?? sample.map((d, i) => (i === sample.length - 1 ? d : null)));
+    }
+    const first = this.stack[0];
+    checkInputShape(first.name, first.inputShape ?? x.shape.slice(1), x, name);
+  }
+
+  private buildIfPossible(): void {
+    if (!this.outputShapes && this.stack[0]?.inputShape) this.build();
+    if (!this.outputShapes) {
+      throw new ConfigError(`${this.name} has no weights yet: give its first layer an inputShape, or run fit/predict first`);
+    }
+  }
+
+  private context(training: boolean): RunContext {
+    return { backend: getBackend(), training, rng: this.runRng as Random };
+  }
+
+  private newMetrics(): RunningMetric[] {
+    const { metrics, loss } = this.requireCompiled('metrics');
+    return metrics.map((m) => createMetric(m, loss.name));
+  }
+
+  private step(x: Tensor, y: Tensor, where: string) {
+    const { optimizer, loss } = this.requireCompiled('training');
+    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer }, x, y, this.context(true), where);
+  }
+
+  private evaluateTensors(x: Tensor, y: Tensor, batchSize: number): Promise<Record<string, number>> {
+    return evaluateInBatches(this.stack, this.loss, this.newMetrics(), x, y, batchSize, this.context(false));
+  }
+}

@@ -1,0 +1,58 @@
+import { TrainingDivergedError } from '../errors';
+import type { Layer, RunContext } from '../layers/layer';
+import { Tensor } from '../tensor';
+import type { Loss } from '../train/losses';
+import type { Optimizer } from '../train/optimizers';
+import type { Parameter } from '../train/parameter';
+import { backwardLayers, forwardLayers } from './layer-pass';
+
+/** What one optimisation step works on. */
+export interface StepTarget {
+  layers: readonly Layer[];
+  params: readonly Parameter[];
+  loss: Loss;
+  optimizer: Optimizer;
+}
+
+/** The result of one training step: the batch loss and the prediction it was computed from. */
+export interface StepResult {
+  loss: number;
+  pred: Tensor;
+}
+
+/** Index of the first non-finite value over all parameter values, or null. */
+function firstNonFinite(params: readonly Parameter[]): string | null {
+  for (const p of params) {
+    for (let i = 0; i < p.value.length; i++) if (!Number.isFinite(p.value[i])) return `${p.name}[${i}] = ${p.value[i]}`;
+  }
+  return null;
+}
+
+/**
+ * One optimisation step on one batch: zero the gradients, forward (training), loss and dLoss/dPred,
+ * backward in reverse, optimizer step. A non-finite loss or non-finite weights after the step throw
+ * `TrainingDivergedError`; the weights are first restored to their values before the step, so the
+ * model is never left holding NaN.
+ */
+export async function trainStep(target: StepTarget, x: Tensor, y: Tensor, ctx: RunContext, where: string): Promise<StepResult> {
+  const { layers, params, loss, optimizer } = target;
+  for (const p of params) p.grad.fill(0);
+  const pred = await forwardLayers(layers, x, ctx);
+  const dPred = new Float32Array(pred.size); // same shape as pred
+  const value = loss.compute(pred, y, dPred);
+  const advice = `lower the learning rate (now ${optimizer.learningRate}), normalise the data, or set clipNorm`;
+  if (!Number.isFinite(value)) {
+    throw new TrainingDivergedError(`Training diverged at ${where}: the loss is ${value}. The weights are those before this step; ${advice}.`);
+  }
+  await backwardLayers(layers, new Tensor(dPred, pred.shape), ctx);
+  const before = params.map((p) => p.value.slice()); // weights before the step, to undo a bad one
+  optimizer.step(params);
+  const bad = firstNonFinite(params);
+  if (bad !== null) {
+    params.forEach((p, i) => p.value.set(before[i]));
+    throw new TrainingDivergedError(
+      `Training diverged at ${where}: the optimizer step made ${bad}. The weights were restored to their values before this step; ${advice}.`,
+    );
+  }
+  return { loss: value, pred };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { ShapeError, StateDictError } from '../../src/errors';
+import { Dense } from '../../src/layers/dense';
+import { Embedding } from '../../src/layers/embedding';
+import { Sequential } from '../../src/model/sequential';
+import { Tensor } from '../../src/tensor';
+import { linearData, smallModel } from './fixtures';
+
+describe('Sequential API', () => {
+  it('predict in batches equals predict in one batch', async () => {
+    const { x } = linearData(37);
+    const model = smallModel(1);
+    const all = await model.predict(x, { batchSize: 64 });
+    const batched = await model.predict(x, { batchSize: 5 });
+    expect(batched.shape).toEqual([37, 1]);
+    expect(batched.data).toEqual(all.data);
+  });
+
+  it('stateDict keys are prefixed by layer index; loadStateDict round-trips', () => {
+    const a = smallModel(1);
+    const dict = a.stateDict();
+    expect(Object.keys(dict)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(dict['0.weight'].shape).toEqual([8, 3]);
+    const b = smallModel(2);
+    expect(b.getWeights()).not.toEqual(a.getWeights());
+    b.loadStateDict(dict);
+    expect(b.getWeights()).toEqual(a.getWeights());
+  });
+
+  it('loadStateDict names missing, extra and wrongly shaped keys, and changes nothing on error', () => {
+    const model = smallModel(1);
+    const dict = model.stateDict();
+    const before = model.getWeights();
+    const { ['1.bias']: _dropped, ...missing } = dict;
+    expect(() => model.loadStateDict(missing)).toThrow(/missing keys '1\.bias'/);
+    expect(() => model.loadStateDict({ ...dict, '2.weight': dict['1.weight'] })).toThrow(/unexpected keys '2\.weight'/);
+    expect(() => model.loadStateDict({ ...dict, 'bias': dict['1.bias'] })).toThrow(StateDictError);
+    const wrong = { ...dict, '1.weight': new Tensor(new Float32Array(9), [1, 9]), '0.bias': new Tensor(new Float32Array(8).fill(5), [8]) };
+    expect(() => model.loadStateDict(wrong)).toThrow(/layer 1 \(.*\): .*weight: expected shape \[1, 8\], got \[1, 9\]/);
+    expect(model.getWeights()).toEqual(before);
+  });
+
+  it('getWeights returns copies; setWeights checks counts and lengths', () => {
+    const model = smallModel(1);
+    const w = model.getWeights();
+    expect(w.map((a) => a.length)).toEqual([24, 8, 8, 1]);
+    w[0][0] = 123;
+    expect(model.getWeights()[0][0]).not.toBe(123);
+    model.setWeights(w);
+    expect(model.getWeights()[0][0]).toBe(123);
+    expect(() => model.setWeights(w.slice(1))).toThrow(ShapeError);
+    expect(() => model.setWeights([w[0], w[1], w[2], new Float32Array(2)])).toThrow(/weight 3 \(bias, shape \[1\]\) needs 1 values, got 2/);
+  });
+
+  it('summary prints a Keras-like table with shapes and parameter counts', () => {
+    const model = new Sequential(
+      [new Embedding({ inputDim: 100, outputDim: 16, inputShape: [10], name: 'tokens' }), new Dense({ units: 4, name: 'head' })],
+      { name: 'demo' },
+    );
+    const printed: string[] = [];
+    const text = model.summary((s) => printed.push(s));
+    expect(printed).toEqual([text]);
+    expect(text).toContain('Model: "demo"');
+    expect(text).toMatch(/tokens \(Embedding\)\s+\(None, 10, 16\)\s+1,600/);
+    expect(text).toMatch(/head \(Dense\)\s+\(None, 10, 4\)\s+68/);
+    expect(text).toContain('Total params: 1,668');
+  });
+
+  it('getConfig lists name, seed and each layer class and options', () => {
+    const model = smallModel(9);
+    const config = model.getConfig();
+    expect(config.seed).toBe(9);
+    expect(config.layers.map((l) => l.className)).toEqual(['Dense', 'Dense']);
+    expect(config.layers[0].config).toMatchObject({ units: 8, activation: 'tanh', inputShape: [3] });
+    expect(model.compileConfig).toMatchObject({ loss: { name: 'mse' }, metrics: ['mae'], optimizer: { name: 'adam', learningRate: 0.05 } });
+  });
+
+  it('Embedding → Dense trains end to end (backward stops at the ids)', async () => {
+    const model = new Sequential([new Embedding({ inputDim: 5, outputDim: 3, inputShape: [2] }), new Dense({ units: 1 })], { seed: 3 });
+    model.compile({ optimizer: { name: 'adam', learningRate: 0.1 }, loss: 'mse' });
+    const x = [[1, 2], [3, 4], [0, 1], [2, 2]];
+    const y = [[[1], [-1]], [[0.5], [0]], [[0], [1]], [[-1], [-1]]];
+    const history = await model.fit(x, y, { epochs: 40, batchSize: 4, verbose: 0 });
+    expect(history.history.loss[39]).toBeLessThan(history.history.loss[0] * 0.2);
+  });
+
+  it('layers added to a built model are built at once', () => {
+    const model = smallModel(1);
+    model.add(new Dense({ units: 2 }));
+    expect(model.getWeights().map((w) => w.length)).toEqual([24, 8, 8, 1, 2, 2]);
+  });
+});
