@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError, parseBenchArgs } from '../src/args';
+
+describe('bench command line', () => {
+  it('defaults to the whole grid with every backend', () => {
+    const o = parseBenchArgs([]);
+    if (o === 'help') throw new Error('unexpected help');
+    expect(o.cells).toEqual(['lstm', 'gru', 'rnn']);
+    expect(o.configs).toEqual(['small', 'medium', 'large']);
+    expect(o.modes).toEqual(['infer', 'train']);
+    expect(o.backends).toEqual(['native', 'fallback', 'pytorch', 'tfjs-cpu', 'tfjs-wasm']);
+    expect(o.backendsExplicit).toBe(false);
+    expect(o.validate).toBe(true);
+  });
+
+  it('takes the documented subset flags, repeated or comma-separated, in grid order', () => {
+    const o = parseBenchArgs(['--cell', 'lstm', '--config', 'medium', '--mode', 'train', '--backend', 'native', '--json', 'out.json']);
+    if (o === 'help') throw new Error('unexpected help');
+    expect([o.cells, o.configs, o.modes, o.backends, o.jsonFile]).toEqual([['lstm'], ['medium'], ['train'], ['native'], 'out.json']);
+    expect(o.backendsExplicit).toBe(true);
+    const p = parseBenchArgs(['--cell', 'rnn,lstm', '--cell', 'gru']);
+    if (p === 'help') throw new Error('unexpected help');
+    expect(p.cells).toEqual(['lstm', 'gru', 'rnn']);
+  });
+
+  it('names the flag, the allowed values and what came', () => {
+    expect(() => parseBenchArgs(['--cell', 'transformer'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--cell', 'transformer'])).toThrow("--cell expected one of lstm, gru, rnn, got 'transformer'");
+    expect(() => parseBenchArgs(['--threads', '0'])).toThrow("--threads expected a positive integer, got '0'");
+    expect(() => parseBenchArgs(['--colour'])).toThrow(UsageError);
+  });
+
+  it('answers --help', () => {
+    expect(parseBenchArgs(['--help'])).toBe('help');
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { median, timeCall } from '../src/timing';
+
+describe('timing', () => {
+  it('takes the median of odd and even counts', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('warms up once, then repeats a fast call up to maxReps', async () => {
+    let calls = 0;
+    const t = await timeCall(async () => void calls++, { budgetMs: 60_000, minReps: 3, maxReps: 7 }, false);
+    expect(t.samplesMs).toHaveLength(7);
+    expect(calls).toBe(8);
+    expect(t.medianMs).toBe(median(t.samplesMs));
+  });
+
+  it('times a call that takes half the budget or more just once, without warm-up when told', async () => {
+    let calls = 0;
+    const slow = async (): Promise<void> => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    const t = await timeCall(slow, { budgetMs: 10, minReps: 3, maxReps: 7 }, true);
+    expect(t.samplesMs).toHaveLength(1);
+    expect(calls).toBe(1);
+  });
+});
