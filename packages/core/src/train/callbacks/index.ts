@@ -1,0 +1,11 @@
+export type { Callback, CallbackLogger, Logs, TrainingControl, TrainingParams } from './callback';
+export { consoleLogger } from './callback';
+export { CallbackList } from './callback-list';
+export type { MonitorMode } from './monitor';
+export { EarlyStopping } from './early-stopping';
+export type { EarlyStoppingOptions } from './early-stopping';
+export { ReduceLROnPlateau } from './reduce-lr-on-plateau';
+export type { ReduceLROnPlateauOptions } from './reduce-lr-on-plateau';
+export { TerminateOnNaN } from './terminate-on-nan';
+export type { TerminateOnNaNOptions } from './terminate-on-nan';
+export { History } from './history';
