@@ -67,7 +67,7 @@ function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string,
       model.compile({
         optimizer,
         loss: file.compile.loss as unknown as CompileOptions['loss'],
-        metrics: file.compile.metrics,
+        metrics: file.compile.metrics as CompileOptions['metrics'],
       });
       if (file.optimizerState !== null) {
         const state = restoreTensors(file.optimizerState as JsonValue, buffers, used);

@@ -39,6 +39,18 @@ describe('ModelCheckpoint', () => {
     expect(existsSync(join(root, 'ckpt', 'model.json'))).toBe(true);
   });
 
+  it('works as a fit callback: keeps the best epoch by val_loss', async () => {
+    const { model, x, y } = await trainedModel();
+    const root = tempDir();
+    const cb = new ModelCheckpoint({ filepath: join(root, 'best'), saveBestOnly: true });
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 2, validationData: [x, y], verbose: 0, callbacks: [cb] });
+    const best = Math.min(...history.val_loss!);
+    expect(cb.best).toBe(best);
+    expect(cb.saved.length).toBeGreaterThanOrEqual(1);
+    const loaded = await loadModel(join(root, 'best'));
+    expect(loaded.compileConfig).toEqual(model.compileConfig);
+  });
+
   it('rejects bad options', () => {
     expect(() => new ModelCheckpoint({ filepath: '' })).toThrow(ConfigError);
     expect(() => new ModelCheckpoint({ filepath: 'x', mode: 'best' as 'min' })).toThrow(/'mode' must be one of 'auto', 'min', 'max', got 'best'/);
