@@ -155,8 +155,9 @@ export class Bidirectional extends Layer {
   }
 
   private async run(x: Tensor, mask: Float32Array | null, ctx: RunContext, init: [TensorLike[] | undefined, TensorLike[] | undefined]): Promise<ApplyResult> {
-    if (x.rank !== 3 || x.shape[2] !== this.inputShape?.[1]) {
-      throw new ShapeError(`${this.name} expected input [batch, steps, ${this.inputShape?.[1]}], got [${x.shape.join(', ')}]`);
+    const [steps, features] = this.inputShape ?? [null, null];
+    if (x.rank !== 3 || x.shape[2] !== features || (steps !== null && x.shape[1] !== steps)) {
+      throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${features}], got [${x.shape.join(', ')}]`);
     }
     const fw = await this.forwardLayer.forwardWithState(x, mask, ctx, init[0]);
     const bw = await this.backwardLayer.forwardWithState(x, mask, ctx, init[1]);
@@ -184,11 +185,14 @@ export class Bidirectional extends Layer {
     return new Tensor(flipSteps(t.data, B, T, H), t.shape);
   }
 
+  /** Builds on first use: from `inputShape` when given, else from `x`. */
   private buildFor(x: Tensor): void {
+    const rng = this.seed !== undefined ? new Random(this.seed) : new Random();
+    if (this.inputShape) return this.build(this.inputShape, rng);
     if (x.rank !== 3 || x.shape[2] <= 0) {
       throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${x.shape.join(', ')}]`);
     }
-    this.build([this.inputShape?.[0] ?? null, x.shape[2]], this.seed !== undefined ? new Random(this.seed) : new Random());
+    this.build([null, x.shape[2]], rng);
   }
 
   private requireBuilt(): void {

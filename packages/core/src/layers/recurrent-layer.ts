@@ -263,13 +263,16 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return new Tensor(swapLeadingAxes(dx, T, B, I), [B, T, I]);
   }
 
+  /** Builds on first use: from `inputShape` when given (the input is then checked against it), else from `x`. */
   private buildFor(x: Tensor): void {
+    const seed = this.cell.options.seed;
+    const rng = seed !== undefined ? new Random(seed) : new Random();
+    if (this.inputShape) return this.build(this.inputShape, rng);
     const features = x.rank === 3 ? x.shape[2] : undefined;
     if (features === undefined || features <= 0) {
       throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${x.shape.join(', ')}]`);
     }
-    const seed = this.cell.options.seed;
-    this.build([this.inputShape?.[0] ?? null, features], seed !== undefined ? new Random(seed) : new Random());
+    this.build([null, features], rng);
   }
 
   private checkInput(x: Tensor): { B: number; T: number; I: number } {
