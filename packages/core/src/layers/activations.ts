@@ -164,7 +164,10 @@ const ACTIVATIONS: Readonly<Record<DenseActivationName, Activation>> = {
 };
 
 /** Keras snake_case spellings accepted for the camelCase names. */
-export const ACTIVATION_ALIASES: Readonly<Record<string, DenseActivationName>> = {
+export type DenseActivationAlias = 'hard_sigmoid' | 'leaky_relu';
+
+/** Keras snake_case spellings accepted for the camelCase names. */
+export const ACTIVATION_ALIASES: Readonly<Record<DenseActivationAlias, DenseActivationName>> = {
   hard_sigmoid: 'hardSigmoid',
   leaky_relu: 'leakyRelu',
 };
@@ -180,7 +183,7 @@ export function getActivation(name: unknown, owner = 'activation'): Activation {
   if (typeof name === 'string') {
     const own = (table: object): boolean => Object.prototype.hasOwnProperty.call(table, name);
     if (own(ACTIVATIONS)) return ACTIVATIONS[name as DenseActivationName];
-    if (own(ACTIVATION_ALIASES)) return ACTIVATIONS[ACTIVATION_ALIASES[name]];
+    if (own(ACTIVATION_ALIASES)) return ACTIVATIONS[ACTIVATION_ALIASES[name as DenseActivationAlias]];
   }
   throw new ConfigError(
     `${owner} must be one of ${DENSE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(name)}`,

@@ -3,7 +3,7 @@ import { checkInitializerName, initialize, type InitializerName } from '../init/
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
-import { getActivation, type Activation } from './activations';
+import { getActivation, type Activation, type DenseActivationAlias, type DenseActivationName } from './activations';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
 import {
@@ -20,7 +20,7 @@ export interface DenseOptions {
   /** Output features. */
   units: number;
   /** Activation by Keras name (see `DENSE_ACTIVATION_NAMES`); default `'linear'`. */
-  activation?: string;
+  activation?: DenseActivationName | DenseActivationAlias;
   /** Add a bias; default true. */
   useBias?: boolean;
   /** Initialiser of `weight`; default `'glorotUniform'`. */

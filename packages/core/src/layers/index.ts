@@ -7,5 +7,5 @@ export type { EmbeddingOptions } from './embedding';
 export { Dropout } from './dropout';
 export type { DropoutOptions } from './dropout';
 export { getActivation, DENSE_ACTIVATION_NAMES, ACTIVATION_ALIASES } from './activations';
-export type { Activation, DenseActivationName } from './activations';
+export type { Activation, DenseActivationAlias, DenseActivationName } from './activations';
 export * from './recurrent-exports';

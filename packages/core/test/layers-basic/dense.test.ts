@@ -60,7 +60,7 @@ describe('Dense', () => {
     expectClose(layer.parameters()[1].grad, TORCH_DB.map((v) => 2 * v), 1e-6);
   });
 
-  for (const activation of ['linear', 'relu', 'sigmoid', 'softmax', 'gelu']) {
+  for (const activation of ['linear', 'relu', 'sigmoid', 'softmax', 'gelu'] as const) {
     it(`${activation}: input, weight and bias gradients match finite differences`, async () => {
       const rng = new Random(11);
       const layer = new Dense({ units: 3, activation, inputShape: [5] });
@@ -113,7 +113,7 @@ describe('Dense', () => {
     expect(() => new Dense({ units: 2.5 })).toThrow(ConfigError);
     expect(() => new Dense({ units: -1 })).toThrow(ConfigError);
     expect(() => new Dense({ units: 'x' as unknown as number })).toThrow(ConfigError);
-    expect(() => new Dense({ units: 2, activation: 'relu7', name: 'd2' })).toThrow(/d2: activation must be one of/);
+    expect(() => new Dense({ units: 2, activation: 'relu7' as 'relu', name: 'd2' })).toThrow(/d2: activation must be one of/);
     expect(() => new Dense({ units: 2, kernelInitializer: 'nope' as 'zeros' })).toThrow(ConfigError);
     expect(() => new Dense({ units: 2, inputShape: [0] })).toThrow(/inputShape/);
   });
