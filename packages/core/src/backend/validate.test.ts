@@ -217,6 +217,25 @@ describe('validateKernelArgs rejects', () => {
     );
   });
 
+  it('an output sharing memory with another buffer (the same array or overlapping views)', () => {
+    const args = lstmForward();
+    const e = thrown(() => validateLstmForward({ ...args, hT: args.h0! }));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.message).toBe('lstmForward: output hT shares memory with h0; give every output a buffer of its own');
+    const whole = f(2 * 4 * H * I);
+    const back = { ...lstmBackward(), dWIh: whole.subarray(0, 4 * H * I), wIh: whole.subarray(4 * H * I - 1, 8 * H * I - 1) };
+    expect(thrown(() => validateLstmBackward(back)).message).toBe(
+      'lstmBackward: output dWIh shares memory with wIh; give every output a buffer of its own',
+    );
+    const adjacent = { ...lstmBackward(), dWIh: whole.subarray(0, 4 * H * I), wIh: whole.subarray(4 * H * I) };
+    expect(() => validateLstmBackward(adjacent)).not.toThrow();
+    const shared = f(20);
+    const square = { ...gemm(), M: 3, N: 3, K: 3, a: shared.subarray(0, 9), b: f(9), c: shared.subarray(5, 14) };
+    expect(thrown(() => validateGemm(square)).message).toBe(
+      'gemm: output c shares memory with a; give every output a buffer of its own',
+    );
+  });
+
   it('a missing argument object', () => {
     const e = thrown(() => validateGruForward(undefined as never));
     expect(e).toBeInstanceOf(ConfigError);

@@ -21,7 +21,8 @@ import { ConfigError, ShapeError } from '../errors';
  * safe integers, buffers are `Float32Array`s of exactly the length the sizes imply (the workspace at
  * least that long), booleans are booleans and activations are ones the kernels know. A bad field
  * throws `ShapeError` (a buffer) or `ConfigError` (a size, flag or name) naming the kernel and the
- * field, e.g. `lstmForward: wIh must have 4·H·I = 96 floats (H = 4, I = 6), got 95`.
+ * field, e.g. `lstmForward: wIh must have 4·H·I = 96 floats (H = 4, I = 6), got 95`. Outputs must
+ * not share memory with any other buffer of the call (a `ConfigError` naming both fields).
  */
 
 /** Names of the kernels, as the `Kernels` interface spells them. */
@@ -133,6 +134,32 @@ function workspaceLength(cell: CellKind, floats: number): Length {
   return { floats, text: `workspaceSize('${cell}', dims) = ${floats} floats` };
 }
 
+/** True when two views share at least one byte of the same memory. */
+function overlaps(a: Float32Array, b: Float32Array): boolean {
+  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Outputs must not share memory with any other buffer of the call: a kernel writes them while it
+ * still reads its inputs, so `y` over `x` (or `dWIh` over `wIh`) would silently give garbage.
+ */
+function checkNoOverlap(kernel: KernelName, args: Record<string, unknown>, outputs: readonly string[]): void {
+  const buffers = Object.entries(args).filter((e): e is [string, Float32Array] => e[1] instanceof Float32Array);
+  for (const out of outputs) {
+    const target = args[out];
+    if (!(target instanceof Float32Array)) continue;
+    for (const [field, other] of buffers) {
+      if (field !== out && overlaps(target, other)) {
+        throw new ConfigError(`${kernel}: output ${out} shares memory with ${field}; give every output a buffer of its own`);
+      }
+    }
+  }
+}
+
+const FORWARD_OUTPUTS = ['y', 'hT', 'workspace'];
+const BACKWARD_OUTPUTS = ['dx', 'dh0', 'dWIh', 'dWHh', 'dBIh', 'dBHh'];
+
 const REQUIRED: BufferRule = { nullable: false };
 const OPTIONAL: BufferRule = { nullable: true };
 
@@ -204,6 +231,7 @@ export function validateLstmForward(args: LstmForwardArgs): void {
   checkBuffer(k, a, 'peephole', lengthOf(sizes, '3·H'), OPTIONAL);
   checkActivation(k, a, 'activation');
   checkActivation(k, a, 'recurrentActivation');
+  checkNoOverlap(k, a, [...FORWARD_OUTPUTS, 'cT']);
 }
 
 /** Validates `lstmBackward` arguments; `peephole` and `dPeephole` must both be given or both be null. */
@@ -219,6 +247,7 @@ export function validateLstmBackward(args: LstmBackwardArgs): void {
   checkPaired(k, a, 'peephole', 'dPeephole');
   checkActivation(k, a, 'activation');
   checkActivation(k, a, 'recurrentActivation');
+  checkNoOverlap(k, a, [...BACKWARD_OUTPUTS, 'dc0', 'dPeephole']);
 }
 
 /** Validates `gruForward` arguments. */
@@ -229,6 +258,7 @@ export function validateGruForward(args: GruForwardArgs): void {
   checkBoolean(k, a, 'resetAfter');
   checkActivation(k, a, 'activation');
   checkActivation(k, a, 'recurrentActivation');
+  checkNoOverlap(k, a, FORWARD_OUTPUTS);
 }
 
 /** Validates `gruBackward` arguments. */
@@ -239,18 +269,21 @@ export function validateGruBackward(args: GruBackwardArgs): void {
   checkBoolean(k, a, 'resetAfter');
   checkActivation(k, a, 'activation');
   checkActivation(k, a, 'recurrentActivation');
+  checkNoOverlap(k, a, BACKWARD_OUTPUTS);
 }
 
 /** Validates `rnnForward` arguments. */
 export function validateRnnForward(args: RnnForwardArgs): void {
   checkForwardBase('rnnForward', 'rnn', args);
   checkActivation('rnnForward', args as unknown as Record<string, unknown>, 'activation');
+  checkNoOverlap('rnnForward', args as unknown as Record<string, unknown>, FORWARD_OUTPUTS);
 }
 
 /** Validates `rnnBackward` arguments. */
 export function validateRnnBackward(args: RnnBackwardArgs): void {
   checkBackwardBase('rnnBackward', 'rnn', args);
   checkActivation('rnnBackward', args as unknown as Record<string, unknown>, 'activation');
+  checkNoOverlap('rnnBackward', args as unknown as Record<string, unknown>, BACKWARD_OUTPUTS);
 }
 
 /** Validates `gemm` arguments: `a` holds M·K floats, `b` K·N, `c` M·N; `alpha`/`beta` finite. */
@@ -265,6 +298,7 @@ export function validateGemm(args: GemmArgs): void {
   checkBuffer(k, args, 'b', lengthOf(sizes, args.transB ? 'N·K' : 'K·N'), REQUIRED);
   checkFinite(k, args, 'alpha');
   checkFinite(k, args, 'beta');
+  checkNoOverlap(k, args, ['c']);
 }
 
 /** One validator per kernel. */
