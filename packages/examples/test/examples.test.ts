@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main as nameClassifier } from '../src/name-classifier';
+import { main as nameGenerator } from '../src/name-generator';
+import { main as stockForecast } from '../src/stock-forecast';
+import { main as toyStacked } from '../src/toy-stacked';
+
+// Smoke tests: each example end to end on a small slice for an epoch or two, so none of them rots.
+// They check that the pieces fit and the reports are sane, not that the models are good.
+const quiet = { log: () => {}, verbose: 0 as const };
+
+describe('examples (short settings)', () => {
+  it('stock-forecast: trains, reports RMSEs in index points, plots, and reloads bit-identically', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnn-stock-'));
+    const r = await stockForecast({ ...quiet, epochs: 1, lastRows: 400, out });
+    expect(r.trainSamples + r.testSamples).toBe(400 - 10);
+    expect(r.testSamples).toBe(Math.ceil(390 * 0.2));
+    // Day-to-day moves of the S&P 500 in 2019–2020 are tens of points: a sane naive RMSE.
+    expect(r.naiveRmse).toBeGreaterThan(5);
+    expect(r.naiveRmse).toBeLessThan(200);
+    expect(Number.isFinite(r.modelRmse)).toBe(true);
+    expect(r.beatsNaive).toBe(r.modelRmse < r.naiveRmse);
+    expect(r.reloadIdentical).toBe(true);
+    for (const p of r.plots) expect(readFileSync(p, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    expect(existsSync(join(r.modelDir, 'weights.bin'))).toBe(true);
+  });
+
+  it('toy-stacked: SimpleRNN → LSTM → GRU trains on [5, 5, 1] and lowers its loss', async () => {
+    const r = await toyStacked({ epochs: 30, log: () => {} });
+    expect(r.rows).toHaveLength(5);
+    expect(r.rows[0].input).toEqual([1, 0, 1, 1, 0]);
+    expect(r.finalLoss).toBeLessThan(r.initialLoss);
+    for (const row of r.rows) expect(row.predicted).toBeGreaterThan(0), expect(row.predicted).toBeLessThan(1);
+  });
+
+  it('name-classifier: reports held-out accuracy next to the majority baseline', async () => {
+    const r = await nameClassifier({ ...quiet, epochs: 1, limit: 400 });
+    expect(r.trainNames + r.testNames).toBe(400);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    expect(r.accuracy).toBeLessThanOrEqual(1);
+    expect(r.majorityBaseline).toBeGreaterThanOrEqual(0.5 - 0.15); // the lists are roughly 55/45
+    for (const e of r.examples) expect(e.pFemale).toBeGreaterThan(0), expect(e.pFemale).toBeLessThan(1);
+  });
+
+  it('name-generator: samples lower-case names', async () => {
+    const r = await nameGenerator({ ...quiet, epochs: 1, limit: 300, count: 3 });
+    expect(r.samples).toHaveLength(3);
+    for (const s of r.samples) expect(s).toMatch(/^[a-z' -]{0,13}$/);
+    expect(Number.isFinite(r.finalLoss)).toBe(true);
+  });
+});
