@@ -1,7 +1,8 @@
 import { ConfigError, DataError } from '../errors';
 import type { Random } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
-import { CallbackList, History, ProgressLogger, type Callback, type TrainingControl } from '../train/callbacks';
+import { CallbackList, History, type Callback, type TrainingControl } from '../train/callbacks';
+import { ProgressLogger } from '../train/progress-logger';
 import { checkOptionKeys } from '../train/options';
 import { identityOrder, sliceRows, takeRows, yieldToEventLoop } from './batching';
 import { checkCount, toDataTensor } from './data-checks';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TrainingDivergedError } from '../../src/errors';
 import { Dense } from '../../src/layers/dense';
 import { Dropout } from '../../src/layers/dropout';
@@ -133,5 +133,22 @@ describe('Sequential.fit', () => {
     expect(model.getWeights()).not.toEqual(before);
     const second = await model.trainOnBatch(x, y);
     expect(second).toBeLessThan(loss);
+  });
+
+  it('verbose 2 prints one line per epoch with the loss', async () => {
+    const { x, y } = linearData(8);
+    const model = smallModel(8);
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 2 });
+    } finally {
+      spy.mockRestore();
+    }
+    const text = lines.join('');
+    expect(text.match(/loss/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });
