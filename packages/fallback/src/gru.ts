@@ -229,7 +229,9 @@ export function gruBackward(args: GruBackwardArgs): void {
   // All steps at once: dX = dGates · W_ih, dW_ih += dGatesᵀ · X, then the recurrent weights.
   if (dx !== null) sgemm(false, false, TB, I, G, 1, dGates, 0, G, wIh, 0, I, 0, dx, 0, I);
   sgemm(true, false, G, I, TB, 1, dGates, 0, G, x, 0, I, 1, dWIh, 0, I);
-  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G);
+  // b_ih gets the sums of dGates; so does b_hh when the reset comes before (b_hn outside r ⊙ ·).
+  const sameBiasGrad = !resetAfter && dBHh !== null;
+  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G, sameBiasGrad ? dBHh : null);
   const hPrevAll = scratch('gru.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
   gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
   // W_hr, W_hz: dW += dGates[:, 0:2H]ᵀ · (m ⊙ H_prev)
@@ -244,6 +246,6 @@ export function gruBackward(args: GruBackwardArgs): void {
   } else {
     // W_hn sees r ⊙ m ⊙ H_prev (the workspace's extra region) and dn̂; b_hn is outside r.
     sgemm(true, false, H, H, TB, 1, dGates, 2 * H, G, ws, extraRegion, H, 1, dWHh, 2 * H * H, H);
-    if (dBHh !== null) addColumnSums(dBHh, 0, dGates, 0, TB, G, G);
+    if (sameBiasGrad && dBIh === null) addColumnSums(dBHh!, 0, dGates, 0, TB, G, G);
   }
 }

@@ -226,7 +226,8 @@ export function lstmBackward(args: LstmBackwardArgs): void {
   const hPrevAll = scratch('lstm.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
   gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
   sgemm(true, false, G, H, TB, 1, dGates, 0, G, hPrevAll, 0, H, 1, dWHh, 0, H);
-  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G);
-  if (dBHh !== null) addColumnSums(dBHh, 0, dGates, 0, TB, G, G);
+  // b_ih and b_hh enter every gate the same way: one sum serves both.
+  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G, dBHh);
+  else if (dBHh !== null) addColumnSums(dBHh, 0, dGates, 0, TB, G, G);
   if (dPeep !== null) for (let j = 0; j < 3 * H; j++) dPeephole![j] += dPeep[j];
 }

@@ -38,7 +38,8 @@ export function fillRowsWithBias(
 
 /**
  * dst[dstOff + j] += Σ_r src[srcOff + r·ld + j] for j < cols: a bias gradient, summed in float64
- * over all T·B rows before the single float32 rounding.
+ * over all T·B rows before the single float32 rounding. `also`, when given, gets the same sums at
+ * the same offset (b_ih and b_hh receive the same gradient wherever they sit side by side).
  */
 export function addColumnSums(
   dst: Float32Array,
@@ -48,6 +49,7 @@ export function addColumnSums(
   rows: number,
   ld: number,
   cols: number,
+  also: Float32Array | null = null,
 ): void {
   const sums = zeroedScratch64('sequence.columnSums', cols); // [cols]
   for (let r = 0; r < rows; r++) {
@@ -55,6 +57,7 @@ export function addColumnSums(
     for (let j = 0; j < cols; j++) sums[j] += src[o + j];
   }
   for (let j = 0; j < cols; j++) dst[dstOff + j] += sums[j];
+  if (also !== null) for (let j = 0; j < cols; j++) also[dstOff + j] += sums[j];
 }
 
 /**

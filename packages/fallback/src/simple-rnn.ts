@@ -108,6 +108,7 @@ export function rnnBackward(args: RnnBackwardArgs): void {
   const hPrevAll = scratch('rnn.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
   gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
   sgemm(true, false, H, H, TB, 1, dPre, 0, H, hPrevAll, 0, H, 1, dWHh, 0, H);
-  if (dBIh !== null) addColumnSums(dBIh, 0, dPre, 0, TB, H, H);
-  if (dBHh !== null) addColumnSums(dBHh, 0, dPre, 0, TB, H, H);
+  // b_ih and b_hh enter every gate the same way: one sum serves both.
+  if (dBIh !== null) addColumnSums(dBIh, 0, dPre, 0, TB, H, H, dBHh);
+  else if (dBHh !== null) addColumnSums(dBHh, 0, dPre, 0, TB, H, H);
 }
