@@ -3,6 +3,7 @@
  * The single place that loads the compiled addon. Candidates, in order:
  *   1. prebuilds/<platform>-<arch>/rnn_native.node  (shipped in the package, made at pack time)
  *   2. build/Release/rnn_native.node                (a development build: `npx cmake-js compile`)
+ * (preceded by $RNN_NATIVE_BINARY when set, e.g. to test an AddressSanitizer build).
  * On failure it throws an Error with `code: 'RNN_NATIVE_UNAVAILABLE'` and `causes`: one line per
  * candidate saying why it did not load, and a message ending in the fixes.
  */
@@ -12,8 +13,9 @@ const path = require('node:path');
 const packageRoot = path.join(__dirname, '..');
 const platformTag = `${process.platform}-${process.arch}`;
 
-/** Paths tried, in order. */
+/** Paths tried, in order. RNN_NATIVE_BINARY (e.g. an AddressSanitizer build) comes first when set. */
 const candidates = [
+  ...(process.env.RNN_NATIVE_BINARY ? [path.resolve(process.env.RNN_NATIVE_BINARY)] : []),
   path.join(packageRoot, 'prebuilds', platformTag, 'rnn_native.node'),
   path.join(packageRoot, 'build', 'Release', 'rnn_native.node'),
 ];
