@@ -1,5 +1,5 @@
 import { getBackend } from '../backend/select';
-import { ConfigError, ShapeError } from '../errors';
+import { ConfigError, RnnError, ShapeError } from '../errors';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
@@ -7,7 +7,7 @@ import { Layer, type LayerOutput, type RunContext, type SampleShape } from './la
 import { uniqueLayerName } from './naming';
 import { checkInputShape } from './recurrent-options';
 import { type ApplyOptions, type ApplyResult, RecurrentLayer } from './recurrent-layer';
-import { loadParameters, parametersToStateDict } from './recurrent-state-dict';
+import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
 import { flipSteps } from './sequence-layout';
 
 /** How the two directions' outputs are combined. */
@@ -40,8 +40,11 @@ export class Bidirectional extends Layer {
   readonly forwardLayer: RecurrentLayer;
   /** The backward direction (`goBackwards` flipped). */
   readonly backwardLayer: RecurrentLayer;
+  /** How the two directions' outputs are combined. */
   readonly mergeMode: MergeMode;
+  /** Follows the wrapped layer: the whole sequence, or the last output of each direction. */
   readonly returnSequences: boolean;
+  /** Seed of both directions' initialisation, if given. */
   readonly seed: number | undefined;
   /** Backward's parameters under their `_reverse` names (same buffers). */
   private reverseParams: Parameter[] = [];
@@ -105,9 +108,13 @@ export class Bidirectional extends Layer {
 
   loadStateDict(dict: Record<string, unknown>): void {
     if (!this.built) {
-      const w = toTensor((dict?.weight_ih_l0 ?? []) as TensorLike).shape;
-      const features = this.inputShape?.[1] ?? (w.length === 2 ? w[1] : null);
-      if (!features) throw new ConfigError(`${this.name} is not built and 'weight_ih_l0' does not say its input features`);
+      const w = entryShape(dict?.weight_ih_l0);
+      const features = this.inputShape?.[1] ?? (w?.length === 2 ? w[1] : null);
+      if (!features) {
+        throw new ConfigError(
+          `${this.name} is not built and has no inputShape; loadStateDict needs 'weight_ih_l0' [${this.forwardLayer.cell.gates * this.forwardLayer.units}, features] to build it`,
+        );
+      }
       this.build([this.inputShape?.[0] ?? null, features], new Random());
     }
     loadParameters(this.name, this.parameters(), dict);
@@ -168,7 +175,9 @@ export class Bidirectional extends Layer {
   }
 
   async backward(dy: Tensor, ctx: RunContext): Promise<Tensor> {
-    if (!this.savedOutputs) throw new ShapeError(`${this.name}.backward needs a training forward first`);
+    if (!this.savedOutputs) {
+      throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
+    }
     const [fwOut, bwOut] = this.savedOutputs;
     this.savedOutputs = null;
     const [dFw, dBwAligned] = splitGradient(this.mergeMode, dy, fwOut, bwOut, this.name);

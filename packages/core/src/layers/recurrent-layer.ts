@@ -54,11 +54,17 @@ interface SavedForward {
 export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> extends Layer {
   /** The cell holding the weights. */
   readonly cell: C;
+  /** Output the whole sequence `[batch, steps, units]` rather than the last output `[batch, units]`. */
   readonly returnSequences: boolean;
+  /** Keras's `return_state`; `apply()` always returns the states, this records the intent in the config. */
   readonly returnState: boolean;
+  /** Process the steps last to first; the output sequence is in processing order. */
   readonly goBackwards: boolean;
+  /** Carry final states into the next batch. */
   readonly stateful: boolean;
+  /** Input dropout rate (training only). */
   readonly dropout: number;
+  /** Recurrent dropout rate (training only). */
   readonly recurrentDropout: number;
   /** The options this layer was made with (for cloning, e.g. by `Bidirectional`). */
   protected readonly options: RecurrentLayerOptions;

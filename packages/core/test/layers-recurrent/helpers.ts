@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fallbackBackend } from '@rnn/fallback';
+import { getBackend } from '../../src/backend/select';
 import { checkedBackend } from '../../src/backend/validate';
 import type { RunContext } from '../../src/layers/layer';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 
-/** The fallback backend with every kernel call validated against the contract first. */
-export const backend = checkedBackend(fallbackBackend);
+/**
+ * The backend under test, with every kernel call validated against the contract first: the fallback,
+ * or the native addon (its async kernels) when the run sets `RNN_BACKEND=native`.
+ */
+export const backend = checkedBackend(process.env.RNN_BACKEND === 'native' ? getBackend() : fallbackBackend);
 
 /** A run context on the checked fallback backend. */
 export function context(training: boolean, seed = 0): RunContext {
