@@ -7,7 +7,7 @@ import { ConfigError } from '../errors';
 export function checkOptionKeys(owner: string, options: object | undefined, allowed: readonly string[]): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigError(`${owner}: options must be an object, got ${describe(options)}`);
+    throw new ConfigError(`${owner}: options must be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
@@ -33,7 +33,7 @@ export interface NumberBounds {
 /** Returns `value` if it is a finite number within `bounds`, else throws a ConfigError naming `owner` and `option`. */
 export function checkNumber(owner: string, option: string, value: unknown, bounds: NumberBounds = {}): number {
   const fail = (expected: string): never => {
-    throw new ConfigError(`${owner}: option '${option}' must be ${expected}, got ${describe(value)}`);
+    throw new ConfigError(`${owner}: option '${option}' must be ${expected}, got ${describeValue(value)}`);
   };
   const expected = describeBounds(bounds);
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail(expected);
@@ -48,7 +48,7 @@ export function checkNumber(owner: string, option: string, value: unknown, bound
 /** Returns `value` if it is a boolean, else throws a ConfigError naming `owner` and `option`. */
 export function checkBoolean(owner: string, option: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new ConfigError(`${owner}: option '${option}' must be true or false, got ${describe(value)}`);
+    throw new ConfigError(`${owner}: option '${option}' must be true or false, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -57,14 +57,14 @@ export function checkBoolean(owner: string, option: string, value: unknown): boo
 export function checkChoice<T extends string>(owner: string, option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(
-      `${owner}: option '${option}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`,
+      `${owner}: option '${option}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeValue(value)}`,
     );
   }
   return value as T;
 }
 
 /** A short, readable rendering of an arbitrary value for error messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (value === null) return 'null';
@@ -80,4 +80,13 @@ function describeBounds(b: NumberBounds): string {
   if (b.max !== undefined) parts.push(`<= ${b.max}`);
   const kind = b.integer ? 'an integer' : 'a finite number';
   return parts.length ? `${kind} ${parts.join(' and ')}` : kind;
+}
+
+/** Returns `value` if it is one of the allowed verbosity levels, else throws a ConfigError naming `owner`. */
+export function checkVerbose<T extends number>(owner: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'number' || !(allowed as readonly number[]).includes(value)) {
+    const choices = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+    throw new ConfigError(`${owner}: option 'verbose' must be ${choices}, got ${describeValue(value)}`);
+  }
+  return value as T;
 }

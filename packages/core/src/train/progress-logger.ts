@@ -1,7 +1,6 @@
 import { SingleBar } from 'cli-progress';
-import { ConfigError } from '../errors';
 import type { Callback, Logs, TrainingParams } from './callbacks/callback';
-import { checkOptionKeys } from './options';
+import { checkOptionKeys, checkVerbose } from './options';
 
 /** The part of a writable stream the logger uses; `process.stdout` fits. */
 export interface ProgressStream {
@@ -40,11 +39,7 @@ export class ProgressLogger implements Callback {
 
   constructor(options: ProgressLoggerOptions = {}) {
     checkOptionKeys('ProgressLogger', options, ['verbose', 'stream', 'now']);
-    const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
-      throw new ConfigError(`ProgressLogger: option 'verbose' must be 0, 1 or 2, got ${String(verbose)}`);
-    }
-    this.verbose = verbose;
+    this.verbose = checkVerbose('ProgressLogger', options.verbose ?? 1, [0, 1, 2] as const);
     this.stream = options.stream ?? process.stdout;
     this.now = options.now ?? Date.now;
   }

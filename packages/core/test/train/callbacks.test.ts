@@ -126,7 +126,7 @@ describe('EarlyStopping', () => {
     expect(() => new EarlyStopping({ restoreBestWeights: 1 as unknown as boolean })).toThrow(/option 'restoreBestWeights'/);
     expect(() => new EarlyStopping({ startFromEpoch: -2 })).toThrow(/option 'startFromEpoch'/);
     expect(() => new EarlyStopping({ baseline: NaN })).toThrow(/option 'baseline'/);
-    expect(() => new EarlyStopping({ verbose: 2 as 1 })).toThrow(/option 'verbose'/);
+    expect(() => new EarlyStopping({ verbose: 2 as 1 })).toThrow(/EarlyStopping: option 'verbose' must be 0 or 1, got 2/);
     expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow(/unknown option 'restore_best_weights'/);
   });
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { checkBoolean, checkChoice, checkNumber, checkOptionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptionKeys, checkVerbose } from '../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode } from './monitor';
 
@@ -71,7 +71,7 @@ export class EarlyStopping implements Callback {
     this.baseline = options.baseline === undefined ? undefined : checkNumber(owner, 'baseline', options.baseline);
     this.restoreBestWeights = checkBoolean(owner, 'restoreBestWeights', options.restoreBestWeights ?? false);
     this.startFromEpoch = checkNumber(owner, 'startFromEpoch', options.startFromEpoch ?? 0, { min: 0, integer: true });
-    this.verbose = checkChoice(owner, 'verbose', String(options.verbose ?? 0), ['0', '1'] as const) === '1' ? 1 : 0;
+    this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
     this.logger = options.logger ?? consoleLogger;
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }

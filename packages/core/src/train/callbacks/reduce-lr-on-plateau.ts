@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { checkChoice, checkNumber, checkOptionKeys } from '../options';
+import { checkNumber, checkOptionKeys, checkVerbose } from '../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode } from './monitor';
 
@@ -55,7 +55,7 @@ export class ReduceLROnPlateau implements Callback {
     this.cooldown = checkNumber(owner, 'cooldown', options.cooldown ?? 0, { min: 0, integer: true });
     this.minLr = checkNumber(owner, 'minLr', options.minLr ?? 0, { min: 0 });
     this.mode = resolveMode(owner, options.mode ?? 'auto', this.monitor);
-    this.verbose = checkChoice(owner, 'verbose', String(options.verbose ?? 0), ['0', '1'] as const) === '1' ? 1 : 0;
+    this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
     this.logger = options.logger ?? consoleLogger;
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }

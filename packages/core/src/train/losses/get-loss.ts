@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { describe } from '../options';
+import { describeValue } from '../options';
 import { BinaryCrossentropy } from './binary-crossentropy';
 import { CategoricalCrossentropy } from './categorical-crossentropy';
 import { Huber } from './huber';
@@ -54,7 +54,7 @@ export function getLoss(spec: LossSpec): Loss {
     const { name, ...options } = spec as LossConfig;
     return build(name, options);
   }
-  throw new ConfigError(`loss must be a loss name, config or Loss instance; allowed names are ${LOSS_NAMES.join(', ')}; got ${describe(spec)}`);
+  throw new ConfigError(`loss must be a loss name, config or Loss instance; allowed names are ${LOSS_NAMES.join(', ')}; got ${describeValue(spec)}`);
 }
 
 function build(name: string, options: Record<string, unknown>): Loss {

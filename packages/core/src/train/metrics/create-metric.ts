@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors';
 import { canonicalLossName } from '../losses/get-loss';
 import type { Loss, LossConfig } from '../losses/loss';
-import { describe } from '../options';
+import { describeValue } from '../options';
 import { Accuracy } from './accuracy';
 import { MeanErrorMetric } from './mean-error-metric';
 import type { Metric, MetricAlias, MetricName } from './metric';
@@ -29,7 +29,7 @@ export const METRIC_NAMES: readonly string[] = Object.keys(aliases);
 export function createMetric(name: MetricName | MetricAlias, loss?: string | Loss | LossConfig): Metric {
   const canonical = typeof name === 'string' && Object.prototype.hasOwnProperty.call(aliases, name) ? aliases[name] : null;
   if (canonical === null) {
-    throw new ConfigError(`Unknown metric ${describe(name)}; allowed names are ${METRIC_NAMES.join(', ')}`);
+    throw new ConfigError(`Unknown metric ${describeValue(name)}; allowed names are ${METRIC_NAMES.join(', ')}`);
   }
   if (canonical !== 'accuracy') return new MeanErrorMetric(canonical);
   const lossName = typeof loss === 'string' ? loss : loss?.name;

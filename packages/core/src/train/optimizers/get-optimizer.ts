@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { describe } from '../options';
+import { describeValue } from '../options';
 import { Adagrad } from './adagrad';
 import { Adam } from './adam';
 import { AdamW } from './adamw';
@@ -35,7 +35,7 @@ export function getOptimizer(spec: OptimizerSpec): Optimizer {
     return build(name, options);
   }
   throw new ConfigError(
-    `optimizer must be a name, config or Optimizer instance; allowed names are ${OPTIMIZER_NAMES.join(', ')}; got ${describe(spec)}`,
+    `optimizer must be a name, config or Optimizer instance; allowed names are ${OPTIMIZER_NAMES.join(', ')}; got ${describeValue(spec)}`,
   );
 }
 
