@@ -1,5 +1,6 @@
 import { getBackend } from '../backend/select';
 import { ConfigError, ShapeError } from '../errors';
+import { Embedding } from '../layers/embedding';
 import { Layer, type RunContext, type SampleShape } from '../layers/layer';
 import { uniqueLayerName } from '../layers/naming';
 import { Random } from '../random';
@@ -315,10 +316,12 @@ export class Sequential {
   private prepareInput(x: Tensor, name: string): void {
     if (this.stack.length === 0) throw new ConfigError(`${this.name} has no layers; add() some first`);
     if (!this.outputShapes) {
-      // Built from data: only the last axis is fixed, so other lengths (steps) still fit later.
+      // Built from data: only the feature axis is fixed, so other lengths (steps) still fit later.
+      // Token ids into an Embedding have no feature axis: every axis stays open.
       const sample = x.shape.slice(1);
       const first = this.stack[0];
-      this.build(first.inputShape ?? sample.map((d, i) => (i === sample.length - 1 ? d : null)));
+      const featureAxis = first instanceof Embedding ? -1 : sample.length - 1;
+      this.build(first.inputShape ?? sample.map((d, i) => (i === featureAxis ? d : null)));
     }
     const first = this.stack[0];
     checkInputShape(first.name, first.inputShape ?? x.shape.slice(1), x, name);
