@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type BenchOptions, USAGE, UsageError, parseBenchArgs } from './args';
 import { machineInfo } from './machine';
-import { ceilingOf, memoryRows, memoryTable, resultsTable, sgemmTable, targetChecks, targetsTable } from './report';
+import { ceilingOf, memoryRows, memoryTable, profileTable, resultsTable, sgemmTable, targetChecks, targetsTable } from './report';
 import { runGrid } from './run-grid';
 import { measureSgemm } from './sgemm';
 
@@ -47,6 +47,7 @@ async function run(opts: BenchOptions): Promise<number> {
   if (memory.length > 0) {
     out.push('', '### Memory: minimum need (weights + grads + Adam + activations) vs peak RSS growth', '', memoryTable(memory));
   }
+  if (outcome.profiles.length > 0) out.push('', '### Where the time goes (mean ms per call)', '', profileTable(outcome.profiles));
   if (targets.length > 0) out.push('', '### Targets', '', targetsTable(targets));
   if (outcome.validations.length > 0) {
     const ok = outcome.validations.filter((v) => v.ok).length;
@@ -67,6 +68,7 @@ async function run(opts: BenchOptions): Promise<number> {
     sgemm,
     sgemmCeiling2ThreadGflops: ceiling,
     results: outcome.records,
+    profiles: outcome.profiles,
     validations: outcome.validations,
     memory,
     targets,

@@ -71,6 +71,12 @@ export interface ModeTiming {
   samplesMs: number[];
   /** Peak RSS of the child after this mode ran (monotonic across modes), MiB. */
   peakRssMb: number;
+  /**
+   * Where the time went (our backends only): mean wall time per call spent in each kernel over
+   * the timed calls, e.g. `{ lstmForwardAsync: 3.1, gemm: 0.2 }`, and the mean call time they are
+   * part of. The rest is JavaScript around the kernels (layout, loss, optimizer, checks).
+   */
+  profile?: { meanCallMs: number; kernelMs: Record<string, number> };
 }
 
 /** The timings, plus the child's RSS right after start-up (before any model existed). */

@@ -1,6 +1,6 @@
 import { BACKENDS, type BenchBackend, CONFIG_NAMES, type ConfigName } from './grid';
 import { memoryNeed } from './memory';
-import type { BenchRecord, GridOutcome } from './run-grid';
+import type { BenchRecord, GridOutcome, ProfileRecord } from './run-grid';
 import { type SgemmResult, twoThreadCeiling } from './sgemm';
 
 const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -147,4 +147,29 @@ export function targetsTable(checks: readonly TargetCheck[]): string {
 /** The 2-thread ceiling, or `null` when sgemm was skipped. */
 export function ceilingOf(sgemm: SgemmResult | { skipped: string } | null): number | null {
   return sgemm && !('skipped' in sgemm) ? twoThreadCeiling(sgemm) : null;
+}
+
+/**
+ * Where our backends spend a call: mean ms per call in the forward and backward sequence kernels
+ * and in gemm (Dense, loss), and the rest (JavaScript around the kernels: batch-first ↔ time-major
+ * copies, loss, Adam, argument checks, promise hops).
+ */
+export function profileTable(profiles: readonly ProfileRecord[]): string {
+  const lines = [
+    '| cell | config | mode | backend | mean ms/call | forward kernel | backward kernel | gemm | other (JS) | in kernels |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const sum = (p: ProfileRecord, re: RegExp): number =>
+    Object.entries(p.kernelMs).filter(([k]) => re.test(k)).reduce((a, [, ms]) => a + ms, 0);
+  for (const p of profiles) {
+    const fwd = sum(p, /Forward/);
+    const bwd = sum(p, /Backward/);
+    const gemm = sum(p, /^gemm/);
+    const other = p.meanCallMs - fwd - bwd - gemm;
+    lines.push(
+      `| ${p.cell} | ${p.config} | ${p.mode} | ${p.backend} | ${fmt(p.meanCallMs)} | ${fmt(fwd)} | ${fmt(bwd)} | ${fmt(gemm)} | ` +
+        `${fmt(other)} | ${fmt((100 * (fwd + bwd + gemm)) / p.meanCallMs, 0)}% |`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -29,6 +29,12 @@ export interface BenchRecord extends BenchCase, Dims {
   baselineRssMb: number;
 }
 
+/** Where one of our rows spent its time: mean per call, in ms. */
+export interface ProfileRecord extends BenchCase {
+  meanCallMs: number;
+  kernelMs: Record<string, number>;
+}
+
 /** Two implementations compared on the same weights and batch before timing. */
 export interface ValidationReport {
   cell: CellKind;
@@ -43,6 +49,7 @@ export interface ValidationReport {
 /** Everything the grid produced. */
 export interface GridOutcome {
   records: BenchRecord[];
+  profiles: ProfileRecord[];
   validations: ValidationReport[];
   /** Backend descriptions as the children reported them, e.g. `native (OpenBLAS 0.3.21, 2 threads)`. */
   backendDetails: Partial<Record<BenchBackend, string>>;
@@ -57,7 +64,7 @@ const OWN: readonly OwnBackend[] = ['native', 'fallback'];
 
 /** Runs the selected grid: per (config, cell) validate, then time every backend and peer. */
 export async function runGrid(opts: BenchOptions, log: (line: string) => void): Promise<GridOutcome> {
-  const outcome: GridOutcome = { records: [], validations: [], backendDetails: {}, skipped: [], failures: [] };
+  const outcome: GridOutcome = { records: [], profiles: [], validations: [], backendDetails: {}, skipped: [], failures: [] };
   const unavailable = new Set<BenchBackend>();
   const dir = mkdtempSync(join(tmpdir(), 'rnn-bench-'));
   try {
@@ -285,6 +292,7 @@ function addRecord(outcome: GridOutcome, run: CellRun, backend: BenchBackend, t:
     reps: t.samplesMs.length,
     baselineRssMb,
   });
+  if (t.profile) outcome.profiles.push({ cell: run.cell, config: run.config, mode: t.mode, backend, ...t.profile });
   log(`${run.tag} ${backend} ${t.mode}: ${t.medianMs.toFixed(2)} ms median of ${t.samplesMs.length}, ${gflops.toFixed(2)} GFLOP/s, peak RSS ${t.peakRssMb.toFixed(0)} MiB`);
 }
 

@@ -30,13 +30,16 @@ export function median(values: readonly number[]): number {
  * first-touch costs are noise), then repetitions until the budget is spent. The first timed call
  * sizes the run: a call that takes half the budget or more is timed once (the large fallback cases
  * take many seconds per call), otherwise `clamp(budget / first, minReps, maxReps)` calls.
+ * `beforeTimed` runs between the warm-up and the first timed call (e.g. to reset a profile).
  */
 export async function timeCall(
   fn: () => Promise<unknown>,
   budget: TimingBudget,
   skipWarmup: boolean,
+  beforeTimed: () => void = () => {},
 ): Promise<Timing> {
   if (!skipWarmup) await fn();
+  beforeTimed();
   const samplesMs: number[] = [];
   const once = async (): Promise<number> => {
     const start = process.hrtime.bigint();

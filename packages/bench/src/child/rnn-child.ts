@@ -2,12 +2,13 @@
  * Child process that runs one of our backends (chosen by `RNN_BACKEND`, set by the parent) through
  * the public API, exactly as a user would: Sequential([LSTM|GRU|SimpleRNN, Dense(1)]), Adam, MSE.
  */
-import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor, backendInfo, setNumThreads } from '@rnn/core';
+import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor, backendInfo, getBackend, setNumThreads } from '@rnn/core';
 import type { CellKind } from '@rnn/backend-api';
 import type { Dims } from '../grid';
 import type { ModeTiming, PrepareMessage, PreparedMessage, TimeMessage, TimedMessage, ValidationOutput } from '../protocol';
 import { type NamedArray, readBundle, writeBundle } from '../tensor-file';
 import { currentRssMb, peakRssMb, timeCall } from '../timing';
+import { instrumentKernels } from './kernel-profile';
 import { serve } from './serve';
 
 const baselineRssMb = currentRssMb();
@@ -83,11 +84,15 @@ async function time(msg: TimeMessage): Promise<TimedMessage> {
   if (!prepared) throw new Error('time before prepare');
   const p = prepared;
   const B = p.x.shape[0];
+  const profile = instrumentKernels(getBackend());
   const timings: ModeTiming[] = [];
   for (const mode of msg.modes) {
     const call = mode === 'infer' ? () => p.model.predict(p.x, { batchSize: B }) : () => p.model.trainOnBatch(p.x, p.y);
-    const t = await timeCall(call, msg.budget, msg.skipWarmup);
-    timings.push({ mode, medianMs: t.medianMs, samplesMs: t.samplesMs, peakRssMb: peakRssMb() });
+    const t = await timeCall(call, msg.budget, msg.skipWarmup, () => profile.reset());
+    const n = t.samplesMs.length;
+    const kernelMs = Object.fromEntries(Object.entries(profile.totalsMs).map(([k, ms]) => [k, ms / n]));
+    const meanCallMs = t.samplesMs.reduce((a, b) => a + b, 0) / n;
+    timings.push({ mode, medianMs: t.medianMs, samplesMs: t.samplesMs, peakRssMb: peakRssMb(), profile: { meanCallMs, kernelMs } });
   }
   return { type: 'timed', baselineRssMb, timings };
 }
