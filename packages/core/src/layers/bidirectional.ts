@@ -8,7 +8,7 @@ import { uniqueLayerName } from './naming';
 import { checkInputShape } from './recurrent-options';
 import { type ApplyOptions, type ApplyResult, RecurrentLayer } from './recurrent-layer';
 import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
-import { flipSteps } from './sequence-layout';
+import { flipSteps, zeroMaskedSteps } from './sequence-layout';
 
 /** How the two directions' outputs are combined. */
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -50,6 +50,8 @@ export class Bidirectional extends Layer {
   private reverseParams: Parameter[] = [];
   /** Each direction's output of the last training forward, kept for `mul`'s gradient. */
   private savedOutputs: [Tensor, Tensor] | null = null;
+  /** `[B, T]` mask whose padded steps the last training forward zeroed, or null. */
+  private savedMask: Float32Array | null = null;
   private applyRng: Random | null = null;
 
   constructor(options: BidirectionalOptions) {
@@ -171,6 +173,10 @@ export class Bidirectional extends Layer {
     const backOut = this.returnSequences ? this.realign(bw.output) : bw.output;
     this.savedOutputs = ctx.training ? [fw.output, backOut] : null;
     const output = merge(this.mergeMode, fw.output, backOut);
+    // Keras's Bidirectional sets zero_output_for_mask on both directions: padded steps output zeros.
+    const zeroed = this.returnSequences ? mask : null;
+    if (zeroed) zeroMaskedSteps(output.data, zeroed, output.shape[2]);
+    this.savedMask = ctx.training ? zeroed : null;
     return { output, states: [...fw.states, ...bw.states], mask: this.returnSequences ? mask : null };
   }
 
@@ -179,8 +185,15 @@ export class Bidirectional extends Layer {
       throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
     }
     const [fwOut, bwOut] = this.savedOutputs;
+    const zeroed = this.savedMask;
     this.savedOutputs = null;
-    const [dFw, dBwAligned] = splitGradient(this.mergeMode, dy, fwOut, bwOut, this.name);
+    this.savedMask = null;
+    let dMerged = dy;
+    if (zeroed && dy.rank === 3) {
+      dMerged = new Tensor(dy.data.slice(), dy.shape); // [B, T, O]; padded outputs are constants
+      zeroMaskedSteps(dMerged.data, zeroed, dy.shape[2]);
+    }
+    const [dFw, dBwAligned] = splitGradient(this.mergeMode, dMerged, fwOut, bwOut, this.name);
     const dBw = this.returnSequences ? this.realign(dBwAligned) : dBwAligned;
     const dxF = await this.forwardLayer.backward(dFw, ctx);
     const dxB = await this.backwardLayer.backward(dBw, ctx);

@@ -41,3 +41,8 @@ export function flipSteps(src: Float32Array, b: number, t: number, f: number): F
 export function maskToTimeMajor(mask: Float32Array, b: number, t: number): Float32Array {
   return swapLeadingAxes(mask, b, t, 1);
 }
+
+/** Zeroes, in place, the rows of `src [B, T, F]` whose step is padding in `mask [B, T]`. */
+export function zeroMaskedSteps(src: Float32Array, mask: Float32Array, f: number): void {
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 0) src.fill(0, i * f, (i + 1) * f);
+}

@@ -107,4 +107,21 @@ describe('masking: a padded batch equals its sequences run one by one (forward a
     const last = await new GRU({ units: H, seed: 1 }).apply(x, { mask, backend });
     expect(last.mask).toBeNull();
   });
+
+  it('Bidirectional outputs zeros at padded steps (Keras zero_output_for_mask) and passes no gradient through them', async () => {
+    const mask = Float32Array.from([1, 1, 0, 0, 1, 1, 1, 0]); // [2, 4]
+    const x = randomTensor([2, 4, I], 4);
+    const layer = new Bidirectional({ layer: new LSTM({ units: H, returnSequences: true, seed: 2 }), mergeMode: 'sum' });
+    const out = await layer.apply(x, { mask, backend, training: true });
+    for (let i = 0; i < 8; i++) {
+      const row = Array.from(out.output.data.subarray(i * H, (i + 1) * H));
+      if (mask[i] === 0) expect(row).toEqual(Array(H).fill(0));
+      else expect(row.some((v) => v !== 0)).toBe(true);
+    }
+    // dy only at padded steps: nothing reaches the input or the weights.
+    const dy = new Tensor(Float32Array.from({ length: 8 * H }, (_, k) => (mask[Math.floor(k / H)] === 0 ? 1 : 0)), [2, 4, H]);
+    const dx = (await layer.backward(dy, context(true)))!;
+    expect(dx.data.every((v) => v === 0)).toBe(true);
+    expect(layer.parameters().every((p) => p.grad.every((g) => g === 0))).toBe(true);
+  });
 });
