@@ -15,7 +15,7 @@ import { runFit, type FitOptions } from './fit-loop';
 import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
 import { formatSummary } from './summary';
-import { trainStep } from './train-step';
+import { trainStep, type StepResult } from './train-step';
 
 /** Options of `new Sequential(layers, options)`. */
 export interface SequentialOptions {
@@ -343,7 +343,7 @@ export class Sequential {
     return metrics.map((m) => createMetric(m, loss.name));
   }
 
-  private step(x: Tensor, y: Tensor, where: string) {
+  private step(x: Tensor, y: Tensor, where: string): Promise<StepResult> {
     const { optimizer, loss } = this.requireCompiled('training');
     return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer }, x, y, this.context(true), where);
   }
