@@ -9,15 +9,28 @@ namespace rnn {
 
 namespace {
 
-// Threads for large GEMMs. Only changed by set_blas_threads (the addon serialises kernel calls, so
-// the toggling in sgemm never races with another GEMM).
+// Threads for large GEMMs, and the count OpenBLAS is set to right now. sgemm switches lazily, only
+// when a GEMM needs the other count, because openblas_set_num_threads costs ~10 µs: switching around
+// every small per-step GEMM made a 50-step LSTM 30% slower. The addon serialises kernel calls, so
+// the switching never races with another GEMM.
 int g_threads = 1;
+int g_current = 1;
 
-// Measured on a 2-core x86-64 VM with OpenBLAS 0.3.21 (pthreads), square and recurrent-step shapes:
-// below ~1.5e5 multiply-adds, a second OpenBLAS thread costs more in wake-up than it saves.
-// OpenBLAS's own cut-off (65536 · GEMM_MULTITHREAD_THRESHOLD) is close but build-dependent, so we
-// decide explicitly.
-constexpr long long kSingleThreadMnk = 150000;
+void use_threads(int threads) {
+  if (threads == g_current) return;
+  openblas_set_num_threads(threads);
+  g_current = threads;
+}
+
+// GEMMs below this many multiply-adds (M·N·K) run on one thread. Measured with
+// bench/gemm_thread_threshold.cc on a shared 2-core x86-64 VM, OpenBLAS 0.3.21 (pthreads), under a
+// load average of ~10 (other jobs running): 1 vs 2 threads, microseconds per call,
+//   64³ (2.6e5)  38 vs 45;  80³ (5.1e5)  81 vs 114;  32·256·64 (5.2e5)  80 vs 139;
+//   128³ (2.1e6) 186 vs 294; 32·512·128 (2.1e6) 300 vs 280; 64·512·128 (4.2e6) 464 vs 414.
+// So the second thread pays off only from ~2e6 up. OpenBLAS's own cut-off (65536 · 4 = 2.6e5 in
+// this build) is far lower and build-dependent, so we decide explicitly. The recurrent per-step
+// GEMM [B, G·H] of typical layers stays below this; the big input-side GEMMs over T·B rows use threads.
+constexpr long long kSingleThreadMnk = 2'000'000;
 
 }  // namespace
 
@@ -28,16 +41,15 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
     for (int r = 0; r < M; ++r) std::memset(c + static_cast<std::size_t>(r) * ldc, 0, sizeof(float) * N);
   }
   const long long mnk = static_cast<long long>(M) * N * K;
-  const bool single = g_threads > 1 && mnk < kSingleThreadMnk;
-  if (single) openblas_set_num_threads(1);
+  use_threads(mnk < kSingleThreadMnk ? 1 : g_threads);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K,
               alpha, a, lda, b, ldb, beta, c, ldc);
-  if (single) openblas_set_num_threads(g_threads);
 }
 
 int set_blas_threads(int threads) {
   g_threads = std::max(1, threads);
   openblas_set_num_threads(g_threads);
+  g_current = g_threads;
   return g_threads;
 }
 
