@@ -71,6 +71,7 @@ function gemmProblems(): GemmProblem[] {
     [3, 5, 4],
     [7, 2, 9],
     [16, 17, 13],
+    [64, 48, 70], // large enough for a BLAS's blocked kernels
   ];
   const scalars = [
     [1, 0],
