@@ -9,6 +9,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { explainLoadFailure } = require('./explain-load-failure');
 
 const packageRoot = path.join(__dirname, '..');
 const platformTag = `${process.platform}-${process.arch}`;
@@ -19,26 +20,6 @@ const candidates = [
   path.join(packageRoot, 'prebuilds', platformTag, 'rnn_native.node'),
   path.join(packageRoot, 'build', 'Release', 'rnn_native.node'),
 ];
-
-/** Turns one dlopen failure into a cause with its fix. */
-function explain(file, error) {
-  const message = String((error && error.message) || error).split('\n')[0];
-  const missingLibrary = /([\w.+-]+\.so[\w.]*): cannot open shared object file/.exec(message);
-  if (missingLibrary) {
-    const lib = missingLibrary[1];
-    const fix = /openblas/i.test(lib)
-      ? 'install the OpenBLAS runtime: apt-get install libopenblas0 (or libopenblas-dev to build)'
-      : `install the package that provides ${lib}`;
-    return `${file}: ${lib} is missing (${message}); fix: ${fix}`;
-  }
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|napi|Module did not self-register/i.test(message)) {
-    return `${file}: built for another Node.js ABI (${message}); fix: rebuild it`;
-  }
-  if (/invalid ELF header|wrong ELF class|not a valid|mach-o|incompatible architecture/i.test(message)) {
-    return `${file}: built for another platform or architecture (${message}); fix: rebuild it for ${platformTag}`;
-  }
-  return `${file}: ${message}`;
-}
 
 function load() {
   const causes = [];
@@ -52,7 +33,7 @@ function load() {
       binding.path = file;
       return binding;
     } catch (error) {
-      causes.push(explain(file, error));
+      causes.push(explainLoadFailure(file, error, platformTag));
     }
   }
   const fixes = [

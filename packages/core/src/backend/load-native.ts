@@ -15,7 +15,7 @@ const nodeRequire: NodeRequire =
     ? require
     : createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'));
 
-/** Why `require('@rnn/native')` failed, one line per cause. */
+/** Why `require('@rnn/native')` failed, one line per cause (the loader's own list when it has one). */
 function causesOf(error: unknown): string[] {
   const e = error as { code?: string; message?: string; causes?: unknown };
   if (e?.code === 'RNN_NATIVE_UNAVAILABLE' && Array.isArray(e.causes)) return e.causes.map(String);
@@ -23,6 +23,12 @@ function causesOf(error: unknown): string[] {
     return ['@rnn/native is not installed (it is an optional dependency of @rnn/core)'];
   }
   return [String(e?.message ?? error).split('\n')[0]];
+}
+
+/** The typed error for a failed `require('@rnn/native')`: every cause, and the fix in the message. */
+export function nativeUnavailableError(error: unknown): NativeUnavailableError {
+  const causes = causesOf(error);
+  return new NativeUnavailableError(`The native backend cannot load: ${causes.join('; ')}. ${FIX}`, causes);
 }
 
 /**
@@ -35,8 +41,7 @@ export function loadNativeBackend(): { backend: Backend; error?: undefined } | {
   try {
     binding = nodeRequire('@rnn/native') as Partial<NativeBinding>;
   } catch (error) {
-    const causes = causesOf(error);
-    return { error: new NativeUnavailableError(`The native backend cannot load: ${causes.join('; ')}. ${FIX}`, causes) };
+    return { error: nativeUnavailableError(error) };
   }
   const missing = NATIVE_BINDING_FUNCTIONS.filter((name) => typeof binding[name] !== 'function');
   if (missing.length > 0) {

@@ -1,0 +1,128 @@
+import { fallbackBackend } from '@rnn/fallback';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backendInfo, getBackend, setNumThreads } from '../../src/backend/select';
+import { nativeUnavailableError } from '../../src/backend/load-native';
+import { NativeUnavailableError } from '../../src/errors';
+import { describeNative, nativeBinding } from './load';
+
+const require = createRequire(import.meta.url);
+const nativeLib = join(require.resolve('@rnn/native/package.json'), '..', 'lib');
+const tag = `${process.platform}-${process.arch}`;
+
+/** A copy of @rnn/native's loader in a temp package dir, with the given binaries next to it. */
+function fakePackage(binaries: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'rnn-native-loader-'));
+  mkdirSync(join(root, 'lib'));
+  for (const file of ['index.js', 'explain-load-failure.js']) copyFileSync(join(nativeLib, file), join(root, 'lib', file));
+  for (const [rel, content] of Object.entries(binaries)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  roots.push(root);
+  return root;
+}
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function loadError(root: string): Error & { code?: string; causes?: string[] } {
+  try {
+    require(join(root, 'lib', 'index.js'));
+  } catch (error) {
+    return error as Error & { code?: string; causes?: string[] };
+  }
+  throw new Error('the loader did not throw');
+}
+
+describe('@rnn/native loader errors', () => {
+  it('lists every candidate path when no binary exists, and the fixes', () => {
+    const root = fakePackage({});
+    const error = loadError(root);
+    expect(error.code).toBe('RNN_NATIVE_UNAVAILABLE');
+    expect(error.causes).toEqual([
+      `${join(root, 'prebuilds', tag, 'rnn_native.node')}: not found`,
+      `${join(root, 'build', 'Release', 'rnn_native.node')}: not found`,
+    ]);
+    expect(error.message).toMatch(/apt-get install libopenblas0/);
+    expect(error.message).toMatch(/npm rebuild @rnn\/native/);
+    expect(error.message).toMatch(/npx cmake-js compile/);
+  });
+
+  it('reports a binary that dlopen rejects, per path, next to the missing one', () => {
+    const root = fakePackage({
+      [join('prebuilds', tag, 'rnn_native.node')]: Buffer.alloc(4096, 'not an ELF file '),
+      [join('build', 'Release', 'rnn_native.node')]: 'short',
+    });
+    const error = loadError(root);
+    expect(error.causes).toHaveLength(2);
+    expect(error.causes![0]).toMatch(/prebuilds.*rnn_native\.node: not a loadable binary for .*\(.*invalid ELF header.*\); fix: rebuild it/);
+    expect(error.causes![1]).toMatch(/build.Release.rnn_native\.node: not a loadable binary .*file too short/);
+  });
+
+  it('turns a missing OpenBLAS runtime into the apt-get fix', () => {
+    const { explainLoadFailure } = require(join(nativeLib, 'explain-load-failure.js'));
+    const dlopen = new Error('libopenblas.so.0: cannot open shared object file: No such file or directory');
+    expect(explainLoadFailure('/x/rnn_native.node', dlopen, tag)).toBe(
+      '/x/rnn_native.node: libopenblas.so.0 is missing (libopenblas.so.0: cannot open shared object file: No such file or directory); ' +
+        'fix: install the OpenBLAS runtime: apt-get install libopenblas0 (or libopenblas-dev to build)',
+    );
+    const abi = new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108.');
+    expect(explainLoadFailure('/x/rnn_native.node', abi, tag)).toMatch(/built for another Node\.js ABI .*fix: rebuild it/);
+  });
+
+  it("core turns the loader's error into NativeUnavailableError with the same causes", () => {
+    const error = nativeUnavailableError(loadError(fakePackage({})));
+    expect(error).toBeInstanceOf(NativeUnavailableError);
+    expect(error.causes).toHaveLength(2);
+    expect(error.causes[0]).toMatch(/prebuilds.*: not found$/);
+    expect(error.message).toMatch(/^The native backend cannot load: .*not found; .*not found\. To use it: install OpenBLAS/);
+  });
+
+  it('core reports an absent @rnn/native package as such', () => {
+    const missing = Object.assign(new Error("Cannot find module '@rnn/native'"), { code: 'MODULE_NOT_FOUND' });
+    expect(nativeUnavailableError(missing).causes).toEqual(['@rnn/native is not installed (it is an optional dependency of @rnn/core)']);
+  });
+});
+
+describeNative('the native backend in core', (backend) => {
+  it('is the backend core selects when it loads (unless RNN_BACKEND forces the fallback)', () => {
+    if (process.env.RNN_BACKEND === 'fallback') {
+      expect(getBackend()).toBe(fallbackBackend);
+      return;
+    }
+    expect(getBackend().name).toBe('native');
+    const info = backendInfo();
+    expect(info.name).toBe('native');
+    expect(info.blas).toMatch(/^OpenBLAS \d+\.\d+\.\d+/);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('details() and setThreads() reach OpenBLAS', () => {
+    const before = backend.details().threads;
+    try {
+      expect(backend.setThreads(1)).toBe(1);
+      expect(backend.details()).toEqual({ name: 'native', threads: 1, blas: expect.stringMatching(/^OpenBLAS/) });
+      expect(nativeBinding!.getNumThreads()).toBe(1);
+    } finally {
+      backend.setThreads(before);
+    }
+    expect(backend.details().threads).toBe(before);
+  });
+
+  it('setNumThreads() of core sets the active backend (native) threads', () => {
+    if (getBackend().name !== 'native') return;
+    const before = backendInfo().threads;
+    expect(setNumThreads(1)).toBe(1);
+    expect(backendInfo().threads).toBe(1);
+    setNumThreads(before);
+  });
+
+  it('the default thread count is the core count, or RNN_NUM_THREADS', () => {
+    const info = nativeBinding!.blasInfo() as { threads: number; cores: number };
+    const expected = process.env.RNN_NUM_THREADS ? Number(process.env.RNN_NUM_THREADS) : require('node:os').availableParallelism();
+    expect(info.threads).toBe(expected);
+  });
+});
