@@ -12,7 +12,10 @@ export function swapLeadingAxes(src: Float32Array, a: number, c: number, f: numb
   for (let i = 0; i < a; i++) {
     for (let j = 0; j < c; j++) {
       const from = (i * c + j) * f;
-      out.set(src.subarray(from, from + f), (j * a + i) * f);
+      const to = (j * a + i) * f;
+      // Short rows copy faster by hand than through a subarray view.
+      if (f < 16) for (let k = 0; k < f; k++) out[to + k] = src[from + k];
+      else out.set(src.subarray(from, from + f), to);
     }
   }
   return out;
