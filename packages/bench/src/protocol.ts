@@ -32,16 +32,23 @@ export interface PrepareMessage {
   gradsFile: string;
 }
 
-/** What a validating child computed on the shared bundle. */
+/** What a validating child computed on the shared batch and weights. */
 export interface ValidationOutput {
   /** [B, 1] predictions before any training step. */
   prediction: number[];
-  /** Loss of the first and second `trainOnBatch` (the second sees the Adam-updated weights). */
-  losses: [number, number];
+  /**
+   * Loss of the first `trainOnBatch`; when the trainer does not keep gradients after the step,
+   * also the second step's (it sees the Adam-updated weights, so it covers the gradients).
+   */
+  losses: number[];
   /** File with the first step's gradients per parameter, or `null` if the trainer does not keep them. */
   gradsFile: string | null;
-  /** Wall time of the validation's `predict` and first `trainOnBatch`, ms (sizes the timing runs). */
-  callMs: Record<Mode, number>;
+  /**
+   * The validation's own `predict` and first `trainOnBatch`, timed once each, with peak RSS and
+   * kernel profile. A call this slow (half the timing budget or more) is not timed again: a fresh
+   * child would spend the same seconds to get the same single sample.
+   */
+  timings: ModeTiming[];
 }
 
 /** The child built its model (and validated it when asked). */
@@ -49,6 +56,8 @@ export interface PreparedMessage {
   type: 'prepared';
   /** The backend as `backendInfo()` describes it, e.g. `native (OpenBLAS 0.3.21, 2 threads)`. */
   backend: string;
+  /** The child's RSS right after start-up, before any model existed, MiB. */
+  baselineRssMb: number;
   validation: ValidationOutput | null;
 }
 
@@ -57,11 +66,6 @@ export interface TimeMessage {
   type: 'time';
   modes: Mode[];
   budget: TimingBudget;
-  /**
-   * Skip the untimed warm-up: set when one call is known (from validation) to take seconds, so
-   * JIT and first-touch costs are noise and a warm-up would only double the run time.
-   */
-  skipWarmup: boolean;
 }
 
 /** One timed mode, measured inside the child. */

@@ -5,7 +5,7 @@ import type { CellKind } from '@rnn/backend-api';
 import type { BenchOptions } from './args';
 import { writeBatch } from './batch';
 import { ChildError, ChildRunner } from './child-runner';
-import { type Check, compareLoss, comparePredictions, compareValidations } from './compare';
+import { type Check, compareValidations } from './compare';
 import {
   type BenchBackend,
   type BenchCase,
@@ -17,7 +17,7 @@ import {
   caseFlops,
   peerRunsByDefault,
 } from './grid';
-import type { ModeTiming, PrepareMessage, ValidationOutput } from './protocol';
+import type { ModeTiming, PrepareMessage, PreparedMessage, ValidationOutput } from './protocol';
 import { runTorch } from './torch-peer';
 
 /** One timed case: the fields `--json` promises, plus how many repetitions and the child's start RSS. */
@@ -113,11 +113,15 @@ async function runCellConfig(
 
   // 1. Validate: native and fallback on the same weights and batch (both, whichever is selected).
   const validations: Partial<Record<OwnBackend, ValidationOutput>> = {};
+  const validationBaseline: Partial<Record<OwnBackend, number>> = {};
   if (opts.validate) {
     for (const backend of OWN) {
       if (unavailable.has(backend)) continue;
-      const out = await prepareOwn(opts, run, backend, true, unavailable, outcome, log);
-      if (out) validations[backend] = out;
+      const out = await prepareOwn(opts, run, backend, unavailable, outcome, log);
+      if (out?.validation) {
+        validations[backend] = out.validation;
+        validationBaseline[backend] = out.baselineRssMb;
+      }
     }
     if (validations.native && validations.fallback) {
       const report = record(outcome, run, 'native', 'fallback', compareValidations(validations.native, validations.fallback));
@@ -134,8 +138,13 @@ async function runCellConfig(
       continue;
     }
     for (const mode of opts.modes) {
-      const known = validations[backend]?.callMs[mode] ?? 0;
-      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend }, known, unavailable, outcome, log);
+      // A call that takes half the budget or more was timed once by validation: keep that sample.
+      const validated = validations[backend]?.timings.find((t) => t.mode === mode);
+      if (validated && validated.medianMs >= opts.budget.budgetMs / 2) {
+        addRecord(outcome, run, backend, validated, validationBaseline[backend] ?? 0, log);
+        continue;
+      }
+      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend }, unavailable, outcome, log);
     }
   }
 
@@ -160,11 +169,7 @@ async function runCellConfig(
       for (const t of torch.timings) addRecord(outcome, run, 'pytorch', t, torch.baselineRssMb, log);
       if (reference && torch.validation) {
         const ref = validations[reference]!;
-        const checks = [
-          comparePredictions(ref.prediction, torch.validation.prediction),
-          compareLoss('loss step 1', ref.losses[0], torch.validation.losses[0]),
-          compareLoss('loss step 2', ref.losses[1], torch.validation.losses[1]),
-        ];
+        const checks = compareValidations(ref, torch.validation);
         const report = record(outcome, run, reference, 'pytorch', checks);
         log(`${run.tag} validate ${reference} vs PyTorch: ${describe(report)}`);
       }
@@ -177,7 +182,7 @@ async function runCellConfig(
     for (const mode of opts.modes) {
       if (!opts.allPeers && !peerRunsByDefault(backend, { cell, config, mode })) continue;
       const env = { TFJS_BACKEND: backend === 'tfjs-wasm' ? 'wasm' : 'cpu' };
-      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'tfjs-child.js'), env, 0, unavailable, outcome, log);
+      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'tfjs-child.js'), env, unavailable, outcome, log);
     }
   }
 }
@@ -198,22 +203,21 @@ function prepareMessage(opts: BenchOptions, run: CellRun, validate: boolean): Pr
   };
 }
 
-/** Builds (and validates) one of our backends in a child; `null` when it could not run. */
+/** Builds and validates one of our backends in a child; `null` when it could not run. */
 async function prepareOwn(
   opts: BenchOptions,
   run: CellRun,
   backend: OwnBackend,
-  validate: boolean,
   unavailable: Set<BenchBackend>,
   outcome: GridOutcome,
   log: (line: string) => void,
-): Promise<ValidationOutput | null> {
+): Promise<PreparedMessage | null> {
   const child = new ChildRunner(join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend });
   try {
-    const prepared = await child.prepare(prepareMessage(opts, run, validate));
+    const prepared = await child.prepare(prepareMessage(opts, run, true));
     run.weightsWritten = true;
     outcome.backendDetails[backend] = prepared.backend;
-    return prepared.validation;
+    return prepared;
   } catch (err) {
     handleChildFailure(opts, backend, err, unavailable, outcome, log);
     return null;
@@ -230,7 +234,6 @@ async function timeInChild(
   mode: Mode,
   script: string,
   env: Record<string, string>,
-  knownCallMs: number,
   unavailable: Set<BenchBackend>,
   outcome: GridOutcome,
   log: (line: string) => void,
@@ -240,8 +243,7 @@ async function timeInChild(
     const prepared = await child.prepare(prepareMessage(opts, run, false));
     if (backend === 'native' || backend === 'fallback') run.weightsWritten = true;
     outcome.backendDetails[backend] = prepared.backend;
-    const skipWarmup = knownCallMs >= opts.budget.budgetMs / 2;
-    const timed = await child.time({ type: 'time', modes: [mode], budget: opts.budget, skipWarmup });
+    const timed = await child.time({ type: 'time', modes: [mode], budget: opts.budget });
     for (const t of timed.timings) addRecord(outcome, run, backend, t, timed.baselineRssMb, log);
   } catch (err) {
     handleChildFailure(opts, backend, err, unavailable, outcome, log);

@@ -26,19 +26,17 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Times `fn`: an untimed warm-up (skipped when a call is known to take seconds, where JIT and
- * first-touch costs are noise), then repetitions until the budget is spent. The first timed call
- * sizes the run: a call that takes half the budget or more is timed once (the large fallback cases
- * take many seconds per call), otherwise `clamp(budget / first, minReps, maxReps)` calls.
+ * Times `fn`: an untimed warm-up, then repetitions until the budget is spent. The first timed
+ * call sizes the run: a call that takes half the budget or more is timed once, otherwise
+ * `clamp(budget / first, minReps, maxReps)` calls.
  * `beforeTimed` runs between the warm-up and the first timed call (e.g. to reset a profile).
  */
 export async function timeCall(
   fn: () => Promise<unknown>,
   budget: TimingBudget,
-  skipWarmup: boolean,
   beforeTimed: () => void = () => {},
 ): Promise<Timing> {
-  if (!skipWarmup) await fn();
+  await fn();
   beforeTimed();
   const samplesMs: number[] = [];
   const once = async (): Promise<number> => {

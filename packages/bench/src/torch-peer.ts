@@ -15,7 +15,7 @@ export interface TorchOutput {
   baselineRssMb: number;
   timings: ModeTiming[];
   /** Prediction and two training losses on our weights, when asked and weights were given. */
-  validation: { prediction: number[]; losses: [number, number] } | null;
+  validation: { prediction: number[]; losses: number[] } | null;
 }
 
 /** What to run in PyTorch for one cell and config. */

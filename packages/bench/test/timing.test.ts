@@ -9,20 +9,22 @@ describe('timing', () => {
 
   it('warms up once, then repeats a fast call up to maxReps', async () => {
     let calls = 0;
-    const t = await timeCall(async () => void calls++, { budgetMs: 60_000, minReps: 3, maxReps: 7 }, false);
+    const t = await timeCall(async () => void calls++, { budgetMs: 60_000, minReps: 3, maxReps: 7 });
     expect(t.samplesMs).toHaveLength(7);
     expect(calls).toBe(8);
     expect(t.medianMs).toBe(median(t.samplesMs));
   });
 
-  it('times a call that takes half the budget or more just once, without warm-up when told', async () => {
+  it('times a call that takes half the budget or more just once, after its warm-up', async () => {
     let calls = 0;
     const slow = async (): Promise<void> => {
       calls++;
       await new Promise((r) => setTimeout(r, 20));
     };
-    const t = await timeCall(slow, { budgetMs: 10, minReps: 3, maxReps: 7 }, true);
+    let resets = 0;
+    const t = await timeCall(slow, { budgetMs: 10, minReps: 3, maxReps: 7 }, () => resets++);
     expect(t.samplesMs).toHaveLength(1);
-    expect(calls).toBe(1);
+    expect(calls).toBe(2);
+    expect(resets).toBe(1);
   });
 });

@@ -4,11 +4,11 @@
  */
 import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor, backendInfo, getBackend, setNumThreads } from '@rnn/core';
 import type { CellKind } from '@rnn/backend-api';
-import type { Dims } from '../grid';
+import type { Dims, Mode } from '../grid';
 import type { ModeTiming, PrepareMessage, PreparedMessage, TimeMessage, TimedMessage, ValidationOutput } from '../protocol';
 import { type NamedArray, readBundle, writeBundle } from '../tensor-file';
 import { currentRssMb, peakRssMb, timeCall } from '../timing';
-import { instrumentKernels } from './kernel-profile';
+import { type KernelProfile, instrumentKernels } from './kernel-profile';
 import { serve } from './serve';
 
 const baselineRssMb = currentRssMb();
@@ -20,6 +20,8 @@ interface Prepared {
   y: Tensor; // [B, 1]
 }
 let prepared: Prepared | null = null;
+/** Kernel timings of the active backend, wrapped once per process. */
+let kernelProfile: KernelProfile | null = null;
 
 /** Recurrent layer → Dense(1): the bench model, seeded. */
 function buildModel(cell: CellKind, dims: Dims, seed: number): Sequential {
@@ -32,6 +34,7 @@ function buildModel(cell: CellKind, dims: Dims, seed: number): Sequential {
 
 async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
   setNumThreads(msg.threads);
+  kernelProfile = instrumentKernels(getBackend());
   const model = buildModel(msg.cell, msg.dims, msg.seed);
   const batch = readBundle(msg.batchFile);
   const x = new Tensor(batch.x.data, batch.x.shape); // [B, T, I]
@@ -52,43 +55,44 @@ async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
   prepared = { model, x, y };
   const validation = msg.validate ? await validate(prepared, msg.gradsFile) : null;
   const info = backendInfo();
-  return { type: 'prepared', backend: `${info.name} (${info.blas}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`, validation };
+  return { type: 'prepared', baselineRssMb, backend: `${info.name} (${info.blas}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`, validation };
 }
 
-/** Predictions, two training steps' losses and the first step's gradients, on the shared batch. */
+/** Predictions, a training step's loss and gradients, on the shared batch; each call timed once. */
 async function validate(p: Prepared, gradsFile: string): Promise<ValidationOutput> {
   const B = p.x.shape[0];
-  let start = performance.now();
-  const prediction = Array.from((await p.model.predict(p.x, { batchSize: B })).data);
-  const inferMs = performance.now() - start;
-  start = performance.now();
-  const loss1 = await p.model.trainOnBatch(p.x, p.y);
-  const trainMs = performance.now() - start;
+  const timings: ModeTiming[] = [];
+  const timeOnce = async <T>(mode: Mode, call: () => Promise<T>): Promise<T> => {
+    kernelProfile!.reset();
+    const start = performance.now();
+    const result = await call();
+    const ms = performance.now() - start;
+    const profile = { meanCallMs: ms, kernelMs: { ...kernelProfile!.totalsMs } };
+    timings.push({ mode, medianMs: ms, samplesMs: [ms], peakRssMb: peakRssMb(), profile });
+    return result;
+  };
+  const prediction = Array.from((await timeOnce('infer', () => p.model.predict(p.x, { batchSize: B }))).data);
+  const losses = [await timeOnce('train', () => p.model.trainOnBatch(p.x, p.y))];
   const grads: Record<string, NamedArray> = {};
-  let anyNonZero = false;
+  let kept = false;
   p.model.parameters().forEach((param, i) => {
     grads[`${i}.${param.name}`] = { shape: [...param.shape], data: Float32Array.from(param.grad) };
-    anyNonZero ||= param.grad.some((g) => g !== 0);
+    kept ||= param.grad.some((g) => g !== 0);
   });
-  const loss2 = await p.model.trainOnBatch(p.x, p.y);
-  if (anyNonZero) writeBundle(gradsFile, grads);
-  return {
-    prediction,
-    losses: [loss1, loss2],
-    gradsFile: anyNonZero ? gradsFile : null,
-    callMs: { infer: inferMs, train: trainMs },
-  };
+  if (kept) writeBundle(gradsFile, grads);
+  else losses.push(await p.model.trainOnBatch(p.x, p.y));
+  return { prediction, losses, gradsFile: kept ? gradsFile : null, timings };
 }
 
 async function time(msg: TimeMessage): Promise<TimedMessage> {
   if (!prepared) throw new Error('time before prepare');
   const p = prepared;
   const B = p.x.shape[0];
-  const profile = instrumentKernels(getBackend());
+  const profile = kernelProfile!;
   const timings: ModeTiming[] = [];
   for (const mode of msg.modes) {
     const call = mode === 'infer' ? () => p.model.predict(p.x, { batchSize: B }) : () => p.model.trainOnBatch(p.x, p.y);
-    const t = await timeCall(call, msg.budget, msg.skipWarmup, () => profile.reset());
+    const t = await timeCall(call, msg.budget, () => profile.reset());
     const n = t.samplesMs.length;
     const kernelMs = Object.fromEntries(Object.entries(profile.totalsMs).map(([k, ms]) => [k, ms / n]));
     const meanCallMs = t.samplesMs.reduce((a, b) => a + b, 0) / n;

@@ -24,7 +24,7 @@ async function measure(): Promise<SgemmResult> {
       const b = new Float32Array(n * n).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5); // [n, n]
       const c = new Float32Array(n * n); // [n, n]
       const args: GemmArgs = { c, a, b, M: n, N: n, K: n, transA: false, transB: false, alpha: 1, beta: 0 };
-      const t = await timeCall(async () => binding.gemm(args), { ...DEFAULT_BUDGET, budgetMs: 1500 }, false);
+      const t = await timeCall(async () => binding.gemm(args), { ...DEFAULT_BUDGET, budgetMs: 1500 });
       points.push({ n, threads, medianMs: t.medianMs, gflops: (2 * n ** 3) / (t.medianMs * 1e6) });
     }
   }

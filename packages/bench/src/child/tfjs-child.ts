@@ -33,7 +33,7 @@ async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
   const x = tf.tensor(bundle.x.data, bundle.x.shape); // [B, T, I]
   const y = tf.tensor(bundle.y.data, bundle.y.shape); // [B, 1]
   prepared = { model, x, y, batch: bundle.x.shape[0] };
-  return { type: 'prepared', backend: `tfjs ${tf.version.tfjs} (${tf.getBackend()})`, validation: null };
+  return { type: 'prepared', baselineRssMb, backend: `tfjs ${tf.version.tfjs} (${tf.getBackend()})`, validation: null };
 }
 
 async function time(msg: TimeMessage): Promise<TimedMessage> {
@@ -49,7 +49,7 @@ async function time(msg: TimeMessage): Promise<TimedMessage> {
   };
   const timings: ModeTiming[] = [];
   for (const mode of msg.modes) {
-    const t = await timeCall(mode === 'infer' ? infer : train, msg.budget, msg.skipWarmup);
+    const t = await timeCall(mode === 'infer' ? infer : train, msg.budget);
     timings.push({ mode, medianMs: t.medianMs, samplesMs: t.samplesMs, peakRssMb: peakRssMb() });
   }
   return { type: 'timed', baselineRssMb, timings };
