@@ -30,13 +30,15 @@ function missingTools() {
   if (!has('c++', ['--version']) && !has('g++', ['--version']) && !has('clang++', ['--version'])) missing.push('a C++ compiler (g++)');
   const openblas = has('pkg-config', ['--exists', 'openblas']) || ['/usr/include/openblas', '/usr/include/x86_64-linux-gnu/openblas-pthread', '/usr/include/aarch64-linux-gnu/openblas-pthread', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include'].some((dir) => fs.existsSync(path.join(dir, 'cblas.h')));
   if (!openblas) missing.push('OpenBLAS headers (libopenblas-dev)');
+  if (!fs.existsSync(path.join(root, 'CMakeLists.txt')) || !fs.existsSync(path.join(root, 'src', 'addon.cc'))) missing.push('the C++ sources');
   return missing;
 }
 
 function fail(reason) {
   const notice =
     `@rnn/native: the native addon was not built: ${reason}.\n` +
-    '  Install the build tools and rebuild: apt-get install libopenblas-dev cmake g++ && npm run build -w @rnn/native\n' +
+    '  Install the build tools and rebuild: apt-get install libopenblas-dev cmake g++, then `npm rebuild @rnn/native`\n' +
+    '  (in this repository: `npm run build -w @rnn/native`).\n' +
     '  Until then @rnn/core runs on its TypeScript fallback backend (same results, slower).';
   if (required) {
     process.stderr.write(`${notice}\n  Failing because ${process.argv.includes('--require') ? '--require was given' : 'CI or RNN_REQUIRE_NATIVE=1 is set'}.\n`);
@@ -49,7 +51,12 @@ function fail(reason) {
 const missing = missingTools();
 if (missing.length > 0) fail(`missing ${missing.join(', ')}`);
 
-const cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+let cmakeJs;
+try {
+  cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+} catch {
+  fail('cmake-js is not installed (it is a devDependency of @rnn/native: run npm install inside the package)');
+}
 const extra = process.env.RNN_ASAN === '1' ? ['--CDRNN_ASAN=ON'] : [];
 const result = spawnSync(process.execPath, [cmakeJs, 'compile', ...extra], { cwd: root, stdio: 'inherit' });
 if (result.error || result.status !== 0 || !fs.existsSync(built)) {
