@@ -17,8 +17,16 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/**
+ * nx runs the bench in its package directory, but `npm run bench -- --json out.json` is typed at
+ * the workspace root: resolve relative paths from there when nx says where it is.
+ */
+function outputPath(file: string): string {
+  return resolve(process.env.NX_WORKSPACE_ROOT ?? process.cwd(), file);
+}
+
 function writeJson(file: string, value: unknown): void {
-  const path = resolve(file);
+  const path = outputPath(file);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   log(`wrote ${path}`);
