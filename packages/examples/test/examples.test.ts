@@ -22,6 +22,8 @@ describe('examples (short settings)', () => {
     expect(r.naiveRmse).toBeLessThan(200);
     expect(Number.isFinite(r.modelRmse)).toBe(true);
     expect(r.beatsNaive).toBe(r.modelRmse < r.naiveRmse);
+    expect(r.aboveTrainingMax).toBeGreaterThanOrEqual(0);
+    expect(r.aboveTrainingMax).toBeLessThanOrEqual(1);
     expect(r.reloadIdentical).toBe(true);
     for (const p of r.plots) expect(readFileSync(p, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(existsSync(join(r.modelDir, 'weights.bin'))).toBe(true);
