@@ -168,7 +168,7 @@ describeNative('native binding rejects every malformed call', () => {
 
   it('a getter cannot detach a buffer between the check and the kernel', () => {
     const args = validArgs('rnnForward', 3, 2, 4, 5);
-    const y = args.y as Float32Array;
+    const y = args.y as Float32Array<ArrayBuffer>;
     Object.defineProperty(args, 'activation', {
       get() {
         structuredClone(y.buffer, { transfer: [y.buffer] }); // runs while fields are read, before any check

@@ -14,7 +14,12 @@ const loaded = loadNativeBackend();
 export const nativeBackend: Backend | undefined = loaded.backend;
 
 /** The raw addon (the same object core wraps), for calls the typed contract would not allow. */
-export const nativeBinding: (NativeBinding & { path: string; blasInfo(): Record<string, unknown> & { blas: string; threads: number } }) | undefined =
+export const nativeBinding:
+  | (Omit<NativeBinding, 'blasInfo'> & {
+      path: string;
+      blasInfo(): { blas: string; threads: number; cores: number; singleThreadMnkThreshold: number };
+    })
+  | undefined =
   loaded.backend ? (createRequire(import.meta.url)('@rnn/native') as never) : undefined;
 
 let warned = false;
