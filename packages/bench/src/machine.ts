@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 /** The machine a run happened on. */
 export interface MachineInfo {
@@ -11,6 +11,8 @@ export interface MachineInfo {
   memoryGb: number;
   os: string;
   node: string;
+  /** 1-minute load average when the run started: above the core count, timings are contended. */
+  loadAverage: number;
 }
 
 /** Reads the CPU model and SIMD flags from /proc/cpuinfo where it exists (Linux), else from os.cpus(). */
@@ -32,5 +34,6 @@ export function machineInfo(): MachineInfo {
     memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${process.platform} ${release()}`,
     node: process.version,
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
   };
 }

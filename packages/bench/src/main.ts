@@ -3,6 +3,7 @@
  * shapes, then times them next to the sgemm ceiling, PyTorch and tfjs, and prints markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BenchOptions, USAGE, UsageError, parseBenchArgs } from './args';
 import { machineInfo } from './machine';
@@ -46,7 +47,9 @@ async function run(opts: BenchOptions): Promise<number> {
   const memory = memoryRows(outcome.records);
 
   const out: string[] = [];
+  const endLoad = Math.round(loadavg()[0] * 100) / 100;
   out.push(`## @rnn bench — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+  out.push(`- load average (1 min): ${machine.loadAverage} at start, ${endLoad} at end (above ${machine.cores}, timings are contended)`);
   for (const [backend, details] of Object.entries(outcome.backendDetails)) out.push(`- ${backend}: ${details}`);
   if (sgemm && !('skipped' in sgemm)) {
     out.push('', '### OpenBLAS sgemm ceiling (native addon `gemm`)', '', sgemmTable(sgemm));
@@ -71,6 +74,7 @@ async function run(opts: BenchOptions): Promise<number> {
   writeJson(opts.reportFile ?? DEFAULT_REPORT, {
     date: new Date(started).toISOString(),
     machine,
+    loadAverageAtEnd: Math.round(loadavg()[0] * 100) / 100,
     options: { ...opts, reportFile: undefined, jsonFile: undefined },
     backends: outcome.backendDetails,
     sgemm,
