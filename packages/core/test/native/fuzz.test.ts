@@ -159,6 +159,16 @@ describeNative('native binding rejects every malformed call', () => {
     expect(() => binding.gemm({ ...validArgs('gemm', 3, 2, 4, 5), K: 2.5 })).toThrow(
       new RangeError('gemm: args.K must be an integer in [1, 2147483647], got 2.5'),
     );
+    expect(() => binding.gruForward({ ...validArgs('gruForward', 3, 2, 4, 5), h0: shared(10) })).toThrow(
+      new TypeError('gruForward: args.h0 must not be backed by a SharedArrayBuffer (another thread could change it mid-kernel)'),
+    );
+    expect(() => binding.gemmAsync({ ...validArgs('gemm', 3, 2, 4, 5), a: detached(12) })).toThrow(
+      new TypeError('gemmAsync: args.a is backed by a detached ArrayBuffer (it was transferred)'),
+    );
+    const overlapping = validArgs('rnnForward', 3, 2, 4, 5);
+    expect(() => binding.rnnForward({ ...overlapping, hT: (overlapping.y as Float32Array).subarray(0, 10) })).toThrow(
+      new RangeError('rnnForward: args.y shares memory with args.hT; outputs need buffers of their own'),
+    );
     const { T: _missing, ...noT } = validArgs('rnnBackward', 3, 2, 4, 5);
     expect(() => binding.rnnBackward(noT)).toThrow(new TypeError('rnnBackward: args.T is missing'));
     expect(() => binding.lstmBackward({ ...validArgs('lstmBackward', 3, 2, 4, 5), peephole: null })).toThrow(
