@@ -35,6 +35,7 @@ export interface NameClassifierResult {
 
 const CLASSES = ['female', 'male'] as const;
 
+/** Trains the female/male name classifier and reports held-out accuracy against the majority baseline. */
 export async function main(options: NameClassifierOptions = {}): Promise<NameClassifierResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 7;

@@ -35,6 +35,7 @@ export interface NameGeneratorResult {
 /** Longest name the model writes, start and end tokens included. */
 const MAX_LEN = 14;
 
+/** Trains the character-level name model and samples `count` names at `temperature`. */
 export async function main(options: NameGeneratorOptions = {}): Promise<NameGeneratorResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? 3;

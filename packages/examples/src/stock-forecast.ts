@@ -82,6 +82,7 @@ export interface StockForecastResult {
 /** The bundled S&P 500 file, found from the compiled file or the source file alike. */
 export const DEFAULT_CSV = join(__dirname, '..', 'data', 'sp500-2000.csv');
 
+/** Runs the whole stock-forecast pipeline and returns what it measured (see the file header). */
 export async function main(options: StockForecastOptions = {}): Promise<StockForecastResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const column = options.column ?? 'close';

@@ -31,6 +31,7 @@ export interface ToyStackedResult {
 /** The pattern, as in the tutorial. */
 export const PATTERN = [1, 0, 1, 1, 0];
 
+/** Trains the toy stacked model on the five rotations of the pattern and reports its predictions. */
 export async function main(options: ToyStackedOptions = {}): Promise<ToyStackedResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   // Each rotation of the cycle is one sample [5 steps, 1 feature]; its target is the value after it.

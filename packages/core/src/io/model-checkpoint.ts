@@ -60,6 +60,7 @@ export class ModelCheckpoint implements Callback {
     }
   }
 
+  /** Saves into `filepath` (formatted for this epoch) unless `saveBestOnly` and no improvement. */
   async onEpochEnd(epoch: number, logs: Record<string, number> = {}): Promise<void> {
     if (!this.model) {
       throw new ConfigError("ModelCheckpoint has no model to save: pass it as the 'model' option");
