@@ -23,6 +23,7 @@ import {
   Sequential,
   Tensor,
   backendInfo,
+  forecast,
   getAttachment,
   loadModel,
   readCsv,
@@ -74,6 +75,8 @@ export interface StockForecastResult {
   finalValLoss: number | null;
   /** True when the saved-and-reloaded model predicts bit-identically. */
   reloadIdentical: boolean;
+  /** Recursive forecast of the 5 steps after the data, in the column's units. */
+  nextFive: number[];
   plots: string[];
   modelDir: string;
   trainSeconds: number;
@@ -198,6 +201,11 @@ export async function main(options: StockForecastOptions = {}): Promise<StockFor
   const reloadIdentical = again.length === predicted.length && again.every((v, i) => Object.is(v, predicted[i]));
   log(`Saved the model to ${modelDir}; reloaded predictions are ${reloadIdentical ? 'bit-identical' : 'DIFFERENT (a bug)'}.`);
 
+  // The reloaded model and its attached scaler, used as a deployed model would be: feed each
+  // prediction back in to look a few days past the data (errors compound with every step).
+  const ahead = reloadedScaler.inverseTransform(await forecast(reloaded, reloadedScaler.transform(values.slice(-window)), 5));
+  log(`Next 5 trading days after ${labels[labels.length - 1]} (recursive forecast): ${ahead.map((v) => v.toFixed(0)).join(', ')}`);
+
   return {
     trainSamples: xTrain.shape[0],
     testSamples: xTest.shape[0],
@@ -209,6 +217,7 @@ export async function main(options: StockForecastOptions = {}): Promise<StockFor
     finalLoss: history.loss[history.loss.length - 1],
     finalValLoss: history.val_loss ? history.val_loss[history.val_loss.length - 1] : null,
     reloadIdentical,
+    nextFive: ahead,
     plots,
     modelDir,
     trainSeconds,

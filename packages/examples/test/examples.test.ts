@@ -29,6 +29,8 @@ describe('examples (short settings)', () => {
     expect(r.aboveTrainingMax).toBeGreaterThanOrEqual(0);
     expect(r.aboveTrainingMax).toBeLessThanOrEqual(1);
     expect(r.reloadIdentical).toBe(true);
+    expect(r.nextFive).toHaveLength(5);
+    for (const v of r.nextFive) expect(Number.isFinite(v)).toBe(true);
     for (const p of r.plots) expect(readFileSync(p, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(existsSync(join(r.modelDir, 'weights.bin'))).toBe(true);
   });
