@@ -8,6 +8,7 @@ export type { NestedArray, TensorLike } from './tensor';
 export { Random } from './random';
 export type { Parameter } from './train/parameter';
 export * from './backend';
+export * from './init';
 export * from './cells';
 export * from './layers';
 export * from './model';

@@ -2,6 +2,7 @@ import type { Backend, BackendName } from '@rnn/backend-api';
 import { fallbackBackend } from '@rnn/fallback';
 import { ConfigError, NativeUnavailableError } from '../errors';
 import { loadNativeBackend } from './load-native';
+import { checkedBackend } from './validate';
 
 /** What `backendInfo()` reports: the active backend and why it was chosen. */
 export interface BackendInfo {
@@ -14,6 +15,7 @@ export interface BackendInfo {
   blas: string;
 }
 
+/** The chosen backend, wrapped so every kernel call is validated before it runs. */
 let active: { backend: Backend; reason: string } | null = null;
 let announced = false;
 
@@ -29,16 +31,16 @@ export function getBackend(): Backend {
     throw new ConfigError(`RNN_BACKEND must be 'native' or 'fallback', got '${process.env.RNN_BACKEND}'`);
   }
   if (forced === 'fallback') {
-    active = { backend: fallbackBackend, reason: 'RNN_BACKEND=fallback' };
+    active = { backend: checkedBackend(fallbackBackend), reason: 'RNN_BACKEND=fallback' };
     return active.backend;
   }
   const native = loadNativeBackend();
   if (native.backend) {
-    active = { backend: native.backend, reason: forced === 'native' ? 'RNN_BACKEND=native' : 'native addon loaded' };
+    active = { backend: checkedBackend(native.backend), reason: forced === 'native' ? 'RNN_BACKEND=native' : 'native addon loaded' };
     return active.backend;
   }
   if (forced === 'native') throw native.error;
-  active = { backend: fallbackBackend, reason: `native backend unavailable: ${native.error.causes.join('; ')}` };
+  active = { backend: checkedBackend(fallbackBackend), reason: `native backend unavailable: ${native.error.causes.join('; ')}` };
   if (!announced && !process.env.RNN_QUIET) {
     announced = true;
     process.stderr.write(`@rnn/core: using the TypeScript fallback backend. ${native.error.message}\n`);
