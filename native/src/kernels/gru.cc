@@ -98,6 +98,7 @@ void gru_backward(const GruBackward& a) {
   std::vector<float> dh_direct(BH);        // [B, H] z ⊙ dh, the carried path
   std::vector<float> dh_rec(BH);           // [B, H] recurrent GEMM result
   std::vector<float> dextra(a.reset_after ? 0 : BH);  // [B, H] dL/d(r ⊙ m ⊙ h)
+  std::vector<float> d_gates(GH);                      // [3H] σ'(r), σ'(z), act'(n) of one row
   if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
   const float* h0 = a.h0 ? a.h0 : zeros.data();
   const float* ws_gates = a.workspace;                                    // [T, B, 3H]
@@ -128,14 +129,19 @@ void gru_backward(const GruBackward& a) {
       const float* n = r + 2 * H;
       const float* hp = h_prev + row;
       const float* dhb = dh.data() + row;
+      derivatives_from_output(a.recurrent_activation, r, d_gates.data(), 2 * static_cast<std::size_t>(H));  // r, z
+      derivatives_from_output(a.activation, n, d_gates.data() + 2 * H, H);
+      const float* d_r = d_gates.data();
+      const float* d_z = d_r + H;
+      const float* d_n = d_r + 2 * H;
       for (int k = 0; k < H; ++k) {
-        const float dan = dhb[k] * (1.0f - z[k]) * derivative_from_output(a.activation, n[k]);
-        const float daz = dhb[k] * (hp[k] - n[k]) * derivative_from_output(a.recurrent_activation, z[k]);
+        const float dan = dhb[k] * (1.0f - z[k]) * d_n[k];
+        const float daz = dhb[k] * (hp[k] - n[k]) * d_z[k];
         dgi_t[g + H + k] = daz;
         dgi_t[g + 2 * H + k] = dan;
         dh_direct[row + k] = dhb[k] * z[k];
         if (a.reset_after) {
-          const float dar = dan * extra[row + k] * derivative_from_output(a.recurrent_activation, r[k]);
+          const float dar = dan * extra[row + k] * d_r[k];
           dgi_t[g + k] = dar;
           dgh_t[g + k] = dar;
           dgh_t[g + H + k] = daz;
@@ -153,10 +159,8 @@ void gru_backward(const GruBackward& a) {
         if (!step_counts(a.mask, t, B, b)) continue;
         const std::size_t g = static_cast<std::size_t>(b) * GH;
         const std::size_t row = static_cast<std::size_t>(b) * H;
-        const float* r = gates + g;
-        for (int k = 0; k < H; ++k) {
-          dgi_t[g + k] = dextra[row + k] * hm[row + k] * derivative_from_output(a.recurrent_activation, r[k]);
-        }
+        derivatives_from_output(a.recurrent_activation, gates + g, d_gates.data(), H);  // σ'(r)
+        for (int k = 0; k < H; ++k) dgi_t[g + k] = dextra[row + k] * hm[row + k] * d_gates[k];
       }
       sgemm(false, false, B, H, 2 * H, 1.0f, dgi_t, GH, a.w_hh, H, 0.0f, dh_rec.data(), H);
     }

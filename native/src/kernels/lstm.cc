@@ -21,6 +21,7 @@ void lstm_forward(const LstmForward& a) {
   std::vector<float> hm_scratch(a.recurrent_mask ? BH : 0);            // [B, H] m ⊙ h
   std::vector<float> gates_scratch(a.workspace ? 0 : BGH);             // [B, 4H] without workspace
   std::vector<float> c_scratch(a.workspace ? 0 : 2 * BH);              // [2, B, H] ping-pong c
+  std::vector<float> act_c(H);                                         // [H] act(c') of one row
   const float* h0 = a.h0 ? a.h0 : zeros.data();
   const float* c_prev = a.c0 ? a.c0 : zeros.data();
   float* ws_gates = a.workspace;                                                     // [T, B, 4H]
@@ -62,7 +63,9 @@ void lstm_forward(const LstmForward& a) {
         for (int k = 0; k < H; ++k) go[k] += p_o[k] * cn[k];
       }
       activate_inplace(a.recurrent_activation, go, H);
-      for (int k = 0; k < H; ++k) hn[k] = go[k] * activate(a.activation, cn[k]);
+      std::memcpy(act_c.data(), cn, H * sizeof(float));
+      activate_inplace(a.activation, act_c.data(), H);
+      for (int k = 0; k < H; ++k) hn[k] = go[k] * act_c[k];
       if (!step_counts(a.mask, t, B, b)) {
         // Padding: carry both states; the gates stay in the workspace but backward skips them.
         std::memcpy(cn, cp, H * sizeof(float));
@@ -87,6 +90,9 @@ void lstm_backward(const LstmBackward& a) {
   std::vector<float> dc(BH, 0.0f);                             // [B, H] running dL/dc
   std::vector<float> dh_rec(BH);                               // [B, H] dGates_t · W_hh
   std::vector<double> dpeep(a.peephole ? 3 * static_cast<std::size_t>(H) : 0, 0.0);  // [3H]
+  std::vector<float> act_c(H);                                  // [H] act(c_t) of one row
+  std::vector<float> d_act_c(H);                                // [H] act'(c_t) of one row
+  std::vector<float> d_gates(GH);                               // [4H] σ'(i), σ'(f), act'(g), σ'(o) of one row
   if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
   if (a.dc_T) std::memcpy(dc.data(), a.dc_T, BH * sizeof(float));
   const float* h0 = a.h0 ? a.h0 : zeros.data();
@@ -125,14 +131,23 @@ void lstm_backward(const LstmBackward& a) {
       const float* ct = c_t + static_cast<std::size_t>(b) * H;
       float* dhb = dh.data() + static_cast<std::size_t>(b) * H;
       float* dcb = dc.data() + static_cast<std::size_t>(b) * H;
+      std::memcpy(act_c.data(), ct, H * sizeof(float));
+      activate_inplace(a.activation, act_c.data(), H);
+      derivatives_from_output(a.activation, act_c.data(), d_act_c.data(), H);
+      derivatives_from_output(a.recurrent_activation, gi, d_gates.data(), 2 * static_cast<std::size_t>(H));  // i, f
+      derivatives_from_output(a.activation, gg, d_gates.data() + 2 * H, H);
+      derivatives_from_output(a.recurrent_activation, go, d_gates.data() + 3 * H, H);
+      const float* d_i = d_gates.data();
+      const float* d_f = d_i + H;
+      const float* d_g = d_i + 2 * H;
+      const float* d_o = d_i + 3 * H;
       for (int k = 0; k < H; ++k) {
-        const float act_c = activate(a.activation, ct[k]);
-        const float dao = dhb[k] * act_c * derivative_from_output(a.recurrent_activation, go[k]);
-        float dct = dcb[k] + dhb[k] * go[k] * derivative_from_output(a.activation, act_c);
+        const float dao = dhb[k] * act_c[k] * d_o[k];
+        float dct = dcb[k] + dhb[k] * go[k] * d_act_c[k];
         if (a.peephole) dct += dao * p_o[k];
-        const float dai = dct * gg[k] * derivative_from_output(a.recurrent_activation, gi[k]);
-        const float daf = dct * cp[k] * derivative_from_output(a.recurrent_activation, gf[k]);
-        const float dag = dct * gi[k] * derivative_from_output(a.activation, gg[k]);
+        const float dai = dct * gg[k] * d_i[k];
+        const float daf = dct * cp[k] * d_f[k];
+        const float dag = dct * gi[k] * d_g[k];
         float dcp = dct * gf[k];
         if (a.peephole) {
           dcp += dai * p_i[k] + daf * p_f[k];

@@ -46,6 +46,7 @@ void rnn_backward(const RnnBackward& a) {
   std::vector<float> dpre(static_cast<std::size_t>(T) * BH);   // [T, B, H] pre-activation grads
   std::vector<float> dh(BH, 0.0f);                             // [B, H] running dL/dh
   std::vector<float> dh_rec(BH);                               // [B, H] dpre_t · W_hh
+  std::vector<float> d_act(H);                                 // [H] act'(y_t) of one row
   if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
   const float* h0 = a.h0 ? a.h0 : zeros.data();
 
@@ -63,8 +64,8 @@ void rnn_backward(const RnnBackward& a) {
         std::memset(dp_t + row, 0, H * sizeof(float));
         continue;
       }
-      for (int k = 0; k < H; ++k) dp_t[row + k] = dh[row + k];
-      scale_by_derivative(a.activation, y_t + row, dp_t + row, H);
+      derivatives_from_output(a.activation, y_t + row, d_act.data(), H);
+      for (int k = 0; k < H; ++k) dp_t[row + k] = dh[row + k] * d_act[k];
     }
     sgemm(false, false, B, H, H, 1.0f, dp_t, H, a.w_hh, H, 0.0f, dh_rec.data(), H);
     for (int b = 0; b < B; ++b) {
