@@ -29,10 +29,15 @@ const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
 function loadError(root: string): Error & { code?: string; causes?: string[] } {
+  // RNN_NATIVE_BINARY (set when testing a sanitizer build) would add a candidate that loads.
+  const override = process.env.RNN_NATIVE_BINARY;
+  delete process.env.RNN_NATIVE_BINARY;
   try {
     require(join(root, 'lib', 'index.js'));
   } catch (error) {
     return error as Error & { code?: string; causes?: string[] };
+  } finally {
+    if (override !== undefined) process.env.RNN_NATIVE_BINARY = override;
   }
   throw new Error('the loader did not throw');
 }
