@@ -45,7 +45,7 @@ export interface ValidationOutput {
   gradsFile: string | null;
   /**
    * The validation's own `predict` and first `trainOnBatch`, timed once each, with peak RSS and
-   * kernel profile. A call this slow (half the timing budget or more) is not timed again: a fresh
+   * kernel profile. A call this slow (twice the timing budget or more) is not timed again: a fresh
    * child would spend the same seconds to get the same single sample.
    */
   timings: ModeTiming[];
