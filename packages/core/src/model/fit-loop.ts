@@ -7,17 +7,21 @@ import { checkOptionKeys } from '../train/options';
 import { identityOrder, sliceRows, takeRows, yieldToEventLoop } from './batching';
 import { checkCount, toDataTensor } from './data-checks';
 import type { RunningMetric } from './inference';
+import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import type { StepResult } from './train-step';
 
 /** Options of `fit` (Keras names and defaults). */
-export interface FitOptions {
+export interface FitOptions extends WeightOptions {
   /** Index of the last epoch + 1 (Keras semantics with `initialEpoch`); default 1. */
   epochs?: number;
   /** Samples per optimizer step; default 32. */
   batchSize?: number;
-  /** `[x, y]` evaluated after every epoch (reported as `val_loss`, `val_<metric>`). */
-  validationData?: [TensorLike, TensorLike];
-  /** Fraction in [0, 1) of the data held out for validation: the LAST samples, taken before shuffling. */
+  /** `[x, y]` or `[x, y, sampleWeight]` evaluated after every epoch (reported as `val_loss`, `val_<metric>`). */
+  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike];
+  /**
+   * Fraction in [0, 1) of the data held out for validation: the LAST samples, taken before shuffling.
+   * Their `sampleWeight` goes with them; `classWeight` applies to training only (as in Keras).
+   */
   validationSplit?: number;
   /** Shuffle the training samples every epoch (seeded by the model); default true. */
   shuffle?: boolean;
@@ -29,7 +33,18 @@ export interface FitOptions {
   initialEpoch?: number;
 }
 
-const FIT_OPTION_KEYS = ['epochs', 'batchSize', 'validationData', 'validationSplit', 'shuffle', 'verbose', 'callbacks', 'initialEpoch'];
+const FIT_OPTION_KEYS = [
+  'epochs',
+  'batchSize',
+  'validationData',
+  'validationSplit',
+  'shuffle',
+  'verbose',
+  'callbacks',
+  'initialEpoch',
+  'sampleWeight',
+  'classWeight',
+];
 
 /** What the loop needs from the model. */
 export interface FitHost {
@@ -37,12 +52,14 @@ export interface FitHost {
   control: TrainingControl;
   /** Seeded randomness for shuffling. */
   rng: Random;
+  /** The compiled loss's name (decides how `classWeight` reads the targets). */
+  lossName: string;
   /** One optimizer step; throws `TrainingDivergedError` (weights restored) on a non-finite loss or weights. */
-  trainBatch(x: Tensor, y: Tensor, where: string): Promise<StepResult>;
+  trainBatch(x: Tensor, y: Tensor, weights: NamedWeights | null, where: string): Promise<StepResult>;
   /** Fresh metric accumulators, as compiled. */
   newMetrics(): RunningMetric[];
   /** Loss and metrics over a data set, without training. */
-  evaluate(x: Tensor, y: Tensor, batchSize: number): Promise<Record<string, number>>;
+  evaluate(x: Tensor, y: Tensor, weights: NamedWeights | null, batchSize: number): Promise<Record<string, number>>;
   /** Checks validation data against the model (batch agreement, input shape). */
   checkValidation(x: Tensor, y: Tensor): void;
 }
@@ -81,25 +98,43 @@ function parseFitOptions(options: FitOptions): FitSettings {
   };
 }
 
-/** Training and validation tensors after `validationSplit` / `validationData`. */
-function splitData(host: FitHost, x: Tensor, y: Tensor, options: FitOptions, split: number) {
+/** One data set with its optional per-sample weights. */
+interface WeightedData {
+  x: Tensor;
+  y: Tensor;
+  w: NamedWeights | null;
+}
+
+const sliceWeights = (w: NamedWeights | null, start: number, end: number): NamedWeights | null =>
+  w && { option: w.option, values: sliceRows(w.values, start, end) };
+
+/** Training and validation tensors (and weights) after `validationSplit` / `validationData`. */
+function splitData(host: FitHost, x: Tensor, y: Tensor, w: NamedWeights | null, options: FitOptions, split: number): WeightedData & { val: WeightedData | null } {
   if (options.validationData !== undefined) {
-    if (!Array.isArray(options.validationData) || options.validationData.length !== 2) {
-      throw new ConfigError('fit: validationData must be [x, y]');
+    const vd = options.validationData;
+    if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) {
+      throw new ConfigError('fit: validationData must be [x, y] or [x, y, sampleWeight]');
     }
-    const vx = toDataTensor(options.validationData[0], 'validationData x');
-    const vy = toDataTensor(options.validationData[1], 'validationData y');
+    const vx = toDataTensor(vd[0], 'validationData x');
+    const vy = toDataTensor(vd[1], 'validationData y');
     host.checkValidation(vx, vy);
-    return { x, y, val: { x: vx, y: vy } };
+    const vw = vd.length === 3 ? toSampleWeight('fit', vd[2], vx.shape[0], 'validationData sampleWeight') : null;
+    return { x, y, w, val: { x: vx, y: vy, w: vw && { option: 'sampleWeight', values: vw } } };
   }
-  if (split === 0) return { x, y, val: null };
+  if (split === 0) return { x, y, w, val: null };
   // Keras: the last fraction of the samples, before any shuffling.
   const n = x.shape[0];
   const at = Math.floor(n * (1 - split));
   if (at === 0 || at === n) {
     throw new DataError(`fit: validationSplit ${split} of ${n} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples`);
   }
-  return { x: sliceRows(x, 0, at), y: sliceRows(y, 0, at), val: { x: sliceRows(x, at, n), y: sliceRows(y, at, n) } };
+  const valWeights = w?.option === 'sampleWeight' ? sliceWeights(w, at, n) : null; // Keras: class weights train only
+  return {
+    x: sliceRows(x, 0, at),
+    y: sliceRows(y, 0, at),
+    w: sliceWeights(w, 0, at),
+    val: { x: sliceRows(x, at, n), y: sliceRows(y, at, n), w: valWeights },
+  };
 }
 
 /**
@@ -109,7 +144,8 @@ function splitData(host: FitHost, x: Tensor, y: Tensor, options: FitOptions, spl
  */
 export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOptions): Promise<History> {
   const settings = parseFitOptions(options ?? {});
-  const data = splitData(host, x, y, options ?? {}, settings.validationSplit);
+  const weights = resolveWeights('fit', options ?? {}, y, host.lossName);
+  const data = splitData(host, x, y, weights, options ?? {}, settings.validationSplit);
   const n = data.x.shape[0];
   const steps = Math.ceil(n / settings.batchSize);
   const history = new History();
@@ -141,11 +177,12 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
         const end = Math.min(n, start + settings.batchSize);
         const bx = takeRows(data.x, order, start, end);
         const by = takeRows(data.y, order, start, end);
+        const bw = data.w && { option: data.w.option, values: takeRows(data.w.values, order, start, end) };
         await callbacks.onBatchBegin(batch, { batch, size: end - start });
-        const result = await host.trainBatch(bx, by, `epoch ${epoch + 1}, batch ${batch + 1}`);
+        const result = await host.trainBatch(bx, by, bw, `epoch ${epoch + 1}, batch ${batch + 1}`);
         lossSum += result.loss * (end - start);
         seen += end - start;
-        for (const m of metrics) m.update(result.pred, by);
+        for (const m of metrics) m.update(result.pred, by, result.metricWeights);
         logs = { loss: lossSum / seen };
         for (const m of metrics) logs[m.name] = m.result();
         await callbacks.onBatchEnd(batch, { ...logs });
@@ -153,7 +190,7 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
         if (control.stopTraining) break;
       }
       if (data.val) {
-        const valLogs = await host.evaluate(data.val.x, data.val.y, settings.batchSize);
+        const valLogs = await host.evaluate(data.val.x, data.val.y, data.val.w, settings.batchSize);
         for (const [key, value] of Object.entries(valLogs)) logs[`val_${key}`] = value;
       }
       await callbacks.onEpochEnd(epoch, { ...logs });

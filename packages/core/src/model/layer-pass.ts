@@ -1,8 +1,11 @@
-import type { Layer, RunContext } from '../layers/layer';
+import type { Layer, LayerOutput, RunContext } from '../layers/layer';
 import type { Tensor } from '../tensor';
 
-/** Runs `x` through every layer in order, handing each layer's step mask to the next. */
-export async function forwardLayers(layers: readonly Layer[], x: Tensor, ctx: RunContext): Promise<Tensor> {
+/**
+ * Runs `x` through every layer in order, handing each layer's step mask to the next. Returns the
+ * final output and its step mask (`[batch, steps]`, or null), which the loss and metrics honour.
+ */
+export async function forwardLayers(layers: readonly Layer[], x: Tensor, ctx: RunContext): Promise<LayerOutput> {
   let y = x;
   let mask: Float32Array | null = null;
   for (const layer of layers) {
@@ -10,7 +13,7 @@ export async function forwardLayers(layers: readonly Layer[], x: Tensor, ctx: Ru
     y = out.y;
     mask = out.mask;
   }
-  return y;
+  return { y, mask };
 }
 
 /**

@@ -14,6 +14,7 @@ import { checkCount, checkInputShape, checkSameBatch, toDataTensor } from './dat
 import { runFit, type FitOptions } from './fit-loop';
 import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
+import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import { formatSummary } from './summary';
 import { trainStep, type StepResult } from './train-step';
 
@@ -47,6 +48,15 @@ export interface BatchOptions {
   /** Samples per forward pass; default 32. */
   batchSize?: number;
 }
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions extends BatchOptions {
+  /** `[batch]` or `[batch, steps]` weights of the loss, as in `fit` (finite, >= 0). */
+  sampleWeight?: TensorLike;
+}
+
+/** Options of `trainOnBatch`: Keras's `sample_weight` and `class_weight`, as in `fit`. */
+export type TrainOnBatchOptions = WeightOptions;
 
 /** The compiled training setup. */
 interface Compiled {
@@ -193,9 +203,10 @@ export class Sequential {
       {
         control: this,
         rng: this.runRng as Random,
-        trainBatch: (bx, by, where) => this.step(bx, by, where),
+        lossName: this.loss.name,
+        trainBatch: (bx, by, bw, where) => this.step(bx, by, bw, where),
         newMetrics: () => this.newMetrics(),
-        evaluate: (vx, vy, batchSize) => this.evaluateTensors(vx, vy, batchSize),
+        evaluate: (vx, vy, vw, batchSize) => this.evaluateTensors(vx, vy, vw, batchSize),
         checkValidation: (vx, vy) => {
           checkSameBatch(vx, vy, 'validationData x and y');
           this.prepareInput(vx, 'validationData x');
@@ -207,14 +218,15 @@ export class Sequential {
     );
   }
 
-  /** Loss and metrics over `(x, y)`, without training: `{ loss, mae?, … }`. */
-  async evaluate(x: TensorLike, y: TensorLike, options: BatchOptions = {}): Promise<Record<string, number>> {
+  /** Loss and metrics over `(x, y)`, without training: `{ loss, mae?, … }`; `sampleWeight` weights the loss. */
+  async evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): Promise<Record<string, number>> {
     this.requireCompiled('evaluate');
     const xs = toDataTensor(x, 'x');
     const ys = toDataTensor(y, 'y');
     checkSameBatch(xs, ys);
     this.prepareInput(xs, 'x');
-    return this.evaluateTensors(xs, ys, checkCount('batchSize', options.batchSize ?? 32));
+    const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
+    return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, checkCount('batchSize', options.batchSize ?? 32));
   }
 
   /** Model outputs for `x`, computed in batches (default 32) and concatenated. */
@@ -224,14 +236,15 @@ export class Sequential {
     return predictInBatches(this.stack, xs, checkCount('batchSize', options.batchSize ?? 32), this.context(false));
   }
 
-  /** One optimizer step on one batch; returns the batch loss (before the step). */
-  async trainOnBatch(x: TensorLike, y: TensorLike): Promise<number> {
-    this.requireCompiled('trainOnBatch');
+  /** One optimizer step on one batch; returns the batch loss (before the step), weighted as in `fit`. */
+  async trainOnBatch(x: TensorLike, y: TensorLike, options: TrainOnBatchOptions = {}): Promise<number> {
+    const { loss } = this.requireCompiled('trainOnBatch');
     const xs = toDataTensor(x, 'x');
     const ys = toDataTensor(y, 'y');
     checkSameBatch(xs, ys);
     this.prepareInput(xs, 'x');
-    return (await this.step(xs, ys, 'trainOnBatch')).loss;
+    const weights = resolveWeights('trainOnBatch', options ?? {}, ys, loss.name);
+    return (await this.step(xs, ys, weights, 'trainOnBatch')).loss;
   }
 
   /** A Keras-like table of layers, output shapes and parameter counts; printed with `print` and returned. */
@@ -343,12 +356,12 @@ export class Sequential {
     return metrics.map((m) => createMetric(m, loss.name));
   }
 
-  private step(x: Tensor, y: Tensor, where: string): Promise<StepResult> {
+  private step(x: Tensor, y: Tensor, weights: NamedWeights | null, where: string): Promise<StepResult> {
     const { optimizer, loss } = this.requireCompiled('training');
-    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer }, x, y, this.context(true), where);
+    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer }, x, y, weights, this.context(true), where);
   }
 
-  private evaluateTensors(x: Tensor, y: Tensor, batchSize: number): Promise<Record<string, number>> {
-    return evaluateInBatches(this.stack, this.loss, this.newMetrics(), x, y, batchSize, this.context(false));
+  private evaluateTensors(x: Tensor, y: Tensor, weights: NamedWeights | null, batchSize: number): Promise<Record<string, number>> {
+    return evaluateInBatches(this.stack, this.loss, this.newMetrics(), x, y, weights, batchSize, this.context(false));
   }
 }

@@ -5,6 +5,7 @@ import type { Loss } from '../train/losses';
 import type { Optimizer } from '../train/optimizers';
 import type { Parameter } from '../train/parameter';
 import { backwardLayers, forwardLayers } from './layer-pass';
+import { rowWeights, type NamedWeights } from './sample-weights';
 
 /** What one optimisation step works on. */
 export interface StepTarget {
@@ -18,6 +19,8 @@ export interface StepTarget {
 export interface StepResult {
   loss: number;
   pred: Tensor;
+  /** Per-row metric weights (the output's step mask), or null. */
+  metricWeights: Float32Array | null;
 }
 
 /** Index of the first non-finite value over all parameter values, or null. */
@@ -29,17 +32,26 @@ function firstNonFinite(params: readonly Parameter[]): string | null {
 }
 
 /**
- * One optimisation step on one batch: zero the gradients, forward (training), loss and dLoss/dPred,
+ * One optimisation step on one batch: zero the gradients, forward (training), loss and dLoss/dPred
+ * (weighted by `sampleWeights` and the output's step mask, see `rowWeights`),
  * backward in reverse, optimizer step. A non-finite loss or non-finite weights after the step throw
  * `TrainingDivergedError`; the weights are first restored to their values before the step, so the
  * model is never left holding NaN.
  */
-export async function trainStep(target: StepTarget, x: Tensor, y: Tensor, ctx: RunContext, where: string): Promise<StepResult> {
+export async function trainStep(
+  target: StepTarget,
+  x: Tensor,
+  y: Tensor,
+  sampleWeights: NamedWeights | null,
+  ctx: RunContext,
+  where: string,
+): Promise<StepResult> {
   const { layers, params, loss, optimizer } = target;
   for (const p of params) p.grad.fill(0);
-  const pred = await forwardLayers(layers, x, ctx);
+  const { y: pred, mask } = await forwardLayers(layers, x, ctx);
+  const weights = rowWeights(sampleWeights, mask, pred); // padded steps and sample/class weights
   const dPred = new Float32Array(pred.size); // same shape as pred
-  const value = loss.compute(pred, y, dPred);
+  const value = loss.compute(pred, y, dPred, weights.loss);
   const advice = `lower the learning rate (now ${optimizer.learningRate}), normalise the data, or set clipNorm`;
   if (!Number.isFinite(value)) {
     throw new TrainingDivergedError(`Training diverged at ${where}: the loss is ${value}. The weights are those before this step; ${advice}.`);
@@ -54,5 +66,5 @@ export async function trainStep(target: StepTarget, x: Tensor, y: Tensor, ctx: R
       `Training diverged at ${where}: the optimizer step made ${bad}. The weights were restored to their values before this step; ${advice}.`,
     );
   }
-  return { loss: value, pred };
+  return { loss: value, pred, metricWeights: weights.metrics };
 }

@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor';
 import { checkBoolean, checkOptionKeys } from '../options';
 import { logitRowLoss, probabilityRowLoss } from './class-rows';
-import { checkGradBuffer, checkSameShape, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
+import { checkGradBuffer, checkRowWeights, checkSameShape, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
 
 /** Options of `CategoricalCrossentropy`. */
 export interface CategoricalCrossentropyOptions {
@@ -24,23 +24,29 @@ export class CategoricalCrossentropy implements Loss {
     this.fromLogits = checkBoolean('CategoricalCrossentropy', 'fromLogits', options.fromLogits ?? false);
   }
 
-  compute(pred: Tensor, target: Tensor, grad: Float32Array | null): number {
+  compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {
     const classes = classAxisSize(this.name, pred);
     checkSameShape(this.name, pred, target);
     checkGradBuffer(this.name, pred, grad);
+    checkRowWeights(this.name, pred, weights);
     const rows = pred.size / classes;
     const rowLoss = this.fromLogits ? logitRowLoss : probabilityRowLoss;
     let sum = 0;
     for (let r = 0; r < rows; r++) {
       const offset = r * classes;
-      sum += rowLoss({
+      const w = weights ? weights[r] : 1;
+      if (w === 0) {
+        if (grad) grad.fill(0, offset, offset + classes); // masked or zero-weight row: no gradient at all
+        continue;
+      }
+      sum += w * rowLoss({
         pred: pred.data, // [rows, classes]
         predOffset: offset,
         target: target.data, // [rows, classes]
         targetOffset: offset,
         classes,
         grad,
-        gradScale: 1 / rows,
+        gradScale: w / rows,
       });
     }
     return meanOf(sum, rows);

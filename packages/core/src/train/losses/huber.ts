@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor';
 import { checkNumber, checkOptionKeys } from '../options';
-import { checkGradBuffer, checkSameShape, meanOf, type Loss, type LossConfig } from './loss';
+import { checkGradBuffer, checkRowWeights, checkSameShape, lossRows, meanOf, type Loss, type LossConfig } from './loss';
 
 /** Options of `Huber`. */
 export interface HuberOptions {
@@ -21,23 +21,34 @@ export class Huber implements Loss {
     this.delta = checkNumber('Huber', 'delta', options.delta ?? 1, { above: 0 });
   }
 
-  compute(pred: Tensor, target: Tensor, grad: Float32Array | null): number {
+  compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {
     checkSameShape(this.name, pred, target);
     checkGradBuffer(this.name, pred, grad);
+    checkRowWeights(this.name, pred, weights);
     const n = pred.size;
+    const rows = lossRows(pred);
+    const perRow = rows === 0 ? 0 : n / rows;
     const delta = this.delta;
     const p = pred.data; // [...]
     const t = target.data; // same layout as p
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const d = p[i] - t[i];
-      const abs = Math.abs(d);
-      if (abs <= delta) {
-        sum += 0.5 * d * d;
-        if (grad) grad[i] = d / n;
-      } else {
-        sum += delta * (abs - 0.5 * delta);
-        if (grad) grad[i] = (delta * Math.sign(d)) / n;
+    for (let r = 0, i = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      if (w === 0) {
+        if (grad) grad.fill(0, i, i + perRow); // masked or zero-weight row: no gradient at all
+        i += perRow;
+        continue;
+      }
+      for (let end = i + perRow; i < end; i++) {
+        const d = p[i] - t[i];
+        const abs = Math.abs(d);
+        if (abs <= delta) {
+          sum += w * 0.5 * d * d;
+          if (grad) grad[i] = (w * d) / n;
+        } else {
+          sum += w * delta * (abs - 0.5 * delta);
+          if (grad) grad[i] = (w * delta * Math.sign(d)) / n;
+        }
       }
     }
     return meanOf(sum, n);

@@ -1,5 +1,5 @@
 export type { Loss, LossAlias, LossConfig, LossName } from './loss';
-export { PROBABILITY_EPSILON } from './loss';
+export { PROBABILITY_EPSILON, lossRows } from './loss';
 export { MeanSquaredError } from './mean-squared-error';
 export { MeanAbsoluteError } from './mean-absolute-error';
 export { Huber } from './huber';

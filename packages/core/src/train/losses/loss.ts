@@ -30,12 +30,21 @@ export interface LossConfig {
 /**
  * A training objective. `compute` returns the mean loss over the batch (and over steps for
  * per-step outputs) and, when `grad` is given, writes dLoss/dPred into it (same layout as `pred`).
+ *
+ * Weighting follows Keras 3's default reduction `'sum_over_batch_size'`: with per-row `weights`
+ * (a row is one sample, or one (sample, step) for per-step outputs: every axis but the last), the
+ * value is `Σ_r w_r·L_r / rows`, where `L_r` is row r's loss (the mean over its last axis for the
+ * element-wise losses). Rows of weight 0 add nothing and get an exact zero gradient. Step masks are
+ * folded into the weights by the model (see `combineRowWeights`), as Keras's `apply_mask` does.
  */
 export interface Loss {
   /** Canonical name, used in logs and saved models. */
   readonly name: string;
-  /** Mean loss over the batch; writes dLoss/dPred into `grad` (overwriting it) when given. */
-  compute(pred: Tensor, target: Tensor, grad: Float32Array | null): number;
+  /**
+   * Mean loss over the batch; writes dLoss/dPred into `grad` (overwriting it) when given.
+   * `weights` (`[rows]`, see `lossRows`) weights each row; null or omitted means all 1.
+   */
+  compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights?: Float32Array | null): number;
   /** Options that rebuild this loss through `getLoss`. */
   getConfig?(): LossConfig;
 }
@@ -91,4 +100,26 @@ export function clipProbability(p: number): { q: number; inside: boolean } {
 /** Mean over `count` items; an empty batch has loss 0 rather than NaN. */
 export function meanOf(sum: number, count: number): number {
   return count === 0 ? 0 : sum / count;
+}
+
+/**
+ * Rows of a prediction, the unit that per-row weights and masks address: every axis but the last
+ * (`[batch, units]` → batch rows, `[batch, steps, units]` → batch·steps rows); a rank-1 prediction
+ * has one row per value.
+ */
+export function lossRows(pred: Tensor): number {
+  if (pred.rank <= 1) return pred.size;
+  const last = pred.shape[pred.rank - 1];
+  return last === 0 ? 0 : pred.size / last;
+}
+
+/** Checks that `weights`, when given, hold one value per row of `pred` (see `lossRows`). */
+export function checkRowWeights(owner: string, pred: Tensor, weights: Float32Array | null | undefined): void {
+  if (weights === null || weights === undefined) return;
+  const rows = lossRows(pred);
+  if (!(weights instanceof Float32Array) || weights.length !== rows) {
+    throw new ShapeError(
+      `${owner}: weights must be a Float32Array with one value per row (${rows} rows for prediction shape ${shapeText(pred.shape)}), got ${weights instanceof Float32Array ? weights.length : typeof weights}`,
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { DataError, ShapeError } from '../../errors';
 import type { Tensor } from '../../tensor';
 import { checkBoolean, checkOptionKeys } from '../options';
 import { logitRowLoss, probabilityRowLoss } from './class-rows';
-import { checkGradBuffer, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
+import { checkGradBuffer, checkRowWeights, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
 
 /** Options of `SparseCategoricalCrossentropy`. */
 export interface SparseCategoricalCrossentropyOptions {
@@ -25,15 +25,22 @@ export class SparseCategoricalCrossentropy implements Loss {
     this.fromLogits = checkBoolean('SparseCategoricalCrossentropy', 'fromLogits', options.fromLogits ?? false);
   }
 
-  compute(pred: Tensor, target: Tensor, grad: Float32Array | null): number {
+  compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {
     const classes = classAxisSize(this.name, pred);
     checkIdShape(this.name, pred, target);
     checkGradBuffer(this.name, pred, grad);
+    checkRowWeights(this.name, pred, weights);
     const rows = pred.size / classes;
     const rowLoss = this.fromLogits ? logitRowLoss : probabilityRowLoss;
     const oneHot = new Float64Array(classes); // [classes], reused per row
     let sum = 0;
     for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      if (w === 0) {
+        // A masked (padded) step may carry any placeholder id: it is neither checked nor counted.
+        if (grad) grad.fill(0, r * classes, (r + 1) * classes);
+        continue;
+      }
       const id = target.data[r];
       if (!Number.isInteger(id) || id < 0 || id >= classes) {
         throw new DataError(
@@ -41,14 +48,14 @@ export class SparseCategoricalCrossentropy implements Loss {
         );
       }
       oneHot[id] = 1;
-      sum += rowLoss({
+      sum += w * rowLoss({
         pred: pred.data, // [rows, classes]
         predOffset: r * classes,
         target: oneHot,
         targetOffset: 0,
         classes,
         grad,
-        gradScale: 1 / rows,
+        gradScale: w / rows,
       });
       oneHot[id] = 0;
     }

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkSameShape, classAxisSize } from '../losses/loss';
+import { checkRowWeights, checkSameShape, classAxisSize, lossRows } from '../losses/loss';
 import { checkIdShape } from '../losses/sparse-categorical-crossentropy';
 import type { Metric } from './metric';
 
@@ -7,7 +7,8 @@ import type { Metric } from './metric';
 export type AccuracyKind = 'binary' | 'categorical' | 'sparseCategorical' | 'auto';
 
 /**
- * Fraction of correct predictions over every sample (and step) seen.
+ * Fraction of correct predictions over every sample (and step) seen; with `update` weights, the
+ * weighted fraction `Σ w·correct / Σ w` (Keras), so masked steps do not count.
  * - binary: `(pred > threshold) == target`, per element (threshold 0.5, or 0 for logits);
  * - categorical: `argmax(pred) == argmax(target)`, per row;
  * - sparseCategorical: `argmax(pred) == id`, per row.
@@ -31,10 +32,11 @@ export class Accuracy implements Metric {
     return this.resolved;
   }
 
-  update(pred: Tensor, target: Tensor): void {
+  update(pred: Tensor, target: Tensor, weights: Float32Array | null = null): void {
     const kind = this.resolved ?? (this.resolved = resolveFromShapes(pred, target));
-    if (kind === 'binary') this.updateBinary(pred, target);
-    else this.updateClasses(pred, target, kind === 'sparseCategorical');
+    checkRowWeights('accuracy', pred, weights);
+    if (kind === 'binary') this.updateBinary(pred, target, weights);
+    else this.updateClasses(pred, target, kind === 'sparseCategorical', weights);
   }
 
   result(): number {
@@ -46,25 +48,37 @@ export class Accuracy implements Metric {
     this.count = 0;
   }
 
-  private updateBinary(pred: Tensor, target: Tensor): void {
+  private updateBinary(pred: Tensor, target: Tensor, weights: Float32Array | null): void {
     checkSameShape('accuracy', pred, target);
     const p = pred.data; // [...]
     const t = target.data; // same layout as p
-    for (let i = 0; i < p.length; i++) if ((p[i] > this.threshold ? 1 : 0) === t[i]) this.correct++;
-    this.count += p.length;
+    if (weights === null) {
+      for (let i = 0; i < p.length; i++) if ((p[i] > this.threshold ? 1 : 0) === t[i]) this.correct++;
+      this.count += p.length;
+      return;
+    }
+    const rows = lossRows(pred);
+    const perRow = rows === 0 ? 0 : p.length / rows;
+    for (let r = 0, i = 0; r < rows; r++) {
+      const w = weights[r];
+      for (let end = i + perRow; i < end; i++) if ((p[i] > this.threshold ? 1 : 0) === t[i]) this.correct += w;
+      this.count += w * perRow;
+    }
   }
 
-  private updateClasses(pred: Tensor, target: Tensor, sparse: boolean): void {
+  private updateClasses(pred: Tensor, target: Tensor, sparse: boolean, weights: Float32Array | null): void {
     const classes = classAxisSize('accuracy', pred);
     if (sparse) checkIdShape('accuracy', pred, target);
     else checkSameShape('accuracy', pred, target);
     const rows = pred.size / classes;
     for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      if (w === 0) continue;
       const predicted = argmax(pred.data, r * classes, classes); // pred: [rows, classes]
       const actual = sparse ? target.data[r] : argmax(target.data, r * classes, classes);
-      if (predicted === actual) this.correct++;
+      if (predicted === actual) this.correct += w;
+      this.count += w;
     }
-    this.count += rows;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkSameShape } from '../losses/loss';
+import { checkRowWeights, checkSameShape, lossRows } from '../losses/loss';
 import type { Metric } from './metric';
 
 /** Which error a `MeanErrorMetric` accumulates. */
@@ -15,17 +15,34 @@ export class MeanErrorMetric implements Metric {
 
   constructor(readonly name: MeanErrorKind) {}
 
-  update(pred: Tensor, target: Tensor): void {
+  update(pred: Tensor, target: Tensor, weights: Float32Array | null = null): void {
     checkSameShape(this.name, pred, target);
+    checkRowWeights(this.name, pred, weights);
     const p = pred.data; // [...]
     const t = target.data; // same layout as p
-    let sum = 0;
-    for (let i = 0; i < p.length; i++) {
-      const d = p[i] - t[i];
-      sum += this.name === 'mae' ? Math.abs(d) : d * d;
+    if (weights === null) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) {
+        const d = p[i] - t[i];
+        sum += this.name === 'mae' ? Math.abs(d) : d * d;
+      }
+      this.sum += sum;
+      this.count += p.length;
+      return;
     }
-    this.sum += sum;
-    this.count += p.length;
+    const rows = lossRows(pred);
+    const perRow = rows === 0 ? 0 : p.length / rows;
+    for (let r = 0, i = 0; r < rows; r++, i += perRow) {
+      const w = weights[r];
+      if (w === 0) continue; // a padded step may hold anything; it must not turn the sum into NaN
+      let sum = 0;
+      for (let k = i; k < i + perRow; k++) {
+        const d = p[k] - t[k];
+        sum += this.name === 'mae' ? Math.abs(d) : d * d;
+      }
+      this.sum += w * sum;
+      this.count += w * perRow;
+    }
   }
 
   result(): number {

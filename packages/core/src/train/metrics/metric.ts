@@ -13,7 +13,12 @@ export type MetricAlias = 'acc' | 'mean_absolute_error' | 'mean_squared_error' |
 export interface Metric {
   /** Canonical name, the key in logs and `History` (`val_` is prefixed for validation). */
   readonly name: string;
-  update(pred: Tensor, target: Tensor): void;
+  /**
+   * Adds one batch. `weights` (`[rows]`, one per sample or per (sample, step); see `lossRows`)
+   * make the result a weighted mean `Σ w·v / Σ w` like Keras's `Mean` metrics; the model passes the
+   * step mask here, so padded steps are not counted. Null or omitted means all 1.
+   */
+  update(pred: Tensor, target: Tensor, weights?: Float32Array | null): void;
   /** The value over everything seen; 0 before the first update (as Keras). */
   result(): number;
   reset(): void;
