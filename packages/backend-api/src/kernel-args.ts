@@ -123,6 +123,7 @@ export interface RecurrentBackwardBase extends SequenceDims {
 export interface RnnForwardArgs extends RecurrentForwardBase {
   activation: ActivationName;
 }
+/** SimpleRNN backward: the gradients of {@link RnnForwardArgs}'s inputs and weights. */
 export interface RnnBackwardArgs extends RecurrentBackwardBase {
   activation: ActivationName;
 }
@@ -149,6 +150,7 @@ export interface LstmForwardArgs extends RecurrentForwardBase {
   activation: ActivationName;
   recurrentActivation: ActivationName;
 }
+/** LSTM backward: the gradients of {@link LstmForwardArgs}'s inputs, states and weights. */
 export interface LstmBackwardArgs extends RecurrentBackwardBase {
   /** [B, H] output, overwritten: gradient w.r.t. `c0`; `null` if not wanted. */
   dc0: Float32Array | null;
@@ -182,6 +184,7 @@ export interface GruForwardArgs extends RecurrentForwardBase {
   activation: ActivationName;
   recurrentActivation: ActivationName;
 }
+/** GRU backward: the gradients of {@link GruForwardArgs}'s inputs, state and weights. */
 export interface GruBackwardArgs extends RecurrentBackwardBase {
   resetAfter: boolean;
   activation: ActivationName;

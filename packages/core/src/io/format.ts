@@ -4,8 +4,9 @@ import { FormatError } from '../errors';
 export const MODEL_FORMAT = 'rnn-model';
 /** The format version this package writes and reads. Bump it on any incompatible change. */
 export const MODEL_FORMAT_VERSION = 1;
-/** The two files of a saved model. */
+/** The architecture, configs and manifest of a saved model. */
 export const MODEL_JSON = 'model.json';
+/** The weights (and optimizer slots) of a saved model, little-endian float32. */
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** A JSON value, as stored in `model.json` (configs, attachments). */
