@@ -62,7 +62,7 @@ def time_call(fn, budget):
 
     first = once()
     samples.append(first)
-    if first >= budget["budgetMs"] / 2:
+    if first >= 2 * budget["budgetMs"]:
         reps = 1
     else:
         reps = min(budget["maxReps"], max(budget["minReps"], int(budget["budgetMs"] // first)))

@@ -27,8 +27,8 @@ export function median(values: readonly number[]): number {
 
 /**
  * Times `fn`: an untimed warm-up, then repetitions until the budget is spent. The first timed
- * call sizes the run: a call that takes half the budget or more is timed once, otherwise
- * `clamp(budget / first, minReps, maxReps)` calls.
+ * call sizes the run: `clamp(budget / first, minReps, maxReps)` calls, except that a call taking
+ * twice the budget or more (tens of seconds for the large fallback cases) is timed once.
  * `beforeTimed` runs between the warm-up and the first timed call (e.g. to reset a profile).
  */
 export async function timeCall(
@@ -46,7 +46,7 @@ export async function timeCall(
   };
   const first = await once();
   samplesMs.push(first);
-  const reps = first >= budget.budgetMs / 2 ? 1 : Math.min(budget.maxReps, Math.max(budget.minReps, Math.floor(budget.budgetMs / first)));
+  const reps = first >= 2 * budget.budgetMs ? 1 : Math.min(budget.maxReps, Math.max(budget.minReps, Math.floor(budget.budgetMs / first)));
   for (let i = 1; i < reps; i++) samplesMs.push(await once());
   return { medianMs: median(samplesMs), samplesMs };
 }

@@ -15,16 +15,22 @@ describe('timing', () => {
     expect(t.medianMs).toBe(median(t.samplesMs));
   });
 
-  it('times a call that takes half the budget or more just once, after its warm-up', async () => {
+  it('times a call that takes twice the budget or more just once, after its warm-up', async () => {
     let calls = 0;
     const slow = async (): Promise<void> => {
       calls++;
       await new Promise((r) => setTimeout(r, 20));
     };
     let resets = 0;
-    const t = await timeCall(slow, { budgetMs: 10, minReps: 3, maxReps: 7 }, () => resets++);
+    const t = await timeCall(slow, { budgetMs: 5, minReps: 3, maxReps: 7 }, () => resets++);
     expect(t.samplesMs).toHaveLength(1);
     expect(calls).toBe(2);
     expect(resets).toBe(1);
+  });
+
+  it('takes at least minReps samples of a call under twice the budget', async () => {
+    const slow = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+    const t = await timeCall(slow, { budgetMs: 1000, minReps: 3, maxReps: 3 });
+    expect(t.samplesMs).toHaveLength(3);
   });
 });
