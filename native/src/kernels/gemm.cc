@@ -1,5 +1,7 @@
 #include "gemm.h"
 
+#include "parallel.h"
+
 #include <cblas.h>
 
 #include <algorithm>
@@ -41,7 +43,9 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
     for (int r = 0; r < M; ++r) std::memset(c + static_cast<std::size_t>(r) * ldc, 0, sizeof(float) * N);
   }
   const long long mnk = static_cast<long long>(M) * N * K;
-  use_threads(mnk < kSingleThreadMnk ? 1 : g_threads);
+  // Inside a batch split two threads call sgemm at once on one OpenBLAS thread each; the count was
+  // set to 1 before the split and must not be touched (openblas_set_num_threads is process-global).
+  if (!in_split_region()) use_threads(mnk < kSingleThreadMnk ? 1 : g_threads);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, M, N, K,
               alpha, a, lda, b, ldb, beta, c, ldc);
 }
@@ -54,6 +58,8 @@ int set_blas_threads(int threads) {
 }
 
 int blas_threads() { return g_threads; }
+
+void set_current_blas_threads(int threads) { use_threads(threads); }
 
 long long single_thread_mnk_threshold() { return kSingleThreadMnk; }
 

@@ -17,6 +17,9 @@ int set_blas_threads(int threads);
 // The OpenBLAS thread count used for large GEMMs.
 int blas_threads();
 
+// Switches OpenBLAS to `threads` now (no-op when already there); for the batch-split region.
+void set_current_blas_threads(int threads);
+
 // GEMMs with M·N·K below this run on one thread (threads cost more than they save there).
 long long single_thread_mnk_threshold();
 

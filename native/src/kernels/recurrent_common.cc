@@ -18,6 +18,18 @@ void input_projection(float* xproj, const float* x, const float* w_ih, const flo
   if (b_ih != nullptr) add_bias_rows(xproj, b_ih, rows, GH, GH);
 }
 
+std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols) {
+  std::vector<float> bias;
+  if (b_ih == nullptr && b_hh == nullptr) return bias;
+  bias.assign(static_cast<std::size_t>(GH), 0.0f);
+  for (int c = 0; c < GH; ++c) {
+    float v = b_ih ? b_ih[c] : 0.0f;
+    if (b_hh && c < fold_cols) v += b_hh[c];
+    bias[c] = v;
+  }
+  return bias;
+}
+
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld) {
   for (int r = 0; r < rows; ++r) {
     float* row = m + static_cast<std::size_t>(r) * ld;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "sequence_args.h"
 
@@ -25,6 +26,10 @@ const float* masked_hidden(const float* h, const float* recurrent_mask, float* s
 
 // xproj = x · w_ihᵀ + b_ih for all T·B rows at once. xproj [T·B, GH], x [T·B, I], w_ih [GH, I].
 void input_projection(float* xproj, const float* x, const float* w_ih, const float* b_ih, int rows, int GH, int I);
+
+// The bias of the input projection with b_hh folded in: b_ih[c] + b_hh[c] for c < fold_cols,
+// b_ih[c] for the rest (either may be null). Empty when both are null. [GH]
+std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols);
 
 // m[r, c] += bias[c] for r < rows, c < cols; m has leading dimension ld.
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld);
