@@ -108,6 +108,41 @@ describe('initialize', () => {
     }
   });
 
+  it('orthogonal is bit-for-bit the textbook Gram–Schmidt loop (twice per column, float64)', () => {
+    // The initialiser schedules the same float64 operations differently (column-contiguous, fused
+    // sweeps, two columns at once); seeded weights must not change because of that.
+    const reference = (shape: [number, number], seed: number): Float32Array => {
+      const [rows, cols] = shape;
+      const out = new Float32Array(rows * cols);
+      const m = Math.max(rows, cols);
+      const n = Math.min(rows, cols);
+      const rng = new Random(seed);
+      const a = new Float64Array(m * n); // [m, n] row-major
+      for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+      for (let j = 0; j < n; j++) {
+        for (let pass = 0; pass < 2; pass++) {
+          for (let k = 0; k < j; k++) {
+            let dot = 0;
+            for (let i = 0; i < m; i++) dot += a[i * n + k] * a[i * n + j];
+            for (let i = 0; i < m; i++) a[i * n + j] -= dot * a[i * n + k];
+          }
+        }
+        let norm = 0;
+        for (let i = 0; i < m; i++) norm += a[i * n + j] * a[i * n + j];
+        norm = Math.sqrt(norm);
+        for (let i = 0; i < m; i++) a[i * n + j] /= norm;
+      }
+      if (rows >= cols) for (let i = 0; i < a.length; i++) out[i] = a[i];
+      else for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = a[c * n + r];
+      return out;
+    };
+    const shapes: [number, number][] = [[1, 1], [1, 4], [4, 1], [2, 2], [3, 7], [7, 3], [8, 32], [12, 5], [17, 33], [33, 17], [40, 160]];
+    for (const [k, shape] of shapes.entries()) {
+      const got = initialize('orthogonal', shape, shape[0], shape[1], new Random(100 + k));
+      expect(Array.from(got)).toEqual(Array.from(reference(shape, 100 + k)));
+    }
+  });
+
   it('is reproducible for a seed and different across seeds', () => {
     for (const name of INITIALIZER_NAMES) {
       const a = initialize(name, [4, 6], 4, 6, new Random(42));
