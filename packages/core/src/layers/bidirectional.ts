@@ -180,7 +180,10 @@ export class Bidirectional extends Layer {
     return { output, states: [...fw.states, ...bw.states], mask: this.returnSequences ? mask : null };
   }
 
-  async backward(dy: Tensor, ctx: RunContext): Promise<Tensor> {
+  /** Back-propagates through both directions; returns the sum of their input gradients (or `null`, see `Layer.backward`). */
+  async backward(dy: Tensor, ctx: RunContext): Promise<Tensor>;
+  async backward(dy: Tensor, ctx: RunContext, needsInputGradient: boolean): Promise<Tensor | null>;
+  async backward(dy: Tensor, ctx: RunContext, needsInputGradient = true): Promise<Tensor | null> {
     if (!this.savedOutputs) {
       throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
     }
@@ -195,8 +198,9 @@ export class Bidirectional extends Layer {
     }
     const [dFw, dBwAligned] = splitGradient(this.mergeMode, dMerged, fwOut, bwOut, this.name);
     const dBw = this.returnSequences ? this.realign(dBwAligned) : dBwAligned;
-    const dxF = await this.forwardLayer.backward(dFw, ctx);
-    const dxB = await this.backwardLayer.backward(dBw, ctx);
+    const dxF = await this.forwardLayer.backward(dFw, ctx, needsInputGradient);
+    const dxB = await this.backwardLayer.backward(dBw, ctx, needsInputGradient);
+    if (dxF === null || dxB === null) return null;
     for (let i = 0; i < dxF.data.length; i++) dxF.data[i] += dxB.data[i];
     return dxF;
   }

@@ -14,6 +14,7 @@ import {
   requirePositiveInteger,
 } from './option-checks';
 import { createParameter, loadParametersFromDict, parametersToStateDict } from './parameter-dict';
+import { ScratchBuffers } from './scratch-buffers';
 
 /** Options of a `Dense` layer (Keras names). */
 export interface DenseOptions {
@@ -58,6 +59,8 @@ export class Dense extends Layer {
   private weight: Parameter | null = null;
   private bias: Parameter | null = null;
   private cache: DenseCache | null = null;
+  /** Reused gradient scratch: `dz [rows, out]`, lifetime: one `backward` call. */
+  private readonly gradBuffers = new ScratchBuffers();
 
   constructor(options: DenseOptions) {
     const name = layerName('Dense', options?.name, () => uniqueLayerName('dense'));
@@ -118,7 +121,8 @@ export class Dense extends Layer {
     return { y: new Tensor(y, [...x.shape.slice(0, -1), out]), mask };
   }
 
-  override async backward(dy: Tensor, ctx: RunContext): Promise<Tensor | null> {
+  /** Accumulates dW (and db) and returns dx `[…, in]`, a new tensor (or `null`, see `Layer.backward`). */
+  override async backward(dy: Tensor, ctx: RunContext, needsInputGradient = true): Promise<Tensor | null> {
     const weight = this.requireBuilt();
     const cache = this.cache;
     if (!cache) throw new ShapeError(`${this.name}: backward called without a training forward before it`);
@@ -127,7 +131,9 @@ export class Dense extends Layer {
     if (dy.size !== rows * out) {
       throw new ShapeError(`${this.name}: backward expected dy of ${rows * out} values ([…, ${out}]), got [${dy.shape.join(', ')}]`);
     }
-    const dz = new Float32Array(rows * out); // [rows, out]
+    // dz [rows, out]: fully written by the activation's backward, read only within this call (the
+    // gemm calls are synchronous).
+    const dz = this.gradBuffers.take('dz', rows * out);
     this.activation.backward(z, y, dy.data, dz, out);
     // dW += dzᵀ · x   ([out, rows] · [rows, in])
     ctx.backend.gemm({ c: weight.grad, a: dz, b: x, M: out, N: features, K: rows, transA: true, transB: false, alpha: 1, beta: 1 });
@@ -135,6 +141,7 @@ export class Dense extends Layer {
       const db = this.bias.grad; // [out]
       for (let r = 0; r < rows; r++) for (let j = 0; j < out; j++) db[j] += dz[r * out + j];
     }
+    if (!needsInputGradient) return null;
     const dx = new Float32Array(rows * features); // [rows, in] = dz · W
     ctx.backend.gemm({ c: dx, a: dz, b: weight.value, M: rows, N: features, K: out, transA: false, transB: false, alpha: 1, beta: 0 });
     return new Tensor(dx, [...dy.shape.slice(0, -1), features]);

@@ -52,9 +52,10 @@ export abstract class Layer {
   /**
    * Back-propagates `dy` (same shape as the last training forward's output): accumulates parameter
    * gradients (`+=`) and returns the gradient w.r.t. the input, or `null` where the input is not
-   * differentiable (token ids into an Embedding).
+   * differentiable (token ids into an Embedding). With `needsInputGradient` false (the model's first
+   * layer: nobody reads its input gradient) a layer may skip computing it and return `null`.
    */
-  abstract backward(dy: Tensor, ctx: RunContext): Promise<Tensor | null>;
+  abstract backward(dy: Tensor, ctx: RunContext, needsInputGradient?: boolean): Promise<Tensor | null>;
 
   /** Trainable weights, in a stable order. */
   abstract parameters(): Parameter[];

@@ -10,7 +10,8 @@ import { uniqueLayerName } from './naming';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
 import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
-import { flipSteps, maskToTimeMajor, swapLeadingAxes } from './sequence-layout';
+import { ScratchBuffers } from './scratch-buffers';
+import { flipSteps, maskToTimeMajor, toBatchFirst, toTimeMajor } from './sequence-layout';
 
 /** Options of `apply()`. */
 export interface ApplyOptions {
@@ -32,7 +33,11 @@ export interface ApplyResult {
   mask: Float32Array | null;
 }
 
-/** What a training forward keeps for backward. Buffers are time-major. */
+/**
+ * What a training forward keeps for backward. Buffers are time-major. `x`, `y` and `workspace` are
+ * the layer's reused training buffers (see `RecurrentLayer.run`): valid until the next training
+ * forward of this layer, which is after this step's backward.
+ */
 interface SavedForward {
   T: number;
   B: number;
@@ -71,6 +76,13 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   /** Stateful carry: final states of the last batch (`[B, H]` each), null = zeros. */
   private carried: Float32Array[] | null = null;
   private saved: SavedForward | null = null;
+  /**
+   * Buffers reused from one training step to the next; each one's shape and lifetime is documented
+   * where it is taken (`run`, `backward`). None is ever returned to the caller.
+   */
+  private readonly trainBuffers = new ScratchBuffers();
+  /** Buffers reused from one inference call to the next (`xT`, `y` of `run`, lifetime: that call). */
+  private readonly inferBuffers = new ScratchBuffers();
   /** Dropout masks for `apply({ training: true })`, where no model hands in a generator. */
   private applyRng: Random | null = null;
 
@@ -194,18 +206,30 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
     }
     const [h0, c0] = initial ?? this.carriedStates(B) ?? [null, null];
-    const xT = swapLeadingAxes(x.data, B, T, I); // [T, B, I]
+    const buffers = this.buffersFor(ctx.training);
+    // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
+    //   xT [T, B, I]         the time-major input, after input dropout; read by forward and backward
+    //   y [T, B, H]          the kernel's output sequence; copied out batch-first, read by backward
+    //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
+    // Each is fully overwritten (by the copy below or by the kernel) before it is read.
+    const xT = toTimeMajor(x.data, B, T, I, buffers.take('xT', T * B * I)); // [T, B, I]
     const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
     if (inputMask) applyInputMask(xT, inputMask, T);
     const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
     const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
     const dims = { T, B, I, H };
-    const workspace = ctx.training ? new Float32Array(workspaceSize(this.cell.kind, dims)) : null;
-    const y = new Float32Array(T * B * H); // [T, B, H]
+    const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, dims)) : null;
+    const y = buffers.take('y', T * B * H); // [T, B, H]
+    // The final states are returned (apply's `states`), so they are always new buffers.
     const hT = new Float32Array(B * H); // [B, H]
     const cT = this.cell.kind === 'lstm' ? new Float32Array(B * H) : null; // [B, H]
     const run = { T, B, y, hT, cT, workspace, x: xT, h0: h0 ?? null, c0: c0 ?? null, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
-    await runForward(ctx.backend, this.cell.forwardCall(run));
+    buffers.busy = true;
+    try {
+      await runForward(ctx.backend, this.cell.forwardCall(run));
+    } finally {
+      buffers.busy = false;
+    }
 
     if (this.stateful) this.carried = cT ? [hT.slice(), cT.slice()] : [hT.slice()];
     this.saved = workspace
@@ -213,21 +237,22 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       : null;
     const states = (cT ? [hT, cT] : [hT]).map((s) => new Tensor(s, [B, H]));
     if (!this.returnSequences) return { output: new Tensor(hT.slice(), [B, H]), states, mask: null };
-    let out = swapLeadingAxes(y, T, B, H); // [B, T, H]
-    let outMask = mask;
-    // Keras's goBackwards returns the sequence in processing order; the mask follows its steps.
-    if (this.goBackwards) {
-      out = flipSteps(out, B, T, H);
-      outMask = mask ? flipSteps(mask, B, T, 1) : null;
-    }
+    // The output goes to the next layer or the user: a new buffer. Keras's goBackwards returns the
+    // sequence in processing order (flipped back in the same pass); the mask follows its steps.
+    const out = toBatchFirst(y, T, B, H, undefined, this.goBackwards); // [B, T, H]
+    const outMask = this.goBackwards && mask ? flipSteps(mask, B, T, 1) : mask;
     return { output: new Tensor(out, [B, T, H]), states, mask: outMask };
   }
 
   /**
    * Back-propagates the output gradient of the last training forward (`[batch, steps, units]` with
-   * returnSequences, else `[batch, units]`): accumulates into the weights' `grad`, returns dx.
+   * returnSequences, else `[batch, units]`): accumulates into the weights' `grad` and returns dx
+   * `[batch, steps, features]` (a new tensor) — or `null` when `needsInputGradient` is false (the
+   * first layer of a model), which also spares the kernel its largest GEMM.
    */
-  async backward(dy: Tensor, ctx: RunContext): Promise<Tensor> {
+  async backward(dy: Tensor, ctx: RunContext): Promise<Tensor>;
+  async backward(dy: Tensor, ctx: RunContext, needsInputGradient: boolean): Promise<Tensor | null>;
+  async backward(dy: Tensor, ctx: RunContext, needsInputGradient = true): Promise<Tensor | null> {
     const saved = this.saved;
     if (!saved) {
       throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
@@ -239,16 +264,16 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
       throw new ShapeError(`${this.name}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
     }
-    let dySeq: Float32Array | null = null; // [T, B, H]
-    if (this.returnSequences) {
-      const inInputOrder = this.goBackwards ? flipSteps(dy.data, B, T, H) : dy.data; // [B, T, H]
-      dySeq = swapLeadingAxes(inInputOrder, B, T, H);
-    }
-    const dx = new Float32Array(T * B * I); // [T, B, I]
+    const buffers = this.buffersFor(true);
+    // Reused gradient scratch, lifetime: this call.
+    //   dySeq [T, B, H]   dy time-major, in processing order (flipped back with goBackwards)
+    //   dxT [T, B, I]     the kernel's input gradient, copied out batch-first below
+    const dySeq = this.returnSequences ? toTimeMajor(dy.data, B, T, H, buffers.take('dySeq', T * B * H), this.goBackwards) : null;
+    const dxT = needsInputGradient ? buffers.take('dxT', T * B * I) : null; // [T, B, I]
     const call = this.cell.backwardCall({
       T,
       B,
-      dx,
+      dx: dxT,
       dh0: null,
       dc0: null,
       dy: dySeq,
@@ -263,10 +288,22 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       recurrentMask: saved.recurrentMask,
       reverse: this.goBackwards,
     });
-    await runBackward(ctx.backend, call);
+    buffers.busy = true;
+    try {
+      await runBackward(ctx.backend, call);
+    } finally {
+      buffers.busy = false;
+    }
     this.saved = null;
-    if (saved.inputMask) applyInputMask(dx, saved.inputMask, T);
-    return new Tensor(swapLeadingAxes(dx, T, B, I), [B, T, I]);
+    if (dxT === null) return null;
+    if (saved.inputMask) applyInputMask(dxT, saved.inputMask, T);
+    return new Tensor(toBatchFirst(dxT, T, B, I), [B, T, I]); // a new buffer: the caller keeps it
+  }
+
+  /** This layer's reused buffers for a training or inference call, or a fresh set if a call is in flight on them. */
+  private buffersFor(training: boolean): ScratchBuffers {
+    const own = training ? this.trainBuffers : this.inferBuffers;
+    return own.busy ? ScratchBuffers.fresh() : own;
   }
 
   /** Builds on first use: from `inputShape` when given (the input is then checked against it), else from `x`. */

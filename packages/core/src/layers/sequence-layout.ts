@@ -1,42 +1,116 @@
 /**
  * Layout helpers at the boundary between the public batch-first API (`[batch, steps, features]`)
- * and the time-major kernels (`[steps, batch, features]`). Each returns a new buffer.
+ * and the time-major kernels (`[steps, batch, features]`). They write into `out` when given (a
+ * buffer the caller reuses), else into a new buffer, and return it. Features are contiguous in
+ * both layouts, so every helper copies whole feature rows.
  */
 
 /**
- * Swaps the two leading axes of `src [A, C, F]` into `[C, A, F]`; the same function converts
+ * Swaps the two leading axes of `src [A, C, F]` into `out [C, A, F]`; the same function converts
  * batch-first to time-major and back.
  */
-export function swapLeadingAxes(src: Float32Array, a: number, c: number, f: number): Float32Array {
-  const out = new Float32Array(src.length); // [C, A, F]
-  for (let i = 0; i < a; i++) {
-    for (let j = 0; j < c; j++) {
-      const from = (i * c + j) * f;
-      const to = (j * a + i) * f;
-      // Short rows copy faster by hand than through a subarray view.
-      if (f < 16) for (let k = 0; k < f; k++) out[to + k] = src[from + k];
-      else out.set(src.subarray(from, from + f), to);
-    }
+export function swapLeadingAxes(src: Float32Array, a: number, c: number, f: number, out?: Float32Array): Float32Array {
+  return toTimeMajor(src, a, c, f, out, false);
+}
+
+/**
+ * Batch-first `src [B, T, F]` to time-major `out [T, B, F]`; with `reverse`, step t of the output is
+ * step T−1−t of the input (a time flip and a transpose in one pass).
+ */
+export function toTimeMajor(src: Float32Array, b: number, t: number, f: number, out?: Float32Array, reverse = false): Float32Array {
+  const dst = checkedOut(src, out);
+  const rows = new RowCopier(src, dst, f);
+  for (let j = 0; j < t; j++) {
+    const from = reverse ? t - 1 - j : j; // source step
+    for (let i = 0; i < b; i++) rows.copy(i * t + from, j * b + i);
   }
+  return dst;
+}
+
+/**
+ * Time-major `src [T, B, F]` to batch-first `out [B, T, F]`; with `reverse`, step t of the output is
+ * step T−1−t of the input.
+ */
+export function toBatchFirst(src: Float32Array, t: number, b: number, f: number, out?: Float32Array, reverse = false): Float32Array {
+  const dst = checkedOut(src, out);
+  const rows = new RowCopier(src, dst, f);
+  for (let i = 0; i < b; i++) {
+    for (let j = 0; j < t; j++) rows.copy((reverse ? t - 1 - j : j) * b + i, i * t + j);
+  }
+  return dst;
+}
+
+function checkedOut(src: Float32Array, out: Float32Array | undefined): Float32Array {
+  if (out === undefined) return new Float32Array(src.length);
+  if (out.length !== src.length) throw new RangeError(`layout copy: out has ${out.length} values, src ${src.length}`);
+  if (out.buffer === src.buffer) throw new RangeError('layout copy: out must not share memory with src');
   return out;
+}
+
+/**
+ * Copies feature rows (`f` values) from `src` row r to `dst` row s, bit for bit. Rows of an even
+ * length in 8-byte-aligned buffers are copied two floats at a time through float64 views (a plain
+ * load/store, no arithmetic, so every bit pattern survives, NaN payloads included); others one float
+ * at a time. A loop beats `set(subarray(…))` here: each subarray is an allocation and each `set` a
+ * builtin call, which cost more than copying a row of a few hundred floats.
+ */
+export class RowCopier {
+  private readonly wide: boolean;
+  private readonly s32: Float32Array;
+  private readonly d32: Float32Array;
+  private readonly s64: Float64Array;
+  private readonly d64: Float64Array;
+  private readonly n: number;
+
+  constructor(src: Float32Array, dst: Float32Array, f: number) {
+    this.wide = f % 2 === 0 && src.byteOffset % 8 === 0 && dst.byteOffset % 8 === 0 && src.length % 2 === 0 && dst.length % 2 === 0;
+    this.s32 = src;
+    this.d32 = dst;
+    this.s64 = this.wide ? new Float64Array(src.buffer, src.byteOffset, src.length / 2) : EMPTY64;
+    this.d64 = this.wide ? new Float64Array(dst.buffer, dst.byteOffset, dst.length / 2) : EMPTY64;
+    this.n = this.wide ? f / 2 : f;
+  }
+
+  /** Row `from` of the source to row `to` of the destination. */
+  copy(from: number, to: number): void {
+    const n = this.n;
+    if (this.wide) copyF64(this.s64, from * n, this.d64, to * n, n);
+    else copyF32(this.s32, from * n, this.d32, to * n, n);
+  }
+}
+
+const EMPTY64 = new Float64Array(0);
+
+function copyF64(src: Float64Array, from: number, dst: Float64Array, to: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[to + k] = src[from + k];
+}
+
+function copyF32(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[to + k] = src[from + k];
 }
 
 /** `src [rows, cols]` transposed to `[cols, rows]` (Keras kernel layout ↔ PyTorch weight layout). */
 export function transpose2d(src: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(src.length); // [cols, rows]
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c];
+  // In square tiles, so both the reads and the strided writes stay in cache on large weights.
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = src[r * cols + c];
+    }
+  }
   return out;
 }
+
+/** Tile edge of `transpose2d` (32 × 32 floats = 4 KB). */
+const TILE = 32;
 
 /** Reverses the time axis of a batch-first `src [B, T, F]`. */
 export function flipSteps(src: Float32Array, b: number, t: number, f: number): Float32Array {
   const out = new Float32Array(src.length); // [B, T, F]
-  for (let i = 0; i < b; i++) {
-    for (let j = 0; j < t; j++) {
-      const from = (i * t + j) * f;
-      out.set(src.subarray(from, from + f), (i * t + (t - 1 - j)) * f);
-    }
-  }
+  const rows = new RowCopier(src, out, f);
+  for (let i = 0; i < b; i++) for (let j = 0; j < t; j++) rows.copy(i * t + j, i * t + (t - 1 - j));
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { RowCopier } from '../layers/sequence-layout';
 import { Tensor } from '../tensor';
 
 /** Values per sample: the product of every axis but the batch axis. */
@@ -5,15 +6,31 @@ export function sampleSize(t: Tensor): number {
   return t.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 
-/** Rows `order[start..end)` of `t` (batch axis first), copied into a new tensor. */
-export function takeRows(t: Tensor, order: ArrayLike<number>, start: number, end: number): Tensor {
+/** Samples of at least this many values are copied with one `set` each (a memcpy beats a loop). */
+const LARGE_SAMPLE = 512;
+
+/**
+ * Rows `order[start..end)` of `t` (batch axis first), copied into `out` when given (a buffer of
+ * `(end − start) · sampleSize(t)` values the caller reuses), else into a new buffer.
+ */
+export function takeRows(t: Tensor, order: ArrayLike<number>, start: number, end: number, out?: Float32Array): Tensor {
   const size = sampleSize(t);
-  const out = new Float32Array((end - start) * size); // [end − start, …sample]
-  for (let r = start; r < end; r++) {
-    const src = order[r] * size;
-    out.set(t.data.subarray(src, src + size), (r - start) * size);
+  const rows = end - start;
+  if (out !== undefined && out.length !== rows * size) {
+    throw new RangeError(`takeRows: out has ${out.length} values, ${rows} rows of ${size} need ${rows * size}`);
   }
-  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+  const dst = out ?? new Float32Array(rows * size); // [end − start, …sample]
+  if (size >= LARGE_SAMPLE) {
+    for (let r = start; r < end; r++) {
+      const src = order[r] * size;
+      dst.set(t.data.subarray(src, src + size), (r - start) * size);
+    }
+  } else {
+    // Short samples (targets, small windows): a copy loop, without a subarray object per row.
+    const copier = new RowCopier(t.data, dst, size);
+    for (let r = start; r < end; r++) copier.copy(order[r], r - start);
+  }
+  return new Tensor(dst, [rows, ...t.shape.slice(1)]);
 }
 
 /** Rows `[start, end)` of `t` in order, as a view (no copy). */

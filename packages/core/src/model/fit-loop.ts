@@ -4,7 +4,8 @@ import type { Tensor, TensorLike } from '../tensor';
 import { CallbackList, History, type Callback, type TrainingControl } from '../train/callbacks';
 import { ProgressLogger } from '../train/progress-logger';
 import { checkOptionKeys } from '../train/options';
-import { identityOrder, sliceRows, takeRows, yieldToEventLoop } from './batching';
+import { ScratchBuffers } from '../layers/scratch-buffers';
+import { identityOrder, sampleSize, sliceRows, takeRows, yieldToEventLoop } from './batching';
 import { checkCount, toDataTensor } from './data-checks';
 import type { RunningMetric } from './inference';
 import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
@@ -163,6 +164,16 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
     initialEpoch: settings.initialEpoch,
   });
 
+  // Each batch's x, y and weights are copied into buffers reused from batch to batch (reallocated
+  // only for a last, shorter batch). Lifetime: one batch — its training step and metric updates;
+  // the layers keep nothing of their input past the step (recurrent layers copy it, Dense keeps it
+  // only until its backward).
+  const batchBuffers = new ScratchBuffers();
+  // Without shuffling a batch is a contiguous range of rows: a view, no copy at all.
+  const batchRows = (role: string, t: Tensor, order: Uint32Array, start: number, end: number): Tensor =>
+    settings.shuffle
+      ? takeRows(t, order, start, end, batchBuffers.take(role, (end - start) * sampleSize(t)))
+      : sliceRows(t, start, end);
   let logs: Record<string, number> = {};
   await callbacks.onTrainBegin({});
   try {
@@ -175,9 +186,9 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
       for (let batch = 0; batch < steps; batch++) {
         const start = batch * settings.batchSize;
         const end = Math.min(n, start + settings.batchSize);
-        const bx = takeRows(data.x, order, start, end);
-        const by = takeRows(data.y, order, start, end);
-        const bw = data.w && { option: data.w.option, values: takeRows(data.w.values, order, start, end) };
+        const bx = batchRows('x', data.x, order, start, end); // [end − start, …sample]
+        const by = batchRows('y', data.y, order, start, end); // [end − start, …target]
+        const bw = data.w && { option: data.w.option, values: batchRows('w', data.w.values, order, start, end) };
         await callbacks.onBatchBegin(batch, { batch, size: end - start });
         const result = await host.trainBatch(bx, by, bw, `epoch ${epoch + 1}, batch ${batch + 1}`);
         lossSum += result.loss * (end - start);

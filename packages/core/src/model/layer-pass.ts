@@ -18,11 +18,13 @@ export async function forwardLayers(layers: readonly Layer[], x: Tensor, ctx: Ru
 
 /**
  * Back-propagates `dy` through the layers in reverse order, accumulating parameter gradients.
- * Stops early when a layer's input is not differentiable (an Embedding returns `null`).
+ * Stops early when a layer's input is not differentiable (an Embedding returns `null`). The first
+ * layer is told that nobody needs its input gradient, so it can skip computing it (for a recurrent
+ * layer, the kernel's dX GEMM and the copy back to batch-first).
  */
 export async function backwardLayers(layers: readonly Layer[], dy: Tensor, ctx: RunContext): Promise<void> {
   let grad: Tensor | null = dy;
   for (let i = layers.length - 1; i >= 0 && grad !== null; i--) {
-    grad = await layers[i].backward(grad, ctx);
+    grad = await layers[i].backward(grad, ctx, i > 0);
   }
 }

@@ -32,6 +32,22 @@ function firstNonFinite(params: readonly Parameter[]): string | null {
 }
 
 /**
+ * Per parameter, the buffer its values are copied into before the optimizer step, reused from step
+ * to step (`[size]` like the value; lifetime: one step — read only to undo a diverged update).
+ */
+const backups = new WeakMap<Parameter, Float32Array>();
+
+function backupOf(p: Parameter): Float32Array {
+  let backup = backups.get(p);
+  if (backup === undefined || backup.length !== p.value.length) {
+    backup = new Float32Array(p.value.length);
+    backups.set(p, backup);
+  }
+  backup.set(p.value);
+  return backup;
+}
+
+/**
  * One optimisation step on one batch: zero the gradients, forward (training), loss and dLoss/dPred
  * (weighted by `sampleWeights` and the output's step mask, see `rowWeights`),
  * backward in reverse, optimizer step. A non-finite loss or non-finite weights after the step throw
@@ -57,7 +73,7 @@ export async function trainStep(
     throw new TrainingDivergedError(`Training diverged at ${where}: the loss is ${value}. The weights are those before this step; ${advice}.`);
   }
   await backwardLayers(layers, new Tensor(dPred, pred.shape), ctx);
-  const before = params.map((p) => p.value.slice()); // weights before the step, to undo a bad one
+  const before = params.map(backupOf); // weights before the step, to undo a bad one
   optimizer.step(params);
   const bad = firstNonFinite(params);
   if (bad !== null) {

@@ -1,0 +1,40 @@
+/**
+ * Float32 buffers a layer reuses from one call to the next, by role, so a training step does not
+ * allocate (and the garbage collector does not sweep) tens of megabytes of workspace per batch.
+ *
+ * A buffer is reallocated only when the length asked for changes (a new batch size or sequence
+ * length); its contents are whatever the last user left, so only buffers that are fully overwritten
+ * before they are read may come from here. Whoever takes a buffer owns its contents until the same
+ * role is taken again: only buffers whose lifetime ends within one call or one training step belong
+ * here — never a tensor handed to the user or to another layer.
+ *
+ * `busy` guards against overlapping calls on the same layer (two `predict`s awaited together, say):
+ * a layer marks its set busy while a kernel call on these buffers is in flight, and a call that finds
+ * the set busy takes a fresh set (`ScratchBuffers.fresh()`) instead of sharing.
+ */
+export class ScratchBuffers {
+  /** A kernel call of the owner is in flight on these buffers. */
+  busy = false;
+  private readonly buffers = new Map<string, Float32Array>();
+
+  constructor(private readonly keep = true) {}
+
+  /** A set that allocates every buffer anew and keeps none (for a call that overlaps another). */
+  static fresh(): ScratchBuffers {
+    return new ScratchBuffers(false);
+  }
+
+  /** The buffer for `role` with `length` values: the previous one when the length matches, else new. */
+  take(role: string, length: number): Float32Array {
+    const buffer = this.buffers.get(role);
+    if (buffer !== undefined && buffer.length === length) return buffer;
+    const created = new Float32Array(length);
+    if (this.keep) this.buffers.set(role, created);
+    return created;
+  }
+
+  /** Drops every buffer (their memory goes back to the garbage collector). */
+  clear(): void {
+    this.buffers.clear();
+  }
+}
