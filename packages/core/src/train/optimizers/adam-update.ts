@@ -25,15 +25,27 @@ export function adamUpdate(
 ): void {
   const stepSize = s.learningRate / (1 - s.beta1 ** s.step);
   const correction2Sqrt = Math.sqrt(1 - s.beta2 ** s.step);
-  for (let i = 0; i < value.length; i++) {
-    const g = grad[i] + s.l2 * value[i];
-    m[i] = s.beta1 * m[i] + (1 - s.beta1) * g;
-    v[i] = s.beta2 * v[i] + (1 - s.beta2) * g * g;
-    let second = v[i];
-    if (vMax) {
-      vMax[i] = Math.max(vMax[i], v[i]);
-      second = vMax[i];
+  // Hyper-parameters in locals, and the AMSGrad branch outside the loop: this runs over every
+  // weight once per batch. The arithmetic, and so every result, is the same in both loops.
+  const { beta1, beta2, epsilon, l2 } = s;
+  const keep1 = 1 - beta1;
+  const keep2 = 1 - beta2;
+  const n = value.length;
+  if (vMax) {
+    for (let i = 0; i < n; i++) {
+      const g = grad[i] + l2 * value[i];
+      const mi = (m[i] = Math.fround(beta1 * m[i] + keep1 * g));
+      const vi = (v[i] = Math.fround(beta2 * v[i] + keep2 * g * g));
+      const second = (vMax[i] = Math.max(vMax[i], vi));
+      value[i] -= (stepSize * mi) / (Math.sqrt(second) / correction2Sqrt + epsilon);
     }
-    value[i] -= (stepSize * m[i]) / (Math.sqrt(second) / correction2Sqrt + s.epsilon);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const g = grad[i] + l2 * value[i];
+    // fround: the moments are read back as the float32 values just stored, as before.
+    const mi = (m[i] = Math.fround(beta1 * m[i] + keep1 * g));
+    const vi = (v[i] = Math.fround(beta2 * v[i] + keep2 * g * g));
+    value[i] -= (stepSize * mi) / (Math.sqrt(vi) / correction2Sqrt + epsilon);
   }
 }
