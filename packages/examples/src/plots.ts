@@ -31,7 +31,8 @@ export async function writeSvg(dir: string, name: string, spec: VegaLiteSpec): P
 /** A line chart of several named series over a shared x axis (one colour per series). */
 export function lineChart(options: {
   title: string;
-  x: { title: string; type: 'temporal' | 'quantitative' };
+  /** `integer`: whole-number ticks only (epochs, counts). */
+  x: { title: string; type: 'temporal' | 'quantitative'; integer?: boolean };
   y: { title: string };
   rows: { x: string | number; y: number; series: string }[];
   width?: number;
@@ -45,7 +46,12 @@ export function lineChart(options: {
     data: { values: options.rows },
     mark: { type: 'line', strokeWidth: 1.2 },
     encoding: {
-      x: { field: 'x', type: options.x.type, title: options.x.title },
+      x: {
+        field: 'x',
+        type: options.x.type,
+        title: options.x.title,
+        ...(options.x.integer ? { axis: { tickMinStep: 1, format: 'd' } } : {}),
+      },
       y: { field: 'y', type: 'quantitative', title: options.y.title, scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: null },
     },

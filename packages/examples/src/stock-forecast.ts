@@ -318,7 +318,7 @@ export async function main(options: StockForecastOptions = {}): Promise<StockFor
       'stock-forecast-learning-curve.svg',
       lineChart({
         title: `Learning curve (${lossUnits})`,
-        x: { title: 'epoch', type: 'quantitative' },
+        x: { title: 'epoch', type: 'quantitative', integer: true },
         y: { title: 'loss' },
         rows: history.epoch.flatMap((e, i) => [
           { x: e + 1, y: history.loss[i], series: 'loss' },
