@@ -99,16 +99,11 @@ bool should_split_rows(int B, long long loop_macs) {
 
 bool in_split_region() { return g_in_split.load(std::memory_order_relaxed); }
 
-void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>& rows) {
-  if (!split || B < 2) {
-    rows(0, B);
-    return;
-  }
-  const int mid = B / 2;
+void run_pair(const std::function<void()>& on_worker, const std::function<void()>& on_caller) {
   std::exception_ptr worker_error;
   const std::function<void()> first = [&] {
     try {
-      rows(0, mid);
+      on_worker();
     } catch (...) {
       worker_error = std::current_exception();
     }
@@ -119,7 +114,7 @@ void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>
   w.post(&first);
   std::exception_ptr own_error;
   try {
-    rows(mid, B);
+    on_caller();
   } catch (...) {
     own_error = std::current_exception();
   }
@@ -127,6 +122,15 @@ void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>
   g_in_split.store(false, std::memory_order_relaxed);
   if (worker_error) std::rethrow_exception(worker_error);
   if (own_error) std::rethrow_exception(own_error);
+}
+
+void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>& rows) {
+  if (!split || B < 2) {
+    rows(0, B);
+    return;
+  }
+  const int mid = B / 2;
+  run_pair([&] { rows(0, mid); }, [&] { rows(mid, B); });
 }
 
 }  // namespace rnn

@@ -18,6 +18,10 @@ bool should_split_rows(int B, long long loop_macs);
 // OpenBLAS thread. An exception thrown by either half is rethrown here after both halves finished.
 void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>& rows);
 
+// Runs on_worker on the worker thread and on_caller on this one, at once, with OpenBLAS on one
+// thread; returns when both finished (rethrowing the first exception, if any).
+void run_pair(const std::function<void()>& on_worker, const std::function<void()>& on_caller);
+
 // True while a split region runs (sgemm must then not change OpenBLAS's thread count).
 bool in_split_region();
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+'use strict';
+// Forward + backward kernel times of one or more builds of the addon, side by side in one process
+// (rounds alternate between the builds, so a noisy shared machine affects them alike).
+//   node native/bench/kernel_times.js [--threads 2] [--rounds 9] [--cells lstm,gru,rnn]
+//        [--configs small,medium,large] BINARY.node [BINARY2.node ...]
+// Prints the median ms of forward and backward per case and build, and each build's ratio to the first.
+const path = require('node:path');
+
+const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512] };
+const GATES = { lstm: 4, gru: 3, rnn: 1 };
+const args = process.argv.slice(2);
+const opt = { threads: 2, rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], bins: [] };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--threads') opt.threads = Number(args[++i]);
+  else if (a === '--rounds') opt.rounds = Number(args[++i]);
+  else if (a === '--cells') opt.cells = args[++i].split(',');
+  else if (a === '--configs') opt.configs = args[++i].split(',');
+  else opt.bins.push(path.resolve(a));
+}
+// One child process per build: two addons in one process would share OpenBLAS's global thread
+// count while each tracks it separately. The parent alternates rounds between the children.
+const { fork } = require('node:child_process');
+if (process.env.KT_CHILD) {
+  const m = { exports: {} };
+  process.dlopen(m, process.env.KT_CHILD);
+  m.exports.setNumThreads(opt.threads);
+  const cases = {};
+  process.on('message', ({ cell, config, reps }) => {
+    const key = cell + config;
+    cases[key] ??= makeCase(cell, CONFIGS[config]);
+    const c = cases[key];
+    const [fwd, bwd] = name[cell];
+    const t0 = process.hrtime.bigint();
+    for (let j = 0; j < reps; j++) m.exports[fwd](c.f);
+    const t1 = process.hrtime.bigint();
+    for (let j = 0; j < reps; j++) m.exports[bwd](c.b);
+    const t2 = process.hrtime.bigint();
+    process.send({ f: Number(t1 - t0) / 1e6 / reps, b: Number(t2 - t1) / 1e6 / reps });
+  });
+}
+
+function rand(n, scale) {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = (Math.random() * 2 - 1) * scale;
+  return a;
+}
+function wsSize(cell, T, B, H) {
+  return cell === 'lstm' ? T * B * 5 * H : cell === 'gru' ? T * B * 4 * H : 0;
+}
+function makeCase(cell, [B, T, I, H]) {
+  const G = GATES[cell];
+  const s = 1 / Math.sqrt(H);
+  const f = {
+    T, B, I, H, reverse: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H),
+    workspace: cell === 'rnn' ? null : new Float32Array(wsSize(cell, T, B, H)),
+    x: rand(T * B * I, 1), h0: null, mask: null, wIh: rand(G * H * I, s), wHh: rand(G * H * H, s),
+    bIh: rand(G * H, s), bHh: rand(G * H, s), recurrentMask: null, activation: 'tanh',
+  };
+  if (cell !== 'rnn') f.recurrentActivation = 'sigmoid';
+  if (cell === 'lstm') { f.cT = new Float32Array(B * H); f.c0 = null; f.peephole = null; }
+  if (cell === 'gru') f.resetAfter = true;
+  const b = {
+    T, B, I, H, reverse: false, dx: new Float32Array(T * B * I), dh0: null, dWIh: new Float32Array(G * H * I),
+    dWHh: new Float32Array(G * H * H), dBIh: new Float32Array(G * H), dBHh: new Float32Array(G * H),
+    dy: rand(T * B * H, 0.1), dhT: null, x: f.x, h0: null, mask: null, wIh: f.wIh, wHh: f.wHh, y: f.y,
+    workspace: f.workspace ?? new Float32Array(0), recurrentMask: null, activation: 'tanh',
+  };
+  if (cell !== 'rnn') b.recurrentActivation = 'sigmoid';
+  if (cell === 'lstm') { b.dc0 = null; b.dPeephole = null; b.dcT = null; b.c0 = null; b.peephole = null; }
+  if (cell === 'gru') b.resetAfter = true;
+  return { f, b };
+}
+const name = { lstm: ['lstmForward', 'lstmBackward'], gru: ['gruForward', 'gruBackward'], rnn: ['rnnForward', 'rnnBackward'] };
+const median = (v) => { const s = [...v].sort((p, q) => p - q); return s[s.length >> 1]; };
+
+async function main() {
+const builds = opt.bins.map((b) => fork(__filename, process.argv.slice(2), { env: { ...process.env, KT_CHILD: b } }));
+const run = (child, msg) => new Promise((resolve) => { child.once('message', resolve); child.send(msg); });
+for (const config of opt.configs) {
+  for (const cell of opt.cells) {
+    const times = builds.map(() => ({ f: [], b: [] }));
+    const reps = config === 'large' ? 1 : config === 'medium' ? 5 : 50;
+    for (let r = -1; r < opt.rounds; r++) {
+      for (let i = 0; i < builds.length; i++) {
+        const t = await run(builds[i], { cell, config, reps });
+        if (r >= 0) { times[i].f.push(t.f); times[i].b.push(t.b); }
+      }
+    }
+    const line = times.map((t, i) => {
+      const f = median(t.f), b = median(t.b);
+      const rel = i === 0 ? '' : ` (${(median(times[0].f) / f).toFixed(2)}x, ${(median(times[0].b) / b).toFixed(2)}x)`;
+      return `fwd ${f.toFixed(3)} bwd ${b.toFixed(3)}${rel}`;
+    });
+    console.log(`${cell} ${config}: ${line.join(' | ')}`);
+  }
+}
+builds.forEach((c) => c.disconnect());
+}
+if (!process.env.KT_CHILD) main();
