@@ -252,8 +252,10 @@ void lstm_backward(const LstmBackward& a) {
   std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
   gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
   sgemm(true, false, GH, H, T * B, 1.0f, dgates.data(), GH, hprev.data(), H, 1.0f, a.dw_hh, H);
-  if (a.db_hh) accumulate_column_sums(a.db_hh, dgates.data(), T * B, GH, GH);
-  accumulate_input_side(a, dgates.data(), GH);
+  // db_ih and db_hh are the same column sums of dGates: sum once, add to both.
+  float* db = a.db_hh ? a.db_hh : a.db_ih;
+  if (db) accumulate_column_sums(db, dgates.data(), T * B, GH, GH, a.db_hh ? a.db_ih : nullptr);
+  accumulate_input_side(a, dgates.data(), GH, false);
 }
 
 }  // namespace rnn

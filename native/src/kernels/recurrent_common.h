@@ -35,7 +35,9 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld);
 
 // out[c] += Σ_r m[r, c]; m [rows, ld], summed in double so long sequences do not lose digits.
-void accumulate_column_sums(float* out, const float* m, int rows, int cols, int ld);
+// out2, when given, gets the same sums added (db_ih and db_hh of LSTM / SimpleRNN are equal).
+void accumulate_column_sums(float* out, const float* m, int rows, int cols, int ld, float* out2 = nullptr);
+
 
 // hprev [T, B, H]: for every time index, the (recurrent-masked) state that entered W_hh at that step.
 void gather_previous_hidden(float* hprev, const float* y, const float* h0, const float* recurrent_mask,
@@ -43,6 +45,6 @@ void gather_previous_hidden(float* hprev, const float* y, const float* h0, const
 
 // After the backward loop, the input side at once: dW_ih += dGᵀ·X, dx = dG·W_ih, db_ih += Σ dG.
 // dgates [T·B, GH].
-void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH);
+void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum = true);
 
 }  // namespace rnn

@@ -119,8 +119,10 @@ void rnn_backward(const RnnBackward& a) {
   std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
   gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
   sgemm(true, false, H, H, T * B, 1.0f, dpre.data(), H, hprev.data(), H, 1.0f, a.dw_hh, H);
-  if (a.db_hh) accumulate_column_sums(a.db_hh, dpre.data(), T * B, H, H);
-  accumulate_input_side(a, dpre.data(), H);
+  // db_ih and db_hh are the same column sums of dpre: sum once, add to both.
+  float* db = a.db_hh ? a.db_hh : a.db_ih;
+  if (db) accumulate_column_sums(db, dpre.data(), T * B, H, H, a.db_hh ? a.db_ih : nullptr);
+  accumulate_input_side(a, dpre.data(), H, false);
 }
 
 }  // namespace rnn
