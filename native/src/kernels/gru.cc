@@ -101,8 +101,7 @@ void gru_forward(const GruForward& a) {
 
   // The input projection goes straight into the gates; b_hh is folded into its bias for r, z (and
   // n without reset_after; with reset_after b_hn sits inside r ⊙ (W_hn h + b_hn) and cannot move).
-  std::vector<float> gates_own(a.workspace ? 0 : static_cast<std::size_t>(T) * BGH);  // [T, B, 3H]
-  float* gates_all = a.workspace ? a.workspace : gates_own.data();
+  float* gates_all = a.workspace ? a.workspace : reusable_scratch(static_cast<std::size_t>(T) * BGH);  // [T, B, 3H]
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, a.reset_after ? 2 * H : GH);  // [3H]
   input_projection(gates_all, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), T * B, GH, I);
 

@@ -90,8 +90,7 @@ void lstm_forward(const LstmForward& a) {
 
   // The input projection goes straight into the gates (the workspace's, or our own without one),
   // with b_hh folded into its bias: each step then only adds h·W_hhᵀ on top (no copy, no bias pass).
-  std::vector<float> gates_own(a.workspace ? 0 : static_cast<std::size_t>(T) * BGH);  // [T, B, 4H]
-  float* gates_all = a.workspace ? a.workspace : gates_own.data();
+  float* gates_all = a.workspace ? a.workspace : reusable_scratch(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H]
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, GH);  // [4H]
   input_projection(gates_all, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), T * B, GH, I);
 

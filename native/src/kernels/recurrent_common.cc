@@ -1,6 +1,7 @@
 #include "recurrent_common.h"
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "gemm.h"
@@ -29,6 +30,17 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
     bias[c] = v;
   }
   return bias;
+}
+
+float* reusable_scratch(std::size_t n) {
+  static std::unique_ptr<float[]> buffer;
+  static std::size_t capacity = 0;
+  if (n > capacity) {
+    buffer.reset();
+    buffer.reset(new float[n]);  // no value-initialisation: the caller overwrites it
+    capacity = n;
+  }
+  return buffer.get();
 }
 
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld) {
