@@ -1,6 +1,7 @@
 import type { Tensor } from '../../tensor';
 import { checkBoolean, checkOptionKeys } from '../options';
-import { checkGradBuffer, checkRowWeights, checkSameShape, clipProbability, lossRows, meanOf, type Loss, type LossConfig } from './loss';
+import { clipProbability, type Loss, type LossConfig } from './loss';
+import { meanElementwise } from './elementwise';
 
 /** Options of `BinaryCrossentropy`. */
 export interface BinaryCrossentropyOptions {
@@ -23,36 +24,7 @@ export class BinaryCrossentropy implements Loss {
   }
 
   compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {
-    checkSameShape(this.name, pred, target);
-    checkGradBuffer(this.name, pred, grad);
-    checkRowWeights(this.name, pred, weights);
-    const n = pred.size;
-    const rows = lossRows(pred);
-    const perRow = rows === 0 ? 0 : n / rows;
-    const p = pred.data; // [...] probabilities or logits
-    const t = target.data; // same layout as p
-    let sum = 0;
-    for (let r = 0, i = 0; r < rows; r++) {
-      const w = weights ? weights[r] : 1;
-      if (w === 0) {
-        if (grad) grad.fill(0, i, i + perRow); // masked or zero-weight row: no gradient at all
-        i += perRow;
-        continue;
-      }
-      for (let end = i + perRow; i < end; i++) {
-        const y = t[i];
-        if (this.fromLogits) {
-          const x = p[i];
-          sum += w * (Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))));
-          if (grad) grad[i] = (w * (sigmoid(x) - y)) / n;
-        } else {
-          const { q, inside } = clipProbability(p[i]);
-          sum -= w * (y * Math.log(q) + (1 - y) * Math.log(1 - q));
-          if (grad) grad[i] = inside ? (w * (-y / q + (1 - y) / (1 - q))) / n : 0;
-        }
-      }
-    }
-    return meanOf(sum, n);
+    return meanElementwise(this.name, pred, target, grad, weights, this.fromLogits ? FROM_LOGITS : FROM_PROBABILITIES);
   }
 
   getConfig(): LossConfig {
@@ -66,3 +38,21 @@ function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+
+/** `max(x, 0) − x·y + log(1 + e^−|x|)`: the logits form, stable for large |x|. */
+const FROM_LOGITS = {
+  value: (x: number, y: number) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))),
+  derivative: (x: number, y: number) => sigmoid(x) - y,
+};
+
+/** Keras's probability form: clipped to [ε, 1 − ε], no gradient where the clip bites. */
+const FROM_PROBABILITIES = {
+  value: (p: number, y: number) => {
+    const { q } = clipProbability(p);
+    return -(y * Math.log(q) + (1 - y) * Math.log(1 - q));
+  },
+  derivative: (p: number, y: number) => {
+    const { q, inside } = clipProbability(p);
+    return inside ? -y / q + (1 - y) / (1 - q) : 0;
+  },
+};

@@ -1,6 +1,7 @@
 import type { Tensor } from '../../tensor';
 import { checkOptionKeys } from '../options';
-import { checkGradBuffer, checkRowWeights, checkSameShape, lossRows, meanOf, type Loss, type LossConfig } from './loss';
+import { meanElementwise } from './elementwise';
+import type { Loss, LossConfig } from './loss';
 
 /** Mean squared error, `mean((pred − target)²)` over every element (Keras `mse`, PyTorch `MSELoss()`). */
 export class MeanSquaredError implements Loss {
@@ -11,32 +12,15 @@ export class MeanSquaredError implements Loss {
   }
 
   compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {
-    checkSameShape(this.name, pred, target);
-    checkGradBuffer(this.name, pred, grad);
-    checkRowWeights(this.name, pred, weights);
-    const n = pred.size;
-    const rows = lossRows(pred);
-    const perRow = rows === 0 ? 0 : n / rows;
-    const p = pred.data; // [...]
-    const t = target.data; // same layout as p
-    let sum = 0;
-    for (let r = 0, i = 0; r < rows; r++) {
-      const w = weights ? weights[r] : 1;
-      if (w === 0) {
-        if (grad) grad.fill(0, i, i + perRow); // masked or zero-weight row: no gradient at all
-        i += perRow;
-        continue;
-      }
-      for (let end = i + perRow; i < end; i++) {
-        const d = p[i] - t[i];
-        sum += w * d * d;
-        if (grad) grad[i] = (w * 2 * d) / n;
-      }
-    }
-    return meanOf(sum, n);
+    return meanElementwise(this.name, pred, target, grad, weights, SQUARED_ERROR);
   }
 
   getConfig(): LossConfig {
     return { name: 'mse' };
   }
 }
+
+const SQUARED_ERROR = {
+  value: (p: number, t: number) => (p - t) * (p - t),
+  derivative: (p: number, t: number) => 2 * (p - t),
+};
