@@ -49,7 +49,11 @@ async function run(opts: BenchOptions): Promise<number> {
   const out: string[] = [];
   const endLoad = Math.round(loadavg()[0] * 100) / 100;
   out.push(`## @rnn bench — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
-  out.push(`- load average (1 min): ${machine.loadAverage} at start, ${endLoad} at end (above ${machine.cores}, timings are contended)`);
+  const contended = Math.max(machine.loadAverage, endLoad) > machine.cores;
+  out.push(
+    `- load average (1 min): ${machine.loadAverage} at start, ${endLoad} at end` +
+      (contended ? ` (above ${machine.cores} cores: timings are contended)` : ` (at most ${machine.cores} cores: not contended)`),
+  );
   for (const [backend, details] of Object.entries(outcome.backendDetails)) out.push(`- ${backend}: ${details}`);
   if (sgemm && !('skipped' in sgemm)) {
     out.push('', '### OpenBLAS sgemm ceiling (native addon `gemm`)', '', sgemmTable(sgemm));
