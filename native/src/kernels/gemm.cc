@@ -54,8 +54,9 @@ int half_point(int n) {
 
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* a, int lda,
            const float* b, int ldb, float beta, float* c, int ldc) {
-  if (beta == 0.0f) {
-    // beta = 0 overwrites: clear first so NaN or Inf already in c can never leak through.
+  if (beta == 0.0f && (K == 0 || alpha == 0.0f)) {
+    // beta = 0 overwrites: OpenBLAS's beta pass stores zeros (never multiplies, so NaN or Inf in c
+    // cannot leak); clear ourselves only where it may skip the product entirely.
     for (int r = 0; r < M; ++r) std::memset(c + static_cast<std::size_t>(r) * ldc, 0, sizeof(float) * N);
   }
   // Inside a batch split two threads call sgemm at once on one OpenBLAS thread each; the count was

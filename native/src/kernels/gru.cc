@@ -119,10 +119,12 @@ void gru_forward(const GruForward& a) {
 
 namespace {
 
-// The backward time loop for batch rows [b0, b1). dgates_ih [T, B, 3H], dgates_hh [T, B, 3H] (only
-// with reset_after), dh [B, H] running gradient (rows b0..b1 touched).
+// The backward time loop for batch rows [b0, b1). dgates_ih [T, B, 3H] input-side gate gradients;
+// dhn [T, B, H] (only with reset_after) dL/d(W_hn h + b_hn) = da_n ⊙ r, the one block where the
+// recurrent side differs (r and z are the same on both sides); dh [B, H] running gradient (rows
+// b0..b1 touched).
 RNN_SIMD_CLONES
-void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dgates_hh, float* dh, const float* h0,
+void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dhn, float* dh, const float* h0,
                        int b0, int b1) {
   const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
   const int GH = 3 * H;
@@ -136,6 +138,7 @@ void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dgates_hh,
   std::vector<float> dh_rec(BH);                             // [B, H] recurrent GEMM result
   std::vector<float> dextra(a.reset_after ? 0 : BH);         // [B, H] dL/d(r ⊙ m ⊙ h)
   std::vector<float> d_gates(GH);                            // [3H] σ'(r), σ'(z), act'(n) of one row
+  std::vector<float> dgh(a.reset_after ? BGH : 0);           // [B, 3H] this step's recurrent-side dGates
   const float* ws_gates = a.workspace;                                      // [T, B, 3H]
   const float* ws_extra = a.workspace + static_cast<std::size_t>(T) * BGH;  // [T, B, H]
   const float* w_hn = a.w_hh + static_cast<std::size_t>(2) * H * H;        // [H, H]
@@ -146,7 +149,8 @@ void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dgates_hh,
     const float* gates = ws_gates + t * BGH;                               // [B, 3H]
     const float* extra = ws_extra + t * BH;                                // [B, H]
     float* dgi_t = dgates_ih + t * BGH;                                    // [B, 3H]
-    float* dgh_t = a.reset_after ? dgates_hh + t * BGH : dgi_t;            // [B, 3H]
+    float* dgh_t = a.reset_after ? dgh.data() : dgi_t;                    // [B, 3H]
+    float* dhn_t = a.reset_after ? dhn + t * BH : nullptr;                 // [B, H]
     if (a.dy) {
       const float* dy_t = a.dy + t * BH;
       for (std::size_t k = off_h; k < off_h + static_cast<std::size_t>(nb) * H; ++k) dh[k] += dy_t[k];
@@ -156,7 +160,10 @@ void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dgates_hh,
       const std::size_t row = static_cast<std::size_t>(b) * H;
       if (!step_counts(a.mask, t, B, b)) {
         std::memset(dgi_t + g, 0, GH * sizeof(float));
-        if (a.reset_after) std::memset(dgh_t + g, 0, GH * sizeof(float));
+        if (a.reset_after) {
+          std::memset(dgh_t + g, 0, GH * sizeof(float));
+          std::memset(dhn_t + row, 0, H * sizeof(float));
+        }
         continue;
       }
       const float* r = gates + g;
@@ -180,7 +187,9 @@ void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dgates_hh,
           dgi_t[g + 2 * H + k] = dan;
           dgh_t[g + k] = dar;
           dgh_t[g + H + k] = daz;
-          dgh_t[g + 2 * H + k] = dan * r[k];
+          const float dhn_k = dan * r[k];
+          dgh_t[g + 2 * H + k] = dhn_k;
+          dhn_t[row + k] = dhn_k;
         }
       } else {
         for (int k = 0; k < H; ++k) {
@@ -238,12 +247,17 @@ void gru_backward(const GruBackward& a) {
   const int GH = 3 * H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
   const std::size_t BGH = static_cast<std::size_t>(B) * GH;
+  const std::size_t TBH = static_cast<std::size_t>(T) * BH;
 
   std::vector<float> zeros(BH, 0.0f);  // [B, H]
-  // Input-side gate gradients [T, B, 3H]; with reset_after the recurrent side differs in the n
-  // block (dL/d(W_hn h + b_hn) = da_n ⊙ r), so it gets its own [T, B, 3H].
-  std::vector<float> dgates_ih(static_cast<std::size_t>(T) * BGH);
-  std::vector<float> dgates_hh(a.reset_after ? static_cast<std::size_t>(T) * BGH : 0);
+  // One reusable scratch (every element is written before it is read; no fresh zeroed pages per
+  // call): dgates_ih [T, B, 3H] input-side gate gradients; with reset_after dhn [T, B, H], the
+  // recurrent side's n block; with a recurrent mask hprev [T, B, H] m ⊙ h_{t-1}.
+  const std::size_t n_dhn = a.reset_after ? TBH : 0;
+  const std::size_t n_hprev = a.recurrent_mask ? TBH : 0;
+  float* dgates_ih = reusable_scratch(static_cast<std::size_t>(T) * BGH + n_dhn + n_hprev);
+  float* dhn = dgates_ih + static_cast<std::size_t>(T) * BGH;
+  float* hprev = a.recurrent_mask ? dhn + n_dhn : nullptr;
   std::vector<float> dh(BH, 0.0f);  // [B, H] running dL/dh
   if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
   const float* h0 = a.h0 ? a.h0 : zeros.data();
@@ -251,24 +265,39 @@ void gru_backward(const GruBackward& a) {
 
   const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
   for_row_halves(B, split, [&](int b0, int b1) {
-    gru_backward_rows(a, dgates_ih.data(), dgates_hh.data(), dh.data(), h0, b0, b1);
+    gru_backward_rows(a, dgates_ih, dhn, dh.data(), h0, b0, b1);
   });
   if (a.dh0) std::memcpy(a.dh0, dh.data(), BH * sizeof(float));
 
-  std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
-  gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
+  if (hprev) gather_previous_hidden(hprev, a.y, h0, a.recurrent_mask, a.dims, a.reverse);
   const int rows = T * B;
+  // r, z rows of dW_hh multiply m ⊙ h with the input-side dGates (equal on both sides).
+  accumulate_recurrent_weight_grad(a.dw_hh, dgates_ih, 2 * H, GH, hprev, a.y, a.h0, a.dims, a.reverse);
+  float* dw_hn = a.dw_hh + static_cast<std::size_t>(2) * H * H;
   if (a.reset_after) {
-    sgemm(true, false, GH, H, rows, 1.0f, dgates_hh.data(), GH, hprev.data(), H, 1.0f, a.dw_hh, H);
-    if (a.db_hh) accumulate_column_sums(a.db_hh, dgates_hh.data(), rows, GH, GH);
+    accumulate_recurrent_weight_grad(dw_hn, dhn, H, H, hprev, a.y, a.h0, a.dims, a.reverse);
   } else {
-    // r, z rows multiply m ⊙ h; the n rows multiply r ⊙ m ⊙ h, kept in the workspace.
-    sgemm(true, false, 2 * H, H, rows, 1.0f, dgates_ih.data(), GH, hprev.data(), H, 1.0f, a.dw_hh, H);
-    sgemm(true, false, H, H, rows, 1.0f, dgates_ih.data() + 2 * H, GH, ws_extra, H, 1.0f,
-          a.dw_hh + static_cast<std::size_t>(2) * H * H, H);
-    if (a.db_hh) accumulate_column_sums(a.db_hh, dgates_ih.data(), rows, GH, GH);
+    // The n rows multiply r ⊙ m ⊙ h, kept in the workspace.
+    sgemm(true, false, H, H, rows, 1.0f, dgates_ih + 2 * H, GH, ws_extra, H, 1.0f, dw_hn, H);
   }
-  accumulate_input_side(a, dgates_ih.data(), GH);
+  // Bias sums: the input side's 3H columns once; db_hh takes the same r, z sums, and its n block
+  // the sums of dhn (reset_after) or the same ones (reset_before, where the n gradients coincide).
+  if (a.db_ih || a.db_hh) {
+    std::vector<float> sums(static_cast<std::size_t>(GH), 0.0f);  // [3H]
+    accumulate_column_sums(sums.data(), dgates_ih, rows, GH, GH);
+    if (a.db_ih) {
+      for (int c = 0; c < GH; ++c) a.db_ih[c] += sums[c];
+    }
+    if (a.db_hh) {
+      if (a.reset_after) {
+        for (int c = 0; c < 2 * H; ++c) a.db_hh[c] += sums[c];
+        accumulate_column_sums(a.db_hh + 2 * H, dhn, rows, H, H);
+      } else {
+        for (int c = 0; c < GH; ++c) a.db_hh[c] += sums[c];
+      }
+    }
+  }
+  accumulate_input_side(a, dgates_ih, GH, false);
 }
 
 }  // namespace rnn

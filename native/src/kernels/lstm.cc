@@ -227,7 +227,11 @@ void lstm_backward(const LstmBackward& a) {
   const std::size_t BGH = static_cast<std::size_t>(B) * GH;
 
   std::vector<float> zeros(BH, 0.0f);                          // [B, H]
-  std::vector<float> dgates(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H] pre-activation grads
+  // [T, B, 4H] pre-activation grads, then with a recurrent mask hprev [T, B, H] m ⊙ h_{t-1}: one
+  // reusable scratch (all written before read; no fresh zeroed pages per call).
+  const std::size_t n_hprev = a.recurrent_mask ? static_cast<std::size_t>(T) * BH : 0;
+  float* dgates = reusable_scratch(static_cast<std::size_t>(T) * BGH + n_hprev);
+  float* hprev = a.recurrent_mask ? dgates + static_cast<std::size_t>(T) * BGH : nullptr;
   std::vector<float> dh(BH, 0.0f);                             // [B, H] running dL/dh
   std::vector<float> dc(BH, 0.0f);                             // [B, H] running dL/dc
   const std::size_t P = a.peephole ? 3 * static_cast<std::size_t>(H) : 0;
@@ -239,7 +243,7 @@ void lstm_backward(const LstmBackward& a) {
 
   const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
   for_row_halves(B, split, [&](int b0, int b1) {
-    lstm_backward_rows(a, dgates.data(), dh.data(), dc.data(), dpeep.data() + (b0 == 0 ? 0 : P), c0, b0, b1);
+    lstm_backward_rows(a, dgates, dh.data(), dc.data(), dpeep.data() + (b0 == 0 ? 0 : P), c0, b0, b1);
   });
   if (a.dh0) std::memcpy(a.dh0, dh.data(), BH * sizeof(float));
   if (a.dc0) std::memcpy(a.dc0, dc.data(), BH * sizeof(float));
@@ -248,13 +252,12 @@ void lstm_backward(const LstmBackward& a) {
   }
 
   // The big GEMMs over all steps at once.
-  std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
-  gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
-  sgemm(true, false, GH, H, T * B, 1.0f, dgates.data(), GH, hprev.data(), H, 1.0f, a.dw_hh, H);
+  if (hprev) gather_previous_hidden(hprev, a.y, h0, a.recurrent_mask, a.dims, a.reverse);
+  accumulate_recurrent_weight_grad(a.dw_hh, dgates, GH, GH, hprev, a.y, a.h0, a.dims, a.reverse);
   // db_ih and db_hh are the same column sums of dGates: sum once, add to both.
   float* db = a.db_hh ? a.db_hh : a.db_ih;
-  if (db) accumulate_column_sums(db, dgates.data(), T * B, GH, GH, a.db_hh ? a.db_ih : nullptr);
-  accumulate_input_side(a, dgates.data(), GH, false);
+  if (db) accumulate_column_sums(db, dgates, T * B, GH, GH, a.db_hh ? a.db_ih : nullptr);
+  accumulate_input_side(a, dgates, GH, false);
 }
 
 }  // namespace rnn

@@ -95,6 +95,28 @@ void gather_previous_hidden(float* hprev, const float* y, const float* h0, const
   }
 }
 
+void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev, const float* y,
+                                      const float* h0, const SequenceDims& dims, bool reverse) {
+  const int T = dims.T, B = dims.B, H = dims.H;
+  if (T <= 0 || B <= 0) return;
+  if (hprev != nullptr) {
+    sgemm(true, false, M, H, T * B, 1.0f, dg, ldg, hprev, H, 1.0f, dw, H);
+    return;
+  }
+  const std::size_t BH = static_cast<std::size_t>(B) * H;
+  const std::size_t step = static_cast<std::size_t>(B) * ldg;
+  // Steps whose previous state is an output: forward t = 1..T-1 read y[t-1]; reverse t = 0..T-2 read y[t+1].
+  if (T > 1) {
+    const float* dg_rest = reverse ? dg : dg + step;
+    const float* y_rest = reverse ? y + BH : y;
+    sgemm(true, false, M, H, (T - 1) * B, 1.0f, dg_rest, ldg, y_rest, H, 1.0f, dw, H);
+  }
+  if (h0 != nullptr) {
+    const float* dg_first = reverse ? dg + static_cast<std::size_t>(T - 1) * step : dg;
+    sgemm(true, false, M, H, B, 1.0f, dg_first, ldg, h0, H, 1.0f, dw, H);
+  }
+}
+
 void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum) {
   const int rows = a.dims.T * a.dims.B;
   const int I = a.dims.I;

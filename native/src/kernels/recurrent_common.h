@@ -49,6 +49,12 @@ void accumulate_column_sums(float* out, const float* m, int rows, int cols, int 
 void gather_previous_hidden(float* hprev, const float* y, const float* h0, const float* recurrent_mask,
                             const SequenceDims& dims, bool reverse);
 
+// dw [M, H] (ld H) += Σ_t dg_tᵀ · (m ⊙ h_{t-1}); dg [T·B, M] with leading dimension ldg. With hprev
+// ([T, B, H], gather_previous_hidden) one GEMM; without (no recurrent mask) y itself, shifted by one
+// step, plus h0 (may be null = zeros) for the first step processed: no [T, B, H] copy.
+void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev, const float* y,
+                                      const float* h0, const SequenceDims& dims, bool reverse);
+
 // After the backward loop, the input side at once: dW_ih += dGᵀ·X, dx = dG·W_ih, db_ih += Σ dG.
 // dgates [T·B, GH].
 void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum = true);
