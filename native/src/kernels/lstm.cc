@@ -15,8 +15,8 @@ namespace {
 // (which already hold x·W_ihᵀ + b_ih + b_hh) and the fused pointwise pass. gates_all [T, B, 4H];
 // c_all [T, B, H] (workspace) or [2, B, H] (ping-pong without workspace).
 RNN_SIMD_CLONES
-void lstm_forward_rows(const LstmForward& a, float* gates_all, float* c_all, bool c_ping_pong, const float* h0,
-                       const float* c0, int b0, int b1) {
+void lstm_forward_rows(const LstmForward& a, const float* w_hh_t, float* gates_all, float* c_all, bool c_ping_pong,
+                       const float* h0, const float* c0, int b0, int b1) {
   const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
   const int GH = 4 * H;
   const int nb = b1 - b0;
@@ -44,7 +44,7 @@ void lstm_forward_rows(const LstmForward& a, float* gates_all, float* c_all, boo
         hm_scratch[k] = a.recurrent_mask[k] * h_prev[k];
       hm = hm_scratch.data() + off_h;
     }
-    sgemm(false, true, nb, GH, H, 1.0f, hm, H, a.w_hh, H, 1.0f, gates + off_g, GH);
+    sgemm(false, false, nb, GH, H, 1.0f, hm, H, w_hh_t, GH, 1.0f, gates + off_g, GH);
 
     for (int b = b0; b < b1; ++b) {
       float* gi = gates + static_cast<std::size_t>(b) * GH;
@@ -100,9 +100,12 @@ void lstm_forward(const LstmForward& a) {
   const float* h0 = a.h0 ? a.h0 : zeros.data();
   const float* c0 = a.c0 ? a.c0 : zeros.data();
 
+  // W_hhᵀ [H, 4H] once per call: the per-step GEMM then packs a non-transposed B, cheaper than
+  // OpenBLAS's transposing copy of W_hh every step on each thread.
+  const std::vector<float> w_hh_t = transposed(a.w_hh, GH, H);
   const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
   for_row_halves(B, split, [&](int b0, int b1) {
-    lstm_forward_rows(a, gates_all, c_all, a.workspace == nullptr, h0, c0, b0, b1);
+    lstm_forward_rows(a, w_hh_t.data(), gates_all, c_all, a.workspace == nullptr, h0, c0, b0, b1);
   });
 
   const float* c_last = a.workspace ? c_all + static_cast<std::size_t>(time_of_step(T - 1, T, a.reverse)) * BH

@@ -16,8 +16,14 @@ const float* masked_hidden(const float* h, const float* recurrent_mask, float* s
 }
 
 void input_projection(float* xproj, const float* x, const float* w_ih, const float* b_ih, int rows, int GH, int I) {
-  sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 0.0f, xproj, GH);
-  if (b_ih != nullptr) add_bias_rows(xproj, b_ih, rows, GH, GH);
+  if (b_ih == nullptr) {
+    sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 0.0f, xproj, GH);
+    return;
+  }
+  // Rows start as the bias and the GEMM adds onto them (beta = 1): one pass instead of OpenBLAS
+  // zeroing C (beta = 0) and a second pass adding the bias.
+  for (int r = 0; r < rows; ++r) std::memcpy(xproj + static_cast<std::size_t>(r) * GH, b_ih, sizeof(float) * GH);
+  sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 1.0f, xproj, GH);
 }
 
 std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols) {
@@ -41,6 +47,13 @@ float* reusable_scratch(std::size_t n) {
     capacity = n;
   }
   return buffer.get();
+}
+
+std::vector<float> transposed(const float* m, int rows, int cols) {
+  std::vector<float> out(static_cast<std::size_t>(rows) * cols);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) out[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
+  return out;
 }
 
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld) {

@@ -37,6 +37,9 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
 // calls are serialised by the addon, and only the calling thread (before/after splits) asks for it.
 float* reusable_scratch(std::size_t n);
 
+// The transpose [cols, rows] of m [rows, cols].
+std::vector<float> transposed(const float* m, int rows, int cols);
+
 // m[r, c] += bias[c] for r < rows, c < cols; m has leading dimension ld.
 void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld);
 
