@@ -25,7 +25,14 @@ import type { LstmBackwardArgs, LstmForwardArgs } from '@rnn/backend-api';
 import { activateInPlace, activateInto, multiplyByDerivative } from './activations';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch, zeroedScratch64 } from './scratch';
-import { addColumnSums, copyRange, fillRowsWithBias, gatherRecurrentInputs, multiplyInto, timeAt } from './sequence';
+import {
+  accumulateWeightGradients,
+  copyRange,
+  fillRowsWithBias,
+  multiplyInto,
+  propagateHiddenGradient,
+  timeAt,
+} from './sequence';
 
 /** LSTM over a whole sequence: one input-projection GEMM, then per step one recurrent GEMM and a fused gate pass. */
 export function lstmForward(args: LstmForwardArgs): void {
@@ -205,29 +212,11 @@ export function lstmBackward(args: LstmBackwardArgs): void {
     }
 
     if (s === 0 && dh0 === null) break; // dh_{-1} would only feed dh0
-    // dh_{t-1} = m ⊙ (dGates_t · W_hh) on real steps; padded rows keep their carried dh.
-    sgemm(false, false, B, H, G, 1, dGates, gOff, G, wHh, 0, H, 0, dhRecurrent, 0, H);
-    for (let b = 0; b < B; b++) {
-      if (mask !== null && mask[t * B + b] === 0) continue;
-      const hb = b * H;
-      if (recurrentMask !== null) {
-        for (let j = 0; j < H; j++) dh[hb + j] = dhRecurrent[hb + j] * recurrentMask[hb + j];
-      } else {
-        copyRange(dh, hb, dhRecurrent, hb, H);
-      }
-    }
+    propagateHiddenGradient(dh, dhRecurrent, dGates, gOff, wHh, mask, recurrentMask, t, B, H, G);
   }
   if (dh0 !== null) copyRange(dh0, 0, dh, 0, BH);
   if (dc0 !== null) copyRange(dc0, 0, dc, 0, BH);
 
-  // All steps at once: dX = dGates · W_ih, dW_ih += dGatesᵀ · X, dW_hh += dGatesᵀ · (m ⊙ H_prev).
-  if (dx !== null) sgemm(false, false, TB, I, G, 1, dGates, 0, G, wIh, 0, I, 0, dx, 0, I);
-  sgemm(true, false, G, I, TB, 1, dGates, 0, G, x, 0, I, 1, dWIh, 0, I);
-  const hPrevAll = scratch('lstm.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
-  gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
-  sgemm(true, false, G, H, TB, 1, dGates, 0, G, hPrevAll, 0, H, 1, dWHh, 0, H);
-  // b_ih and b_hh enter every gate the same way: one sum serves both.
-  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G, dBHh);
-  else if (dBHh !== null) addColumnSums(dBHh, 0, dGates, 0, TB, G, G);
+  accumulateWeightGradients(dx, dWIh, dWHh, dBIh, dBHh, dGates, x, wIh, y, hInit, recurrentMask, T, B, I, H, G, reverse);
   if (dPeep !== null) for (let j = 0; j < 3 * H; j++) dPeephole![j] += dPeep[j];
 }

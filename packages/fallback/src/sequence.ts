@@ -3,7 +3,8 @@
  * bias rows and bias sums. The kernels are time-major: step t of a `[T, B, X]` buffer is the
  * contiguous block at `t·B·X`.
  */
-import { zeroedScratch64 } from './scratch';
+import { sgemm } from './gemm';
+import { scratch, zeroedScratch64 } from './scratch';
 
 /** Time index of the `s`-th step processed: s, or T−1−s for a reverse direction. */
 export function timeAt(s: number, T: number, reverse: boolean): number {
@@ -97,4 +98,68 @@ export function multiplyInto(out: Float32Array, a: Float32Array, aOff: number, m
 /** dst[dstOff, dstOff+n) ← src[srcOff, srcOff+n), without the view object `subarray` would allocate. */
 export function copyRange(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, n: number): void {
   for (let k = 0; k < n; k++) dst[dstOff + k] = src[srcOff + k];
+}
+
+/**
+ * One step of the recurrent backward: dh_{t-1} = m ⊙ (dGates_t · W_hh) on real steps; rows padded
+ * at step t keep the dh they carry. `dhRecurrent` [B, H] is scratch for the GEMM's result.
+ */
+export function propagateHiddenGradient(
+  dh: Float32Array, // [B, H] in: dh_t, out: dh_{t-1}
+  dhRecurrent: Float32Array, // [B, H] scratch
+  dGates: Float32Array, // [T, B, G] gate pre-activation gradients
+  gOff: number, // offset of step t in dGates
+  wHh: Float32Array, // [G, H]
+  mask: Float32Array | null, // [T, B]
+  recurrentMask: Float32Array | null, // [B, H]
+  t: number,
+  B: number,
+  H: number,
+  G: number,
+): void {
+  sgemm(false, false, B, H, G, 1, dGates, gOff, G, wHh, 0, H, 0, dhRecurrent, 0, H);
+  for (let b = 0; b < B; b++) {
+    if (mask !== null && mask[t * B + b] === 0) continue;
+    const hb = b * H;
+    if (recurrentMask !== null) {
+      for (let j = 0; j < H; j++) dh[hb + j] = dhRecurrent[hb + j] * recurrentMask[hb + j];
+    } else {
+      copyRange(dh, hb, dhRecurrent, hb, H);
+    }
+  }
+}
+
+/**
+ * After the backward time loop, all steps at once: dX = dGates · W_ih, dW_ih += dGatesᵀ · X,
+ * dW_hh += dGatesᵀ · (m ⊙ H_prev), and the bias sums (b_ih and b_hh enter every gate the same
+ * way, so one sum serves both). For cells whose every gate sees W_hh·h the same way (LSTM,
+ * SimpleRNN); GRU's n gate differs and has its own.
+ */
+export function accumulateWeightGradients(
+  dx: Float32Array | null, // [T, B, I], overwritten
+  dWIh: Float32Array, // [G, I] +=
+  dWHh: Float32Array, // [G, H] +=
+  dBIh: Float32Array | null, // [G] +=
+  dBHh: Float32Array | null, // [G] +=
+  dGates: Float32Array, // [T, B, G]
+  x: Float32Array, // [T, B, I]
+  wIh: Float32Array, // [G, I]
+  y: Float32Array, // [T, B, H]
+  hInit: Float32Array, // [B, H]
+  recurrentMask: Float32Array | null, // [B, H]
+  T: number,
+  B: number,
+  I: number,
+  H: number,
+  G: number,
+  reverse: boolean,
+): void {
+  const TB = T * B;
+  if (dx !== null) sgemm(false, false, TB, I, G, 1, dGates, 0, G, wIh, 0, I, 0, dx, 0, I);
+  sgemm(true, false, G, I, TB, 1, dGates, 0, G, x, 0, I, 1, dWIh, 0, I);
+  const hPrevAll = scratch('sequence.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
+  gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
+  sgemm(true, false, G, H, TB, 1, dGates, 0, G, hPrevAll, 0, H, 1, dWHh, 0, H);
+  if (dBIh !== null) addColumnSums(dBIh, 0, dGates, 0, TB, G, G, dBHh);
+  else if (dBHh !== null) addColumnSums(dBHh, 0, dGates, 0, TB, G, G);
 }

@@ -11,7 +11,14 @@ import type { RnnBackwardArgs, RnnForwardArgs } from '@rnn/backend-api';
 import { activateInPlace, multiplyByDerivative } from './activations';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch } from './scratch';
-import { addColumnSums, copyRange, fillRowsWithBias, gatherRecurrentInputs, multiplyInto, timeAt } from './sequence';
+import {
+  accumulateWeightGradients,
+  copyRange,
+  fillRowsWithBias,
+  multiplyInto,
+  propagateHiddenGradient,
+  timeAt,
+} from './sequence';
 
 /** SimpleRNN over a whole sequence: one input-projection GEMM into `y`, then per step one recurrent GEMM and the activation. */
 export function rnnForward(args: RnnForwardArgs): void {
@@ -88,27 +95,9 @@ export function rnnBackward(args: RnnBackwardArgs): void {
     }
 
     if (s === 0 && dh0 === null) break; // dh_{-1} would only feed dh0
-    // dh_{t-1} = m ⊙ (dpre_t · W_hh) on real steps; padded rows keep their carried dh.
-    sgemm(false, false, B, H, H, 1, dPre, yOff, H, wHh, 0, H, 0, dhRecurrent, 0, H);
-    for (let b = 0; b < B; b++) {
-      if (mask !== null && mask[t * B + b] === 0) continue;
-      const hb = b * H;
-      if (recurrentMask !== null) {
-        for (let j = 0; j < H; j++) dh[hb + j] = dhRecurrent[hb + j] * recurrentMask[hb + j];
-      } else {
-        copyRange(dh, hb, dhRecurrent, hb, H);
-      }
-    }
+    propagateHiddenGradient(dh, dhRecurrent, dPre, yOff, wHh, mask, recurrentMask, t, B, H, H);
   }
   if (dh0 !== null) copyRange(dh0, 0, dh, 0, BH);
 
-  // All steps at once: dX = dPre · W_ih, dW_ih += dPreᵀ · X, dW_hh += dPreᵀ · (m ⊙ H_prev).
-  if (dx !== null) sgemm(false, false, TB, I, H, 1, dPre, 0, H, wIh, 0, I, 0, dx, 0, I);
-  sgemm(true, false, H, I, TB, 1, dPre, 0, H, x, 0, I, 1, dWIh, 0, I);
-  const hPrevAll = scratch('rnn.hPrevAll', TB * H); // [T, B, H] m ⊙ h_{t-1} of every step
-  gatherRecurrentInputs(hPrevAll, y, hInit, recurrentMask, T, B, H, reverse);
-  sgemm(true, false, H, H, TB, 1, dPre, 0, H, hPrevAll, 0, H, 1, dWHh, 0, H);
-  // b_ih and b_hh enter every gate the same way: one sum serves both.
-  if (dBIh !== null) addColumnSums(dBIh, 0, dPre, 0, TB, H, H, dBHh);
-  else if (dBHh !== null) addColumnSums(dBHh, 0, dPre, 0, TB, H, H);
+  accumulateWeightGradients(dx, dWIh, dWHh, dBIh, dBHh, dPre, x, wIh, y, hInit, recurrentMask, T, B, I, H, H, reverse);
 }
