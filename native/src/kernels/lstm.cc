@@ -206,18 +206,7 @@ void lstm_backward_rows(const LstmBackward& a, float* dgates, float* dh, float* 
       }
     }
     // dh_{t-1} = m ⊙ (dGates_t · W_hh) for rows that stepped; padded rows keep their dh.
-    sgemm(false, false, nb, H, GH, 1.0f, dg_t + static_cast<std::size_t>(b0) * GH, GH, a.w_hh, H, 0.0f,
-          dh_rec.data(), H);
-    for (int b = b0; b < b1; ++b) {
-      if (!step_counts(a.mask, t, B, b)) continue;
-      const std::size_t row = static_cast<std::size_t>(b) * H;
-      const float* rec = dh_rec.data() + (row - off_h);
-      if (a.recurrent_mask) {
-        for (int k = 0; k < H; ++k) dh[row + k] = a.recurrent_mask[row + k] * rec[k];
-      } else {
-        std::memcpy(dh + row, rec, H * sizeof(float));
-      }
-    }
+    propagate_hidden_gradient(dh, dh_rec.data(), dg_t + static_cast<std::size_t>(b0) * GH, a.w_hh, GH, a, t, b0, b1);
   }
 }
 

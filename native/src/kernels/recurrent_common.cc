@@ -149,4 +149,20 @@ void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int 
   if (bias_sum && a.db_ih != nullptr) accumulate_column_sums(a.db_ih, dgates, rows, GH, GH);
 }
 
+void propagate_hidden_gradient(float* dh, float* dh_rec, const float* dg_rows, const float* w_hh, int GH,
+                               const RecurrentBackward& a, int t, int b0, int b1) {
+  const int B = a.dims.B, H = a.dims.H;
+  sgemm(false, false, b1 - b0, H, GH, 1.0f, dg_rows, GH, w_hh, H, 0.0f, dh_rec, H);
+  for (int b = b0; b < b1; ++b) {
+    if (!step_counts(a.mask, t, B, b)) continue;  // padded rows keep their dh
+    const std::size_t row = static_cast<std::size_t>(b) * H;
+    const float* rec = dh_rec + (row - static_cast<std::size_t>(b0) * H);
+    if (a.recurrent_mask) {
+      for (int k = 0; k < H; ++k) dh[row + k] = a.recurrent_mask[row + k] * rec[k];
+    } else {
+      std::memcpy(dh + row, rec, H * sizeof(float));
+    }
+  }
+}
+
 }  // namespace rnn

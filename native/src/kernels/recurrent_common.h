@@ -58,6 +58,12 @@ void gather_previous_hidden(float* hprev, const float* y, const float* h0, const
 void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev, const float* y,
                                       const float* h0, const SequenceDims& dims, bool reverse);
 
+// One backward step for rows [b0, b1) at time t: dh_{t-1} = m ⊙ (dG_t · W_hh) for the rows that
+// stepped; padded rows keep the dh they carry. dg_rows [b1 − b0, G·H] are those rows' gate
+// gradients, w_hh [G·H, H], dh [B, H], dh_rec [b1 − b0, H] scratch for the GEMM's result.
+void propagate_hidden_gradient(float* dh, float* dh_rec, const float* dg_rows, const float* w_hh, int GH,
+                               const RecurrentBackward& a, int t, int b0, int b1);
+
 // After the backward loop, the input side at once: dW_ih += dGᵀ·X, dx = dG·W_ih, db_ih += Σ dG.
 // dgates [T·B, GH].
 void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum = true);

@@ -71,17 +71,7 @@ void rnn_backward_rows(const RnnBackward& a, float* dpre, float* dh, int b0, int
       derivatives_from_output(a.activation, y_t + row, d_act.data(), H);
       for (int k = 0; k < H; ++k) dp_t[row + k] = dh[row + k] * d_act[k];
     }
-    sgemm(false, false, nb, H, H, 1.0f, dp_t + off_h, H, a.w_hh, H, 0.0f, dh_rec.data(), H);
-    for (int b = b0; b < b1; ++b) {
-      if (!step_counts(a.mask, t, B, b)) continue;  // padded rows keep their dh
-      const std::size_t row = static_cast<std::size_t>(b) * H;
-      const float* rec = dh_rec.data() + (row - off_h);
-      if (a.recurrent_mask) {
-        for (int k = 0; k < H; ++k) dh[row + k] = a.recurrent_mask[row + k] * rec[k];
-      } else {
-        std::memcpy(dh + row, rec, H * sizeof(float));
-      }
-    }
+    propagate_hidden_gradient(dh, dh_rec.data(), dp_t + off_h, a.w_hh, H, a, t, b0, b1);
   }
 }
 
