@@ -7,7 +7,8 @@ import { Layer, type LayerOutput, type RunContext, type SampleShape } from './la
 import { uniqueLayerName } from './naming';
 import { checkInputShape } from './recurrent-options';
 import { type ApplyOptions, type ApplyResult, RecurrentLayer } from './recurrent-layer';
-import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
+import { parametersToStateDict } from './parameter-dict';
+import { entryShape, loadParameters } from './recurrent-state-dict';
 import { flipSteps, zeroMaskedSteps } from './sequence-layout';
 
 /** How the two directions' outputs are combined. */
@@ -103,12 +104,12 @@ export class Bidirectional extends Layer {
     return [...this.forwardLayer.parameters(), ...this.reverseParams];
   }
 
-  stateDict(): Record<string, Tensor> {
+  override stateDict(): Record<string, Tensor> {
     this.requireBuilt();
     return { ...parametersToStateDict(this.forwardLayer.parameters()), ...parametersToStateDict(this.reverseParams) };
   }
 
-  loadStateDict(dict: Record<string, unknown>): void {
+  override loadStateDict(dict: Record<string, unknown>): void {
     if (!this.built) {
       const w = entryShape(dict?.weight_ih_l0);
       const features = this.inputShape?.[1] ?? (w?.length === 2 ? w[1] : null);

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, StateDictError } from '../errors';
+import { ConfigError, ShapeError } from '../errors';
 import { checkInitializerName, initialize, type InitializerName } from '../init/initializers';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
@@ -13,7 +13,7 @@ import {
   optionalInputShape,
   requirePositiveInteger,
 } from './option-checks';
-import { createParameter, loadParametersFromDict, parametersToStateDict } from './parameter-dict';
+import { createParameter } from './parameter-dict';
 import { ScratchBuffers } from './scratch-buffers';
 
 /** Options of a `Dense` layer (Keras names). */
@@ -162,16 +162,6 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer,
       ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}),
     };
-  }
-
-  override stateDict(): Record<string, Tensor> {
-    if (!this.built) throw new StateDictError(`${this.name} has no weights yet: give it an inputShape or run it once`);
-    return parametersToStateDict(this.parameters());
-  }
-
-  override loadStateDict(dict: Record<string, unknown>): void {
-    if (!this.built) throw new StateDictError(`${this.name}: cannot load weights before the layer is built (give it an inputShape)`);
-    loadParametersFromDict(this.name, this.parameters(), dict);
   }
 
   private requireBuilt(): Parameter {

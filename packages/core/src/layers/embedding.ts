@@ -1,4 +1,4 @@
-import { ConfigError, DataError, ShapeError, StateDictError } from '../errors';
+import { ConfigError, DataError, ShapeError } from '../errors';
 import { checkInitializerName, initialize, type InitializerName } from '../init/initializers';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
@@ -6,7 +6,7 @@ import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
 import { layerName, optionalBoolean, optionalInputShape, requirePositiveInteger } from './option-checks';
-import { createParameter, loadParametersFromDict, parametersToStateDict } from './parameter-dict';
+import { createParameter } from './parameter-dict';
 
 /** Options of an `Embedding` layer (Keras names). */
 export interface EmbeddingOptions {
@@ -110,16 +110,6 @@ export class Embedding extends Layer {
       embeddingsInitializer: this.embeddingsInitializer,
       ...(this.inputShape ? { inputShape: [...this.inputShape] } : {}),
     };
-  }
-
-  override stateDict(): Record<string, Tensor> {
-    if (!this.built) throw new StateDictError(`${this.name} has no weights yet: give it an inputShape or run it once`);
-    return parametersToStateDict(this.parameters());
-  }
-
-  override loadStateDict(dict: Record<string, unknown>): void {
-    if (!this.built) throw new StateDictError(`${this.name}: cannot load weights before the layer is built (give it an inputShape)`);
-    loadParametersFromDict(this.name, this.parameters(), dict);
   }
 
   /** Checks every id is an integer in [0, inputDim) and returns them as row indices. */

@@ -1,7 +1,9 @@
 import type { Backend } from '@rnn/backend-api';
+import { StateDictError } from '../errors';
 import type { Random } from '../random';
 import type { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
+import { loadParametersFromDict, parametersToStateDict } from './parameter-dict';
 
 /** What a layer needs to run one forward or backward pass. */
 export interface RunContext {
@@ -63,11 +65,17 @@ export abstract class Layer {
   /** The options that rebuild this layer (for `save` and `summary`). */
   abstract getConfig(): Record<string, unknown>;
 
-  /** Weights under their PyTorch names and layouts. */
-  abstract stateDict(): Record<string, Tensor>;
+  /** Weights under their PyTorch names and layouts: by default, copies of `parameters()` under their names. */
+  stateDict(): Record<string, Tensor> {
+    if (!this.built) throw new StateDictError(`${this.name} has no weights yet: give it an inputShape or run it once`);
+    return parametersToStateDict(this.parameters());
+  }
 
   /** Loads weights under their PyTorch names; missing, extra or wrongly shaped entries are a `StateDictError`. */
-  abstract loadStateDict(dict: Record<string, unknown>): void;
+  loadStateDict(dict: Record<string, unknown>): void {
+    if (!this.built) throw new StateDictError(`${this.name}: cannot load weights before the layer is built (give it an inputShape)`);
+    loadParametersFromDict(this.name, this.parameters(), dict);
+  }
 
   /** Number of trainable values. */
   countParams(): number {

@@ -9,7 +9,8 @@ import type { Parameter } from '../train/parameter';
 import { uniqueLayerName } from './naming';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
-import { entryShape, loadParameters, parametersToStateDict } from './recurrent-state-dict';
+import { parametersToStateDict } from './parameter-dict';
+import { entryShape, loadParameters } from './recurrent-state-dict';
 import { ScratchBuffers } from './scratch-buffers';
 import { flipSteps, maskToTimeMajor, toBatchFirst, toTimeMajor } from './sequence-layout';
 
@@ -130,11 +131,11 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return this.cell.parameters();
   }
 
-  stateDict(): Record<string, Tensor> {
+  override stateDict(): Record<string, Tensor> {
     return parametersToStateDict(this.requireBuilt().parameters());
   }
 
-  loadStateDict(dict: Record<string, unknown>): void {
+  override loadStateDict(dict: Record<string, unknown>): void {
     if (!this.built) this.buildFromStateDict(dict);
     loadParameters(this.name, this.parameters(), dict);
   }

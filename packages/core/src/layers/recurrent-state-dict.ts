@@ -1,13 +1,6 @@
 import { RnnError, StateDictError } from '../errors';
-import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { type Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
-
-/** Copies of `params` under their names (optionally suffixed, e.g. `_reverse`), as tensors. */
-export function parametersToStateDict(params: readonly Parameter[], suffix = ''): Record<string, Tensor> {
-  const dict: Record<string, Tensor> = {};
-  for (const p of params) dict[p.name + suffix] = new Tensor(p.value.slice(), p.shape);
-  return dict;
-}
 
 /** The shape of a state-dict entry (nested arrays, a Tensor or `{ data, shape }`), or null if it has none. */
 export function entryShape(value: unknown): readonly number[] | null {
@@ -19,15 +12,15 @@ export function entryShape(value: unknown): readonly number[] | null {
 }
 
 /**
- * Validates the whole of `dict` against `params` (under `name + suffix`) before copying anything, so a
+ * Validates the whole of `dict` against `params` (under their names) before copying anything, so a
  * bad dict leaves the weights untouched. Missing, extra and wrongly shaped keys are a `StateDictError`
  * naming the key, the expected and the actual shape.
  */
-export function loadParameters(owner: string, params: readonly Parameter[], dict: Record<string, unknown>, suffix = ''): void {
+export function loadParameters(owner: string, params: readonly Parameter[], dict: Record<string, unknown>): void {
   if (typeof dict !== 'object' || dict === null) {
     throw new StateDictError(`${owner}.loadStateDict expected an object of weights, got ${String(dict)}`);
   }
-  const expected = new Map(params.map((p) => [p.name + suffix, p]));
+  const expected = new Map(params.map((p) => [p.name, p]));
   const extra = Object.keys(dict).filter((k) => !expected.has(k));
   if (extra.length > 0) {
     throw new StateDictError(
