@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import type { Callback, TrainingControl } from '../train/callbacks';
+import { resolveMode, worstValue } from '../train/callbacks/monitor';
 import { saveModel, type SaveableModel } from './save';
 
 /** Options of {@link ModelCheckpoint}. */
@@ -39,15 +40,11 @@ export class ModelCheckpoint implements Callback {
     if (typeof options?.filepath !== 'string' || options.filepath === '') {
       throw new ConfigError(`ModelCheckpoint: option 'filepath' must be a non-empty directory path, got ${JSON.stringify(options?.filepath)}`);
     }
-    const mode = options.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-      throw new ConfigError(`ModelCheckpoint: option 'mode' must be one of 'auto', 'min', 'max', got '${String(mode)}'`);
-    }
     this.filepath = options.filepath;
     this.monitor = options.monitor ?? 'val_loss';
     this.saveBestOnly = options.saveBestOnly ?? false;
-    this.mode = mode === 'auto' ? (/acc/.test(this.monitor) ? 'max' : 'min') : mode;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.mode = resolveMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
+    this.best = worstValue(this.mode);
     this.model = options.model ?? null;
   }
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors';
 import { checkBoolean, checkNumber, checkOptionKeys, checkVerbose } from '../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
-import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode } from './monitor';
+import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
 /** Options of `EarlyStopping` (Keras's, in camelCase). */
 export interface EarlyStoppingOptions {
@@ -73,7 +73,7 @@ export class EarlyStopping implements Callback {
     this.startFromEpoch = checkNumber(owner, 'startFromEpoch', options.startFromEpoch ?? 0, { min: 0, integer: true });
     this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
     this.logger = options.logger ?? consoleLogger;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = worstValue(this.mode);
   }
 
   setModel(control: TrainingControl): void {
@@ -83,7 +83,7 @@ export class EarlyStopping implements Callback {
   onTrainBegin(): void {
     this.wait = 0;
     this.stoppedEpoch = 0;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = worstValue(this.mode);
     this.bestEpoch = 0;
     this.bestWeights = null;
     this.warned = false;

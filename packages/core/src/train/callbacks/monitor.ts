@@ -11,6 +11,11 @@ export function resolveMode(owner: string, mode: unknown, monitor: string): 'min
   return /acc|auc/.test(monitor) ? 'max' : 'min';
 }
 
+/** The value every first reading improves on: +∞ when lower is better, −∞ when higher is. */
+export function worstValue(mode: 'min' | 'max'): number {
+  return mode === 'min' ? Infinity : -Infinity;
+}
+
 /** Validates the `monitor` option: a non-empty log key such as `'val_loss'`. */
 export function checkMonitor(owner: string, monitor: unknown): string {
   if (typeof monitor !== 'string' || monitor.length === 0) {

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors';
 import { checkNumber, checkOptionKeys, checkVerbose } from '../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
-import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode } from './monitor';
+import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -57,7 +57,7 @@ export class ReduceLROnPlateau implements Callback {
     this.mode = resolveMode(owner, options.mode ?? 'auto', this.monitor);
     this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
     this.logger = options.logger ?? consoleLogger;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = worstValue(this.mode);
   }
 
   setModel(control: TrainingControl): void {
@@ -65,7 +65,7 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onTrainBegin(): void {
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = worstValue(this.mode);
     this.wait = 0;
     this.cooldownCounter = 0;
     this.warned = false;
