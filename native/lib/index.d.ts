@@ -1,49 +1,25 @@
-import type { AsyncKernels, Kernels } from '@rnn/backend-api';
-
-/** What the addon says about its BLAS and threads. */
-export interface NativeBlasInfo {
-  /** The OpenBLAS build, from `openblas_get_config()`, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY …`. */
-  blas: string;
-  /** OpenBLAS threads used for large GEMMs. */
-  threads: number;
-  /** Logical cores OpenBLAS sees. */
-  cores: number;
-  /** GEMMs with M·N·K below this run single-threaded. */
-  singleThreadMnkThreshold: number;
-}
+import type { NativeBinding as Binding, NativeBlasInfo as BlasInfo } from '@rnn/backend-api';
 
 /**
- * The compiled addon: the contract's kernels (sync), the same with an `Async` suffix (each returns a
- * Promise and runs on a libuv worker thread), and thread controls. Every function validates its
- * argument object and throws `TypeError` / `RangeError` naming the function and field.
+ * `require('@rnn/native')`: the compiled addon (its shape, `NativeBinding`, is part of the Backend
+ * contract in `@rnn/backend-api`). The types ride on a namespace merged with the value, since a
+ * CommonJS `export =` module cannot export anything else.
  */
-export interface NativeBinding extends Kernels {
-  lstmForwardAsync: AsyncKernels['lstmForward'];
-  lstmBackwardAsync: AsyncKernels['lstmBackward'];
-  gruForwardAsync: AsyncKernels['gruForward'];
-  gruBackwardAsync: AsyncKernels['gruBackward'];
-  rnnForwardAsync: AsyncKernels['rnnForward'];
-  rnnBackwardAsync: AsyncKernels['rnnBackward'];
-  gemmAsync: AsyncKernels['gemm'];
-  /** Sets the OpenBLAS thread count (integer in [1, 1024]); returns the count in force. */
-  setNumThreads(threads: number): number;
-  /** The OpenBLAS thread count in force. */
-  getNumThreads(): number;
-  /** BLAS build and thread details. */
-  blasInfo(): NativeBlasInfo;
-  /** The .node file that was loaded. */
-  path: string;
+declare const binding: Binding;
+
+declare namespace binding {
+  type NativeBinding = Binding;
+  type NativeBlasInfo = BlasInfo;
+
+  /**
+   * The error thrown by `require('@rnn/native')` when no candidate binary loads: `causes` has one
+   * line per candidate path, `fixes` the remedies.
+   */
+  interface NativeLoadError extends Error {
+    code: 'RNN_NATIVE_UNAVAILABLE';
+    causes: string[];
+    fixes: string[];
+  }
 }
 
-/**
- * The error thrown by `require('@rnn/native')` when no candidate binary loads: `causes` has one
- * line per candidate path, `fixes` the remedies.
- */
-export interface NativeLoadError extends Error {
-  code: 'RNN_NATIVE_UNAVAILABLE';
-  causes: string[];
-  fixes: string[];
-}
-
-declare const binding: NativeBinding;
 export = binding;

@@ -20,3 +20,4 @@ export type {
 } from './kernel-args';
 export { ACTIVATION_NAMES, GATES } from './kernel-args';
 export { workspaceSize } from './workspace';
+export type { NativeBinding, NativeBlasInfo } from './native-binding';

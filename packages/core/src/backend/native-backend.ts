@@ -1,25 +1,6 @@
-import type { AsyncKernels, Backend, BackendDetails, Kernels } from '@rnn/backend-api';
+import type { AsyncKernels, Backend, BackendDetails, NativeBinding } from '@rnn/backend-api';
 
-/**
- * What core needs from the compiled addon (`@rnn/native`): the contract's kernels, the same with an
- * `Async` suffix (Promise, run on a libuv worker thread), and the OpenBLAS thread controls. Declared
- * here, structurally, so core's types never depend on the optional native package.
- */
-export interface NativeBinding extends Kernels {
-  lstmForwardAsync: AsyncKernels['lstmForward'];
-  lstmBackwardAsync: AsyncKernels['lstmBackward'];
-  gruForwardAsync: AsyncKernels['gruForward'];
-  gruBackwardAsync: AsyncKernels['gruBackward'];
-  rnnForwardAsync: AsyncKernels['rnnForward'];
-  rnnBackwardAsync: AsyncKernels['rnnBackward'];
-  gemmAsync: AsyncKernels['gemm'];
-  /** Sets the OpenBLAS thread count; returns the count in force. */
-  setNumThreads(threads: number): number;
-  /** The OpenBLAS thread count in force. */
-  getNumThreads(): number;
-  /** The OpenBLAS build string (and thread details). */
-  blasInfo(): { blas: string; threads: number };
-}
+export type { NativeBinding };
 
 /** Every function a binding must export, for checking a loaded addon before trusting it. */
 export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [

@@ -1,0 +1,38 @@
+import type { AsyncKernels, Kernels } from './backend';
+
+/** What the native addon says about its BLAS and threads. */
+export interface NativeBlasInfo {
+  /** The OpenBLAS build, from `openblas_get_config()`, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY …`. */
+  blas: string;
+  /** OpenBLAS threads used for large GEMMs. */
+  threads: number;
+  /** Logical cores OpenBLAS sees. */
+  cores: number;
+  /** GEMMs with M·N·K below this run single-threaded. */
+  singleThreadMnkThreshold: number;
+}
+
+/**
+ * The compiled addon `@rnn/native` exports: the contract's kernels (sync), the same with an `Async`
+ * suffix (each returns a Promise and runs on a libuv worker thread), and thread controls. Every
+ * function validates its argument object and throws `TypeError` / `RangeError` naming the function
+ * and field. It lives in the contract package so that the addon's declarations and core's loader
+ * share one definition, while core's types never depend on the optional native package.
+ */
+export interface NativeBinding extends Kernels {
+  lstmForwardAsync: AsyncKernels['lstmForward'];
+  lstmBackwardAsync: AsyncKernels['lstmBackward'];
+  gruForwardAsync: AsyncKernels['gruForward'];
+  gruBackwardAsync: AsyncKernels['gruBackward'];
+  rnnForwardAsync: AsyncKernels['rnnForward'];
+  rnnBackwardAsync: AsyncKernels['rnnBackward'];
+  gemmAsync: AsyncKernels['gemm'];
+  /** Sets the OpenBLAS thread count (integer in [1, 1024]); returns the count in force. */
+  setNumThreads(threads: number): number;
+  /** The OpenBLAS thread count in force. */
+  getNumThreads(): number;
+  /** BLAS build and thread details. */
+  blasInfo(): NativeBlasInfo;
+  /** The .node file that was loaded. */
+  path: string;
+}
