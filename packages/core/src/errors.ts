@@ -27,6 +27,13 @@ export class TrainingDivergedError extends RnnError {}
 /** A saved model is truncated, corrupt, of an unknown version, or was tampered with. */
 export class FormatError extends RnnError {}
 
+/**
+ * A valid file or model that cannot be represented on the other side: an ONNX node, a PyTorch or
+ * Keras layer, or a layer option we have no equivalent for. The message names the part and says
+ * what is supported.
+ */
+export class UnsupportedError extends RnnError {}
+
 /** The native backend was asked for but cannot load; `causes` lists why and the message says what to do. */
 export class NativeUnavailableError extends RnnError {
   constructor(
