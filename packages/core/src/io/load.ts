@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../errors';
 import { Sequential, type CompileOptions } from '../model/sequential';
@@ -7,8 +6,12 @@ import { getOptimizer, type OptimizerConfig, type OptimizerState } from '../trai
 import { setAttachment } from './attachments';
 import { MODEL_JSON, parseModelFile, type JsonValue, type ModelFile } from './format';
 import { rebuildLayer } from './layer-registry';
+import { readRegularFile } from './safe-read';
 import { restoreTensors } from './tensor-refs';
 import { unpackWeights, type NamedBuffer } from './weights-file';
+
+/** The largest model.json read: architecture, configs, manifest and attachments are far smaller. */
+const MODEL_JSON_MAX_BYTES = 256 * 2 ** 20;
 
 /**
  * Loads a model saved by `saveModel`: rebuilds the `Sequential` and its layers, loads the weights,
@@ -21,12 +24,15 @@ import { unpackWeights, type NamedBuffer } from './weights-file';
  */
 export async function loadModel(dir: string): Promise<Sequential> {
   const jsonPath = join(dir, MODEL_JSON);
-  const file = parseModelFile(readText(jsonPath), jsonPath);
+  const text = (await readRegularFile(jsonPath, { what: 'model description', maxBytes: MODEL_JSON_MAX_BYTES })).toString('utf8');
+  const file = parseModelFile(text, jsonPath);
   const binPath = join(dir, file.weights.file);
   if (file.weights.file.includes('/') || file.weights.file.includes('\\')) {
     throw new FormatError(`${jsonPath}: weights.file must be a file name in the same directory, got '${file.weights.file}'`);
   }
-  const buffers = unpackWeights(readBytes(binPath), file.weights, binPath);
+  // A weights file longer than its manifest says is refused before it is read.
+  const bytes = await readRegularFile(binPath, { what: 'weights file', maxBytes: file.weights.byteLength });
+  const buffers = unpackWeights(bytes, file.weights, binPath);
   const model = rebuildSequential(file, jsonPath);
   loadWeights(model, buffers, jsonPath);
   restoreCompile(model, file, buffers, jsonPath);
@@ -80,20 +86,4 @@ function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string,
   }
   const stray = [...buffers.keys()].filter((n) => !n.startsWith('model/') && !used.has(n));
   if (stray.length > 0) throw new FormatError(`${path}: weights.bin holds tensors nothing refers to: ${stray.join(', ')}`);
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new FormatError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-}
-
-function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new FormatError(`cannot read ${path}: ${(err as Error).message}`);
-  }
 }
