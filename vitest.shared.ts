@@ -11,3 +11,6 @@ export const sourceAliases = {
   '@rnn/fallback': src('fallback'),
   '@rnn/core': src('core'),
 };
+
+/** Setup every package's tests share: a private, checked-empty temporary directory per test file. */
+export const sharedSetupFiles = [fileURLToPath(new URL('./test-support/temp-root-setup.ts', import.meta.url))];

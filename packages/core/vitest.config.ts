@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared';
+import { sharedSetupFiles, sourceAliases } from '../../vitest.shared';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
+    setupFiles: sharedSetupFiles,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Native addons and worker threads do not mix well: each test file runs in a forked process.
     pool: 'forks',

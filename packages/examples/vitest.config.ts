@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared';
+import { sharedSetupFiles, sourceAliases } from '../../vitest.shared';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
+    setupFiles: sharedSetupFiles,
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     // Smoke tests train for an epoch or two on small slices; the fallback backend on a shared machine is slow.

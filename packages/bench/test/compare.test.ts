@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOLERANCE, compareGradients, compareLoss, comparePredictions } from '../src/compare';
 import { writeBundle } from '../src/tensor-file';
+import { tempDir } from '../../../test-support/temp-dirs';
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('bench-compare-');
 
 describe('validation comparisons', () => {
   it('accepts predictions within 1e-4 + 1e-3·|b| and rejects just beyond', () => {

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readBundle, writeBundle } from '../src/tensor-file';
+import { tempDir } from '../../../test-support/temp-dirs';
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('bench-bundle-');
 
 describe('bundle files', () => {
   it('round-trips names, shapes and every float exactly', () => {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main as nameClassifier } from '../src/name-classifier';
@@ -7,6 +6,7 @@ import { main as nameGenerator } from '../src/name-generator';
 import { DEFAULT_CSV, PriceModel, main as stockForecast } from '../src/stock-forecast';
 import { Dense, Sequential, Tensor, readCsv } from '@rnn/core';
 import { main as toyStacked } from '../src/toy-stacked';
+import { tempDir } from '../../../test-support/temp-dirs';
 
 // Smoke tests: each example end to end on a small slice for an epoch or two, so none of them rots.
 // They check that the pieces fit and the reports are sane, not that the models are good.
@@ -15,7 +15,7 @@ const quiet = { log: () => {}, verbose: 0 as const };
 describe('examples (short settings)', () => {
   for (const scaling of ['window', 'global'] as const) {
     it(`stock-forecast (${scaling} scaling): trains, reports RMSEs in index points, plots, and reloads bit-identically`, async () => {
-      const out = mkdtempSync(join(tmpdir(), 'rnn-stock-'));
+      const out = tempDir('rnn-stock-');
       const r = await stockForecast({ ...quiet, scaling, epochs: 1, lastRows: 400, out });
       expect(r.scaling).toBe(scaling);
       expect(r.trainSamples + r.testSamples).toBe(400 - 10);

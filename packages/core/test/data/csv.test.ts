@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors';
 import { readCsv } from '../../src/data/csv';
+import { tempDir } from '../../../../test-support/temp-dirs';
 
 const text = 'date,close,note\n2000-01-03,1455.22,a\n2000-01-04,1399.42,\n2000-01-05,-1.5e2,c\n';
 
@@ -20,7 +20,7 @@ describe('readCsv', () => {
   });
 
   it('reads one column from a file path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-csv-'));
+    const dir = tempDir('rnn-csv-');
     const file = join(dir, 'prices.csv');
     writeFileSync(file, text);
     expect(readCsv(file, { column: 'close' })).toEqual([1455.22, 1399.42, -150]);

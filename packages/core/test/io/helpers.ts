@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dense } from '../../src/layers/dense';
 import { GRU } from '../../src/layers/gru';
@@ -7,11 +6,10 @@ import { LSTM } from '../../src/layers/lstm';
 import { Sequential } from '../../src/model/sequential';
 import { Tensor } from '../../src/tensor';
 import { Random } from '../../src/random';
+import { tempDir as sharedTempDir } from '../../../../test-support/temp-dirs';
 
-/** A fresh temporary directory. */
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'rnn-io-'));
-}
+/** A fresh temporary directory, removed when the test file ends. */
+export const tempDir = (): string => sharedTempDir('rnn-io-');
 
 /** Deterministic inputs `[batch, steps, features]`. */
 export function randomTensor(shape: number[], seed: number): Tensor {

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/io/load';
 import { linearData, smallModel } from './fixtures';
+import { tempDir } from '../../../../test-support/temp-dirs';
 
 describe('Sequential.save → loadModel', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rnn-sequential-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('rnn-sequential-');
 
   it('restores the same predictions, compile settings and a model that keeps training', async () => {
     const { x, y } = linearData(24);

@@ -1,12 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backendInfo, getBackend, setNumThreads } from '../../src/backend/select';
 import { nativeUnavailableError } from '../../src/backend/load-native';
 import { NativeUnavailableError } from '../../src/errors';
 import { describeNative, nativeBinding } from './load';
+import { tempDir } from '../../../../test-support/temp-dirs';
 
 const require = createRequire(import.meta.url);
 const nativeLib = join(require.resolve('@rnn/native/package.json'), '..', 'lib');
@@ -14,18 +14,15 @@ const tag = `${process.platform}-${process.arch}`;
 
 /** A copy of @rnn/native's loader in a temp package dir, with the given binaries next to it. */
 function fakePackage(binaries: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'rnn-native-loader-'));
+  const root = tempDir('rnn-native-loader-');
   mkdirSync(join(root, 'lib'));
   for (const file of ['index.js', 'explain-load-failure.js']) copyFileSync(join(nativeLib, file), join(root, 'lib', file));
   for (const [rel, content] of Object.entries(binaries)) {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     writeFileSync(join(root, rel), content);
   }
-  roots.push(root);
   return root;
 }
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
 function loadError(root: string): Error & { code?: string; causes?: string[] } {
   // RNN_NATIVE_BINARY (set when testing a sanitizer build) would add a candidate that loads.
