@@ -1,8 +1,10 @@
-import { type CellKind, GATES, type SequenceDims } from './kernel-args';
+import { type CellKind, WORKSPACE_BLOCKS } from './contract/cells';
+import type { SequenceDims } from './kernel-args';
 
 /**
- * Length of the forward workspace that backward reads, in floats. Both backends use this layout,
- * so a workspace written by one can be read by the other (the conformance suite relies on it).
+ * Length of the forward workspace that backward reads, in floats (the contract's `workspace` shape).
+ * Both backends use this layout, so a workspace written by one can be read by the other (the
+ * conformance suite relies on it).
  *
  * Layout (time-major, each region contiguous):
  * - all cells: `gates [T, B, G·H]`, the gate activations of every step (LSTM i, f, g, o after their
@@ -12,13 +14,5 @@ import { type CellKind, GATES, type SequenceDims } from './kernel-args';
  *   without it, `r ⊙ (m ⊙ h_{t-1})` (the input of the n-gate recurrent GEMM; m = recurrent mask or 1).
  */
 export function workspaceSize(cell: CellKind, dims: SequenceDims): number {
-  const { T, B, H } = dims;
-  switch (cell) {
-    case 'lstm':
-      return T * B * GATES.lstm * H + T * B * H;
-    case 'gru':
-      return T * B * GATES.gru * H + T * B * H;
-    case 'rnn':
-      return 0;
-  }
+  return WORKSPACE_BLOCKS[cell] * dims.T * dims.B * dims.H;
 }

@@ -1,19 +1,13 @@
 /**
  * Every error @rnn/core throws is a subclass of `RnnError`, so callers can catch ours apart from
  * others and switch on the class. Messages name the layer or option, what was expected and what came.
+ * `RnnError`, `ShapeError` and `ConfigError` are defined in `@rnn/backend-api` (so the kernel-argument
+ * errors there extend them) and re-exported here with the rest.
  */
-export class RnnError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { RnnError } from '@rnn/backend-api';
 
-/** A tensor or buffer has the wrong shape or length, e.g. `lstm_1 expected input [batch, steps, 3], got [8, 10, 4]`. */
-export class ShapeError extends RnnError {}
-
-/** An option is missing, of the wrong type, or not one of the allowed values. */
-export class ConfigError extends RnnError {}
+export { ConfigError, KernelArgumentError, KernelBufferError, RnnError, ShapeError } from '@rnn/backend-api';
+export type { KernelIssue, KernelProblem } from '@rnn/backend-api';
 
 /** Training or prediction data is unusable: empty, non-finite, or x and y disagree. */
 export class DataError extends RnnError {}
