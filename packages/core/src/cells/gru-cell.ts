@@ -43,38 +43,11 @@ export class GRUCell extends RecurrentCell<GRUState> {
   }
 
   forwardCall(run: SequenceRun): ForwardCall {
-    const { cT: _cT, c0: _c0, ...rest } = run;
-    return {
-      cell: 'gru',
-      args: {
-        ...rest,
-        I: this.inputSize!,
-        H: this.units,
-        ...this.weights(),
-        resetAfter: this.resetAfter,
-        activation: this.options.activation,
-        recurrentActivation: this.options.recurrentActivation,
-      },
-    };
+    return { cell: 'gru', args: { ...this.forwardBase(run), resetAfter: this.resetAfter, ...this.gateActivations() } };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
-    const { dc0: _dc0, dcT: _dcT, c0: _c0, ...rest } = run;
-    const { wIh, wHh } = this.weights();
-    return {
-      cell: 'gru',
-      args: {
-        ...rest,
-        I: this.inputSize!,
-        H: this.units,
-        wIh,
-        wHh,
-        ...this.gradients(),
-        resetAfter: this.resetAfter,
-        activation: this.options.activation,
-        recurrentActivation: this.options.recurrentActivation,
-      },
-    };
+    return { cell: 'gru', args: { ...this.backwardBase(run), resetAfter: this.resetAfter, ...this.gateActivations() } };
   }
 
   protected makeState(buffers: Float32Array[], batch: number): GRUState {

@@ -60,39 +60,22 @@ export class LSTMCell extends RecurrentCell<LSTMState> {
   }
 
   forwardCall(run: SequenceRun): ForwardCall {
-    const H = this.units;
-    const { T, B } = run;
-    return {
-      cell: 'lstm',
-      args: {
-        ...run,
-        cT: run.cT ?? new Float32Array(B * H), // [B, H]
-        I: this.inputSize!,
-        H,
-        T,
-        ...this.weights(),
-        peephole: this.peepholeWeight?.value ?? null,
-        activation: this.options.activation,
-        recurrentActivation: this.options.recurrentActivation,
-      },
-    };
+    const peephole = this.peepholeWeight?.value ?? null;
+    return { cell: 'lstm', args: { ...this.forwardBase(run), c0: run.initial[1], cT: run.final[1], peephole, ...this.gateActivations() } };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
-    const { wIh, wHh } = this.weights();
+    const peephole = this.peepholeWeight;
     return {
       cell: 'lstm',
       args: {
-        ...run,
-        I: this.inputSize!,
-        H: this.units,
-        wIh,
-        wHh,
-        ...this.gradients(),
-        dPeephole: this.peepholeWeight?.grad ?? null,
-        peephole: this.peepholeWeight?.value ?? null,
-        activation: this.options.activation,
-        recurrentActivation: this.options.recurrentActivation,
+        ...this.backwardBase(run),
+        c0: run.initial[1],
+        dcT: run.dFinal[1],
+        dc0: run.dInitial[1],
+        peephole: peephole?.value ?? null,
+        dPeephole: peephole?.grad ?? null,
+        ...this.gateActivations(),
       },
     };
   }

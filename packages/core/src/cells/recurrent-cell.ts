@@ -1,4 +1,4 @@
-import { type Backend, type CellKind, GATES } from '@rnn/backend-api';
+import { type Backend, type CellKind, GATES, type LstmForwardArgs, type RecurrentBackwardBase, type RecurrentForwardBase } from '@rnn/backend-api';
 import { getBackend } from '../backend/select';
 import { ConfigError, ShapeError } from '../errors';
 import { initialize } from '../init/initializers';
@@ -22,62 +22,34 @@ export interface StepResult<S extends CellState> {
   state: S;
 }
 
-/** Buffers of one forward sequence call, without the weights (the cell adds those). */
-export interface SequenceRun {
-  T: number;
-  B: number;
-  /** [T, B, H] output */
-  y: Float32Array;
-  /** [B, H] output */
-  hT: Float32Array;
-  /** [B, H] output, LSTM only (null otherwise) */
-  cT: Float32Array | null;
-  /** [workspaceSize] output, or null for inference */
-  workspace: Float32Array | null;
-  /** [T, B, I] */
-  x: Float32Array;
-  /** [B, H] or null = zeros */
-  h0: Float32Array | null;
-  /** [B, H] or null = zeros, LSTM only */
-  c0: Float32Array | null;
-  /** [T, B] or null = every step counts */
-  mask: Float32Array | null;
-  /** [B, H] or null */
-  recurrentMask: Float32Array | null;
-  reverse: boolean;
+/** Fields a cell fills in from itself: the sizes I and H, its weights and their gradients. */
+type CellFields = 'I' | 'H' | 'wIh' | 'wHh' | 'bIh' | 'bHh' | 'dWIh' | 'dWHh' | 'dBIh' | 'dBHh';
+
+/** The hidden-state fields, which a run carries as lists (`h`, then `c` for LSTM). */
+type StateFields = 'h0' | 'hT' | 'dh0' | 'dhT';
+
+/**
+ * Buffers of one forward sequence call: the forward kernel's arguments without the cell's own
+ * fields and options, with the states as lists in `stateNames` order (`[h]`, or `[h, c]` for LSTM).
+ */
+export interface SequenceRun extends Omit<RecurrentForwardBase, CellFields | StateFields> {
+  /** [B, H] each: the initial states; `null` = zeros. */
+  initial: (Float32Array | null)[];
+  /** [B, H] each, written: the final states. */
+  final: Float32Array[];
 }
 
-/** Buffers of one backward sequence call, without the weights and their gradients. */
-export interface SequenceGradRun {
-  T: number;
-  B: number;
-  /** [T, B, I] output or null */
-  dx: Float32Array | null;
-  /** [B, H] output or null */
-  dh0: Float32Array | null;
-  /** [B, H] output or null, LSTM only */
-  dc0: Float32Array | null;
-  /** [T, B, H] or null */
-  dy: Float32Array | null;
-  /** [B, H] or null */
-  dhT: Float32Array | null;
-  /** [B, H] or null, LSTM only */
-  dcT: Float32Array | null;
-  /** [T, B, I] the forward input */
-  x: Float32Array;
-  /** [B, H] or null */
-  h0: Float32Array | null;
-  /** [B, H] or null, LSTM only */
-  c0: Float32Array | null;
-  /** [T, B] or null */
-  mask: Float32Array | null;
-  /** [T, B, H] the forward output */
-  y: Float32Array;
-  /** the forward workspace */
-  workspace: Float32Array;
-  /** [B, H] or null */
-  recurrentMask: Float32Array | null;
-  reverse: boolean;
+/**
+ * Buffers of one backward sequence call: the backward kernel's arguments without the cell's own
+ * fields and options, with the states and their gradients as lists in `stateNames` order.
+ */
+export interface SequenceGradRun extends Omit<RecurrentBackwardBase, CellFields | StateFields> {
+  /** [B, H] each: the forward's initial states; `null` = zeros. */
+  initial: (Float32Array | null)[];
+  /** [B, H] each: gradients w.r.t. the final states; `null` = zeros. */
+  dFinal: (Float32Array | null)[];
+  /** [B, H] each, written: gradients w.r.t. the initial states; `null` = not wanted. */
+  dInitial: (Float32Array | null)[];
 }
 
 /** A trainable weight with a zeroed gradient. */
@@ -219,27 +191,22 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
       throw new ShapeError(`${this.name}.step expected input [batch, ${this.inputSize}], got [${input.shape.join(', ')}]`);
     }
     const H = this.units;
-    const [h0, c0] = this.stateNames.map((key) => this.stateBuffer(state, key, B));
     const y = new Float32Array(B * H); // [1, B, H]
-    const hT = new Float32Array(B * H); // [B, H]
-    const cT = this.kind === 'lstm' ? new Float32Array(B * H) : null; // [B, H]
+    const final = this.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
     const run: SequenceRun = {
       T: 1,
       B,
       y,
-      hT,
-      cT,
       workspace: null,
       x: input.data,
-      h0,
-      c0: c0 ?? null,
+      initial: this.stateNames.map((key) => this.stateBuffer(state, key, B)),
+      final,
       mask: null,
       recurrentMask: null,
       reverse: false,
     };
     runForwardSync(backend, this.forwardCall(run));
-    const next = this.makeState(cT ? [hT, cT] : [hT], B);
-    return { output: new Tensor(y, [B, H]), state: next };
+    return { output: new Tensor(y, [B, H]), state: this.makeState(final, B) };
   }
 
   private stateBuffer(state: S, key: 'h' | 'c', batch: number): Float32Array {
@@ -254,18 +221,46 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
     return t.data;
   }
 
-  /** Weight buffers the kernels need; throws if the cell is not built. */
-  protected weights(): { wIh: Float32Array; wHh: Float32Array; bIh: Float32Array | null; bHh: Float32Array | null } {
+  /** The forward arguments every cell shares: the run with the hidden state named, sizes and weights. */
+  protected forwardBase(run: SequenceRun): RecurrentForwardBase {
+    const { initial, final, ...rest } = run;
+    const [wIh, wHh] = this.builtWeights();
+    const bIh = this.biasIh?.value ?? null;
+    const bHh = this.biasHh?.value ?? null;
+    return { ...rest, h0: initial[0], hT: final[0], I: this.inputSize!, H: this.units, wIh: wIh.value, wHh: wHh.value, bIh, bHh };
+  }
+
+  /** The backward arguments every cell shares: the run with the hidden state named, sizes, weights and their gradients. */
+  protected backwardBase(run: SequenceGradRun): RecurrentBackwardBase {
+    const { initial, dFinal, dInitial, ...rest } = run;
+    const [wIh, wHh] = this.builtWeights();
+    return {
+      ...rest,
+      h0: initial[0],
+      dhT: dFinal[0],
+      dh0: dInitial[0],
+      I: this.inputSize!,
+      H: this.units,
+      wIh: wIh.value,
+      wHh: wHh.value,
+      dWIh: wIh.grad,
+      dWHh: wHh.grad,
+      dBIh: this.biasIh?.grad ?? null,
+      dBHh: this.biasHh?.grad ?? null,
+    };
+  }
+
+  /** The two activations of a gated cell (LSTM, GRU). */
+  protected gateActivations(): Pick<LstmForwardArgs, 'activation' | 'recurrentActivation'> {
+    return { activation: this.options.activation, recurrentActivation: this.options.recurrentActivation };
+  }
+
+  /** `weight_ih_l0` and `weight_hh_l0`; throws if the cell is not built. */
+  private builtWeights(): [Parameter, Parameter] {
     if (!this.weightIh || !this.weightHh) {
       throw new ConfigError(`${this.name} is not built yet: call build(inputSize) or run it on an input first`);
     }
-    return { wIh: this.weightIh.value, wHh: this.weightHh.value, bIh: this.biasIh?.value ?? null, bHh: this.biasHh?.value ?? null };
-  }
-
-  /** Gradient buffers the backward kernels accumulate into. */
-  protected gradients(): { dWIh: Float32Array; dWHh: Float32Array; dBIh: Float32Array | null; dBHh: Float32Array | null } {
-    this.weights();
-    return { dWIh: this.weightIh!.grad, dWHh: this.weightHh!.grad, dBIh: this.biasIh?.grad ?? null, dBHh: this.biasHh?.grad ?? null };
+    return [this.weightIh, this.weightHh];
   }
 
   /** Options that rebuild this cell. */

@@ -26,20 +26,11 @@ export class SimpleRNNCell extends RecurrentCell<SimpleRNNState> {
   }
 
   forwardCall(run: SequenceRun): ForwardCall {
-    const { cT: _cT, c0: _c0, ...rest } = run;
-    return {
-      cell: 'rnn',
-      args: { ...rest, I: this.inputSize!, H: this.units, ...this.weights(), activation: this.options.activation },
-    };
+    return { cell: 'rnn', args: { ...this.forwardBase(run), activation: this.options.activation } };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
-    const { dc0: _dc0, dcT: _dcT, c0: _c0, ...rest } = run;
-    const { wIh, wHh } = this.weights();
-    return {
-      cell: 'rnn',
-      args: { ...rest, I: this.inputSize!, H: this.units, wIh, wHh, ...this.gradients(), activation: this.options.activation },
-    };
+    return { cell: 'rnn', args: { ...this.backwardBase(run), activation: this.options.activation } };
   }
 
   protected makeState(buffers: Float32Array[], batch: number): SimpleRNNState {

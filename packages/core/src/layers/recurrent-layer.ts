@@ -43,8 +43,7 @@ interface SavedForward {
   T: number;
   B: number;
   x: Float32Array; // [T, B, I], after input dropout
-  h0: Float32Array | null; // [B, H]
-  c0: Float32Array | null; // [B, H]
+  initial: (Float32Array | null)[]; // [B, H] each, in the cell's stateNames order
   mask: Float32Array | null; // [T, B]
   y: Float32Array; // [T, B, H]
   workspace: Float32Array; // [workspaceSize]
@@ -206,7 +205,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     if (mask !== null && mask.length !== B * T) {
       throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
     }
-    const [h0, c0] = initial ?? this.carriedStates(B) ?? [null, null];
+    const initialStates = initial ?? this.carriedStates(B) ?? this.cell.stateNames.map(() => null); // [B, H] each
     const buffers = this.buffersFor(ctx.training);
     // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
     //   xT [T, B, I]         the time-major input, after input dropout; read by forward and backward
@@ -222,9 +221,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, dims)) : null;
     const y = buffers.take('y', T * B * H); // [T, B, H]
     // The final states are returned (apply's `states`), so they are always new buffers.
-    const hT = new Float32Array(B * H); // [B, H]
-    const cT = this.cell.kind === 'lstm' ? new Float32Array(B * H) : null; // [B, H]
-    const run = { T, B, y, hT, cT, workspace, x: xT, h0: h0 ?? null, c0: c0 ?? null, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
+    const final = this.cell.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
+    const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
     buffers.busy = true;
     try {
       await runForward(ctx.backend, this.cell.forwardCall(run));
@@ -232,12 +230,10 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       buffers.busy = false;
     }
 
-    if (this.stateful) this.carried = cT ? [hT.slice(), cT.slice()] : [hT.slice()];
-    this.saved = workspace
-      ? { T, B, x: xT, h0: run.h0, c0: run.c0, mask: kernelMask, y, workspace, recurrentMask, inputMask }
-      : null;
-    const states = (cT ? [hT, cT] : [hT]).map((s) => new Tensor(s, [B, H]));
-    if (!this.returnSequences) return { output: new Tensor(hT.slice(), [B, H]), states, mask: null };
+    if (this.stateful) this.carried = final.map((s) => s.slice());
+    this.saved = workspace ? { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask } : null;
+    const states = final.map((s) => new Tensor(s, [B, H]));
+    if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
     // The output goes to the next layer or the user: a new buffer. Keras's goBackwards returns the
     // sequence in processing order (flipped back in the same pass); the mask follows its steps.
     const out = toBatchFirst(y, T, B, H, undefined, this.goBackwards); // [B, T, H]
@@ -271,18 +267,16 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     //   dxT [T, B, I]     the kernel's input gradient, copied out batch-first below
     const dySeq = this.returnSequences ? toTimeMajor(dy.data, B, T, H, buffers.take('dySeq', T * B * H), this.goBackwards) : null;
     const dxT = needsInputGradient ? buffers.take('dxT', T * B * I) : null; // [T, B, I]
+    const states = this.cell.stateNames;
     const call = this.cell.backwardCall({
       T,
       B,
       dx: dxT,
-      dh0: null,
-      dc0: null,
+      dInitial: states.map(() => null),
       dy: dySeq,
-      dhT: this.returnSequences ? null : dy.data,
-      dcT: null,
+      dFinal: states.map((_, k) => (k === 0 && !this.returnSequences ? dy.data : null)), // [B, H] each
       x: saved.x,
-      h0: saved.h0,
-      c0: saved.c0,
+      initial: saved.initial,
       mask: saved.mask,
       y: saved.y,
       workspace: saved.workspace,
