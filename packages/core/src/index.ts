@@ -15,4 +15,5 @@ export * from './model';
 export * from './train';
 export * from './data';
 export * from './io';
+export * from './interop';
 export type { Backend, BackendDetails, BackendName, ActivationName } from '@rnn/backend-api';

@@ -14,6 +14,7 @@ import { checkCount, checkInputShape, checkSameBatch, toDataTensor } from './dat
 import { runFit, type FitOptions } from './fit-loop';
 import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
+import { resolveMapping, type StateDictMapping } from './state-dict-mapping';
 import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import { formatSummary } from './summary';
 import { trainStep, type StepResult } from './train-step';
@@ -41,6 +42,16 @@ export interface CompileConfig {
   optimizer: ReturnType<Optimizer['getConfig']>;
   loss: string | Record<string, unknown>;
   metrics: (MetricName | MetricAlias)[];
+}
+
+/** Options of `stateDict` and `loadStateDict`. */
+export interface StateDictOptions {
+  /**
+   * Module names of another framework's state dict → our layers (index or name), e.g.
+   * `{ 'encoder.rnn': 0, head: 1 }`, or `{ rnn: [0, 1] }` for a torch RNN with `num_layers=2`.
+   * Layers it does not name keep nn.Sequential's `<index>.` keys.
+   */
+  mapping?: StateDictMapping;
 }
 
 /** Options of `predict` and `evaluate`. */
@@ -257,16 +268,24 @@ export class Sequential {
     return text;
   }
 
-  /** Every layer's weights under `<layer index>.<PyTorch name>`, like `torch.nn.Sequential`. */
-  stateDict(): Record<string, Tensor> {
+  /**
+   * Every layer's weights under `<layer index>.<PyTorch name>`, like `torch.nn.Sequential`, or under
+   * a torch module's names with `mapping` (`{ rnn: 0, head: 1 }` gives `rnn.weight_ih_l0`, `head.weight`).
+   */
+  stateDict(options: StateDictOptions = {}): Record<string, Tensor> {
     this.buildIfPossible();
-    return stackStateDict(this.stack);
+    return stackStateDict(this.stack, resolveMapping(this.stack, this.stateDictOptions(options, 'stateDict').mapping, this.name));
   }
 
-  /** Loads weights from `stateDict` keys; missing, extra or wrongly shaped entries are a `StateDictError`. */
-  loadStateDict(dict: Record<string, unknown>): void {
+  /**
+   * Loads weights from `stateDict` keys, or from a torch state dict with other module names through
+   * `mapping` (e.g. `{ 'encoder.rnn': 0, head: 1 }`); missing, extra or wrongly shaped entries are a
+   * `StateDictError` naming the key as given, and leave every weight as it was.
+   */
+  loadStateDict(dict: Record<string, unknown>, options: StateDictOptions = {}): void {
     this.buildIfPossible();
-    loadStackStateDict(this.stack, dict);
+    const mapping = this.stateDictOptions(options, 'loadStateDict').mapping;
+    loadStackStateDict(this.stack, dict, resolveMapping(this.stack, mapping, this.name));
   }
 
   /** Copies of every weight, in `parameters()` order. */
@@ -316,6 +335,13 @@ export class Sequential {
   async save(dir: string): Promise<void> {
     const { saveModel } = await import('../io/save');
     await saveModel(this, dir);
+  }
+
+  private stateDictOptions(options: StateDictOptions, method: string): StateDictOptions {
+    if (typeof options !== 'object' || options === null) throw new ConfigError(`${this.name}.${method}: options must be an object, got ${String(options)}`);
+    const unknown = Object.keys(options).filter((k) => k !== 'mapping');
+    if (unknown.length > 0) throw new ConfigError(`${this.name}.${method}: unknown option '${unknown[0]}' (expected 'mapping')`);
+    return options;
   }
 
   private requireCompiled(what: string): Compiled {

@@ -36,7 +36,7 @@ describe('Sequential API', () => {
     expect(() => model.loadStateDict({ ...dict, '2.weight': dict['1.weight'] })).toThrow(/unexpected keys '2\.weight'/);
     expect(() => model.loadStateDict({ ...dict, 'bias': dict['1.bias'] })).toThrow(StateDictError);
     const wrong = { ...dict, '1.weight': new Tensor(new Float32Array(9), [1, 9]), '0.bias': new Tensor(new Float32Array(8).fill(5), [8]) };
-    expect(() => model.loadStateDict(wrong)).toThrow(/layer 1 \(.*\): .*weight: expected shape \[1, 8\], got \[1, 9\]/);
+    expect(() => model.loadStateDict(wrong)).toThrow(/'1\.weight' has shape \[1, 9\], but layer 1 \(.*\) expects weight \[1, 8\]/);
     expect(model.getWeights()).toEqual(before);
   });
 
