@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the interop fixtures: PyTorch files and safetensors files, with their outputs.
+"""Writes the interop fixtures: PyTorch files, safetensors files and Keras files, with their outputs.
 
     /usr/bin/python3 tools/interop/generate.py        (Debian's python3-torch, python3-h5py)
 
@@ -13,6 +13,9 @@ Outputs go to packages/core/test/interop/fixtures/ (committed; CI never regenera
 - refused/*.pt: files a loader must refuse: pickles naming os.system, posix.system (what
   torch.save writes for os.system on Linux) and builtins.eval, an unknown storage type, an int64
   tensor, a whole checkpoint dict, torch's pre-1.6 format.
+- <case>.keras, <case>.h5 and keras-cases.json from keras_cases.py (Keras 3 and legacy Keras 2
+  layouts written with h5py, outputs from keras_cells.py, a NumPy port of Keras's layers), and
+  refused/keras_*.keras, refused/legacy_*.h5.
 
 Every tensor in the JSON is {"shape": [...], "data": [...]} (row-major, 9 significant digits).
 Inputs are rounded to float32 before any math, so @rnn's float32 kernels see exactly these inputs.
@@ -27,6 +30,7 @@ import h5py
 import numpy as np
 import torch
 
+import keras_cases
 import safetensors_py
 import torch_models as tm
 
@@ -134,9 +138,12 @@ def refused_files():
 def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, 'torch-cases.json'), 'w') as f:
-        json.dump(header({'marker': MARKER, 'cases': torch_cases()}), f, indent=1)
+        json.dump(header({'marker': MARKER, 'cases': torch_cases()}), f, separators=(',', ':'))
         f.write('\n')
     refused_files()
+    with open(os.path.join(OUT, 'keras-cases.json'), 'w') as f:
+        json.dump(header({'cases': keras_cases.write_all(OUT)}), f, separators=(',', ':'))
+        f.write('\n')
 
 
 if __name__ == '__main__':

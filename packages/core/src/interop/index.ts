@@ -5,4 +5,5 @@
  */
 export * from './torch';
 export * from './safetensors';
+export * from './keras';
 export type { ModelSource } from './model-source';
