@@ -1,7 +1,7 @@
 /**
- * Bookkeeping shared by the three recurrent kernels: time order, the hidden state entering a step,
- * bias rows and bias sums. The kernels are time-major: step t of a `[T, B, X]` buffer is the
- * contiguous block at `t·B·X`.
+ * Pieces the three recurrent kernels share outside their time loop (which is `sequence-loop.ts`):
+ * time order, bias rows and bias sums, and the all-steps weight gradients. The kernels are
+ * time-major: step t of a `[T, B, X]` buffer is the contiguous block at `t·B·X`.
  */
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch64 } from './scratch';
@@ -98,35 +98,6 @@ export function multiplyInto(out: Float32Array, a: Float32Array, aOff: number, m
 /** dst[dstOff, dstOff+n) ← src[srcOff, srcOff+n), without the view object `subarray` would allocate. */
 export function copyRange(dst: Float32Array, dstOff: number, src: Float32Array, srcOff: number, n: number): void {
   for (let k = 0; k < n; k++) dst[dstOff + k] = src[srcOff + k];
-}
-
-/**
- * One step of the recurrent backward: dh_{t-1} = m ⊙ (dGates_t · W_hh) on real steps; rows padded
- * at step t keep the dh they carry. `dhRecurrent` [B, H] is scratch for the GEMM's result.
- */
-export function propagateHiddenGradient(
-  dh: Float32Array, // [B, H] in: dh_t, out: dh_{t-1}
-  dhRecurrent: Float32Array, // [B, H] scratch
-  dGates: Float32Array, // [T, B, G] gate pre-activation gradients
-  gOff: number, // offset of step t in dGates
-  wHh: Float32Array, // [G, H]
-  mask: Float32Array | null, // [T, B]
-  recurrentMask: Float32Array | null, // [B, H]
-  t: number,
-  B: number,
-  H: number,
-  G: number,
-): void {
-  sgemm(false, false, B, H, G, 1, dGates, gOff, G, wHh, 0, H, 0, dhRecurrent, 0, H);
-  for (let b = 0; b < B; b++) {
-    if (mask !== null && mask[t * B + b] === 0) continue;
-    const hb = b * H;
-    if (recurrentMask !== null) {
-      for (let j = 0; j < H; j++) dh[hb + j] = dhRecurrent[hb + j] * recurrentMask[hb + j];
-    } else {
-      copyRange(dh, hb, dhRecurrent, hb, H);
-    }
-  }
 }
 
 /**
