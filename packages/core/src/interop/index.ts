@@ -7,3 +7,4 @@ export * from './torch';
 export * from './safetensors';
 export * from './keras';
 export type { ModelSource } from './model-source';
+export * from './onnx';

@@ -1,0 +1,4 @@
+export { exportOnnx, exportOnnxBytes } from './export-onnx';
+export type { OnnxExportOptions } from './export/export-model';
+export { ONNX_OPSETS } from './metadata';
+export type { OnnxOpset } from './metadata';

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportOnnxBytes } from '../../../src/interop/onnx';
+import { ONNX_OPSETS } from '../../../src/interop/onnx/metadata';
+import { EXPORT_CASES, STATE_CASES } from './export-cases';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(__dirname, '..', '..', '..', '..', '..', 'tools', 'onnx', 'check_models.py');
+
+/** Whether Debian's python3-onnx can be run here. */
+function onnxAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0;
+}
+
+const available = onnxAvailable();
+const dir = mkdtempSync(join(tmpdir(), 'rnn-onnx-checker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The official ONNX checker (`onnx.checker.check_model(full_check=True)`: structure, types, opset
+ * schemas, strict shape inference) accepts every model of the export test matrix at every opset.
+ * It needs python3-onnx; in CI (`CI=true`) its absence is a failure, elsewhere the test is skipped.
+ */
+describe('ONNX checker over our exports', () => {
+  it('python3-onnx is installed where CI runs', () => {
+    if (process.env.CI === 'true') expect(available, `${PYTHON} with the onnx module (Debian python3-onnx) is required in CI`).toBe(true);
+  });
+
+  it.skipIf(!available && process.env.CI !== 'true')('check_model(full_check=True) passes every exported model at every opset', async () => {
+    let count = 0;
+    for (const c of [...EXPORT_CASES, ...STATE_CASES]) {
+      const model = c.make();
+      for (const opset of ONNX_OPSETS) {
+        writeFileSync(join(dir, `${c.name}.opset${opset}.onnx`), await exportOnnxBytes(model, { opset }));
+        count++;
+      }
+    }
+    const result = spawnSync(PYTHON, [SCRIPT, dir], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toContain(`checked ${count} models, 0 failing`);
+    expect(result.status).toBe(0);
+  }, 300_000);
+});
