@@ -1,5 +1,6 @@
-// Trains a small LSTM through the installed @rnn/core (CommonJS) and checks the active backend.
-const { Sequential, LSTM, Dense, backendInfo } = require('@rnn/core');
+// Trains a small LSTM through the installed @rnn/core (CommonJS) and checks the active backend,
+// then exports it to ONNX bytes and imports them back (the packed ONNX schema must load).
+const { Sequential, LSTM, Dense, backendInfo, exportOnnxBytes, importOnnx } = require('@rnn/core');
 
 async function main() {
   const expected = process.argv[2];
@@ -19,6 +20,10 @@ async function main() {
   console.log(`  backend=${info.name} (${info.reason}) loss ${losses[0].toFixed(4)} -> ${losses[losses.length - 1].toFixed(4)}`);
   if (info.name !== expected) throw new Error(`expected backend ${expected}, got ${info.name}`);
   if (!(losses[losses.length - 1] < losses[0])) throw new Error('training did not reduce the loss');
+  const again = await importOnnx(await exportOnnxBytes(model));
+  const [a, b] = [await model.predict(x), await again.predict(x)];
+  if (a.data.some((v, i) => v !== b.data[i])) throw new Error('the ONNX round trip changed the predictions');
+  console.log('  ONNX export and import: same predictions');
 }
 main().catch((err) => {
   console.error(err);

@@ -1,14 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
 import { ConfigError, FormatError } from '../../errors';
+import { readRegularFile } from '../../io/safe-read';
 import type { Sequential } from '../../model/sequential';
 import { indexModel } from './import/graph-index';
 import { importGraph } from './import/graph-walk';
 import { importOwnModel } from './import/own-model';
 import { ONNX_METADATA_KEY } from './metadata';
 import { decodeModel } from './proto/onnx-proto';
-
-/** Protobuf messages cannot exceed 2 GiB; an ONNX file larger than that keeps its weights outside. */
-const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 /**
  * Reads an ONNX file into a `Sequential`:
@@ -24,7 +21,7 @@ const MAX_MODEL_BYTES = 2 ** 31 - 1;
  */
 export async function importOnnx(source: string | Uint8Array): Promise<Sequential> {
   const label = typeof source === 'string' ? source : 'ONNX bytes';
-  const bytes = typeof source === 'string' ? readModelFile(source) : checkBytes(source);
+  const bytes = typeof source === 'string' ? await readRegularFile(source, { what: 'ONNX file' }) : checkBytes(source);
   const graph = indexModel(decodeModel(bytes, label), label);
   const own = graph.metadata.get(ONNX_METADATA_KEY);
   return own !== undefined ? importOwnModel(graph, own) : importGraph(graph);
@@ -33,16 +30,4 @@ export async function importOnnx(source: string | Uint8Array): Promise<Sequentia
 function checkBytes(source: unknown): Uint8Array {
   if (!(source instanceof Uint8Array)) throw new ConfigError(`importOnnx expected a file path or a Uint8Array, got ${source === null ? 'null' : typeof source}`);
   return source;
-}
-
-/** The bytes of a regular file (never a FIFO or device, which could block), within protobuf's size limit. */
-function readModelFile(path: string): Uint8Array {
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > MAX_MODEL_BYTES) throw new Error(`${stat.size} bytes is more than an ONNX protobuf can hold`);
-    return readFileSync(path);
-  } catch (err) {
-    throw new FormatError(`cannot read ONNX file ${path}: ${(err as Error).message}`);
-  }
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../../test-support/temp-dirs';
 import { ConfigError, FormatError, UnsupportedError } from '../../../src/errors';
 import { exportOnnxBytes, importOnnx } from '../../../src/interop/onnx';
 import { decodeModel, encodeModel, type ModelProto } from '../../../src/interop/onnx/proto/onnx-proto';
@@ -13,8 +13,7 @@ const torchDir = join(__dirname, 'fixtures', 'torch');
 const fixtures = JSON.parse(readFileSync(join(torchDir, 'torch-models.json'), 'utf8')) as { refused: Record<string, { file: string; mentions: string }> };
 const torchFile = (name: string) => readFileSync(join(torchDir, name));
 const LSTM_FOLDED = 'lstm_stacked.opset14-folded-dynamic.onnx';
-const dir = mkdtempSync(join(tmpdir(), 'rnn-onnx-bad-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('rnn-onnx-bad-');
 
 /** A decoded copy of `bytes`, changed by `edit`, encoded again. */
 function edited(bytes: Uint8Array, edit: (m: ModelProto) => void): Uint8Array {

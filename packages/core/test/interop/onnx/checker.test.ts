@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../../test-support/temp-dirs';
 import { exportOnnxBytes } from '../../../src/interop/onnx';
 import { ONNX_OPSETS } from '../../../src/interop/onnx/metadata';
 import { EXPORT_CASES, STATE_CASES } from './export-cases';
@@ -16,8 +16,7 @@ function onnxAvailable(): boolean {
 }
 
 const available = onnxAvailable();
-const dir = mkdtempSync(join(tmpdir(), 'rnn-onnx-checker-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('rnn-onnx-checker-');
 
 /**
  * The official ONNX checker (`onnx.checker.check_model(full_check=True)`: structure, types, opset

@@ -3,6 +3,10 @@ import type { Sequential } from '../../../src/model/sequential';
 import { Random } from '../../../src/random';
 import { expectClose, type Tolerance } from '../../../src/testing/compare';
 
+// ONNX Runtime for Node (1.30) otherwise starts a telemetry client that writes `.ses` and
+// `mat-debug-<pid>.log` into the temporary directory and tries to upload; read when a session starts.
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
 /**
  * ONNX Runtime against our predictions: float32 on both sides, the same weights, different kernels
  * and summation orders. Values are of order 1 over up to 100 steps; the issue's bar is 1e-5 relative,

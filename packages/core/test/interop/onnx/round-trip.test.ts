@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../../test-support/temp-dirs';
 import { exportOnnx, exportOnnxBytes, importOnnx } from '../../../src/interop/onnx';
 import { EXPORT_CASES, STATE_CASES } from './export-cases';
 import { makeInput } from './helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-onnx-round-trip-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('rnn-onnx-round-trip-');
 
 /** Our exports import back into the same model: same layers and options, identical predictions. */
 describe('export → import round trip', () => {
