@@ -1,6 +1,5 @@
-import { ConfigError, FormatError } from '../../errors';
-import { readRegularFile } from '../../io/safe-read';
 import type { Sequential } from '../../model/sequential';
+import { type ModelSource, readModelSource, sourceName } from '../model-source';
 import { indexModel } from './import/graph-index';
 import { importGraph } from './import/graph-walk';
 import { importOwnModel } from './import/own-model';
@@ -19,15 +18,10 @@ import { decodeModel } from './proto/onnx-proto';
  * `FormatError`; a valid graph with something @rnn cannot represent is an `UnsupportedError` naming
  * the node, its op type and what is supported.
  */
-export async function importOnnx(source: string | Uint8Array): Promise<Sequential> {
-  const label = typeof source === 'string' ? source : 'ONNX bytes';
-  const bytes = typeof source === 'string' ? await readRegularFile(source, { what: 'ONNX file' }) : checkBytes(source);
+export async function importOnnx(source: ModelSource): Promise<Sequential> {
+  const bytes = await readModelSource(source, 'importOnnx');
+  const label = sourceName(source);
   const graph = indexModel(decodeModel(bytes, label), label);
   const own = graph.metadata.get(ONNX_METADATA_KEY);
   return own !== undefined ? importOwnModel(graph, own) : importGraph(graph);
-}
-
-function checkBytes(source: unknown): Uint8Array {
-  if (!(source instanceof Uint8Array)) throw new ConfigError(`importOnnx expected a file path or a Uint8Array, got ${source === null ? 'null' : typeof source}`);
-  return source;
 }

@@ -4,6 +4,7 @@ import { Dense } from '../../../layers/dense';
 import { Dropout } from '../../../layers/dropout';
 import { Embedding } from '../../../layers/embedding';
 import type { Layer, SampleShape } from '../../../layers/layer';
+import { describeValue } from '../../../layers/option-checks';
 import { RecurrentLayer } from '../../../layers/recurrent-layer';
 import type { Sequential } from '../../../model/sequential';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
@@ -79,13 +80,13 @@ function dims(shape: SampleShape): Dim[] {
 function checkExportOptions(options: OnnxExportOptions | undefined): OnnxOpset {
   if (options === undefined) return 17;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`exportOnnx options must be an object like { opset: 17 }, got ${String(options)}`);
+    throw new ConfigError(`exportOnnx options must be an object like { opset: 17 }, got ${describeValue(options)}`);
   }
   const unknown = Object.keys(options).filter((k) => k !== 'opset');
   if (unknown.length > 0) throw new ConfigError(`exportOnnx: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are: opset`);
   const opset = options.opset ?? 17;
   if (!(ONNX_OPSETS as readonly unknown[]).includes(opset)) {
-    throw new ConfigError(`exportOnnx: opset must be one of ${ONNX_OPSETS.join(', ')}, got ${JSON.stringify(opset)}`);
+    throw new ConfigError(`exportOnnx: opset must be one of ${ONNX_OPSETS.join(', ')}, got ${describeValue(opset)}`);
   }
   return opset;
 }
