@@ -21,7 +21,11 @@ def tutorial_stock(rng, units=50):
 
 
 def models(rng):
-    """name -> (layers, batch_shape, input dtype, file kind). The compiled ones carry optimizer state."""
+    """name -> (layers, batch_shape, input dtype, file kind: 'keras [version]' or 'legacy').
+
+    The compiled ones carry optimizer state; tf_keras_2_13 is a `.keras` file of tf.keras 2.13,
+    which kept the layers under `_layer_checkpoint_dependencies`.
+    """
     return {
         'tutorial_stock': (tutorial_stock(rng), [None, 10, 1], 'float32', 'keras'),
         'gru_stack': ([kl.recurrent('GRU', 'gru', 4, 3, rng, return_sequences=True),
@@ -34,6 +38,8 @@ def models(rng):
         'embedding_masked': ([kl.embedding('embedding', 12, 4, rng, mask_zero=True),
                               kl.recurrent('LSTM', 'lstm', 5, 4, rng, use_bias=False),
                               kl.dense('dense', 1, 5, rng, activation='sigmoid')], [None, 6], 'int32', 'keras'),
+        'tf_keras_2_13': ([kl.recurrent('LSTM', 'lstm', 3, 2, rng, return_sequences=True, go_backwards=True),
+                           kl.dense('dense', 2, 3, rng, activation='tanh')], [None, 4, 2], 'float32', 'keras 2.13.1'),
         'legacy_tutorial_stock': (tutorial_stock(rng), [None, 10, 1], 'float32', 'legacy'),
         'legacy_bidirectional_gru': ([kl.embedding('embedding', 9, 3, rng),
                                       kl.bidirectional('bidirectional', 'GRU', 4, 3, rng),
@@ -74,9 +80,10 @@ def write_all(out):
     rng = np.random.default_rng(2026)
     cases = {}
     for name, (layers, batch_shape, dtype, kind) in models(rng).items():
-        file = f'{name}.keras' if kind == 'keras' else f'{name}.h5'
-        if kind == 'keras':
-            kf.write_keras(os.path.join(out, file), layers, batch_shape, dtype, compiled=name != 'tutorial_stock')
+        file = f'{name}.h5' if kind == 'legacy' else f'{name}.keras'
+        if kind.startswith('keras'):
+            version = kind.split(' ')[1] if ' ' in kind else '3.16.0'
+            kf.write_keras(os.path.join(out, file), layers, batch_shape, dtype, compiled=name != 'tutorial_stock', version=version)
         else:
             kf.write_legacy(os.path.join(out, file), layers, batch_shape, dtype)
         x = inputs(batch_shape, dtype, rng)

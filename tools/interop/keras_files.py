@@ -53,14 +53,19 @@ def _vars(h5, path, name, weights=()):
         group[str(i)] = w
 
 
-def weights_h5(layers, omit=None, compiled=True):
-    """The bytes of model.weights.h5 for a Sequential of `layers` (`omit`: a layer path left out)."""
+def weights_h5(layers, omit=None, compiled=True, root='layers'):
+    """The bytes of model.weights.h5 for a Sequential of `layers` (`omit`: a layer path left out).
+
+    tf.keras 2.13 wrote the layers under `_layer_checkpoint_dependencies` instead of `layers`
+    (`root`), which H5IOStore.get still reads.
+    """
     buf = io.BytesIO()
     with h5py.File(buf, 'w') as h5:
         _vars(h5, '', 'sequential')
         for layer, path in zip(layers, snake_paths(layers)):
             if path == omit:
                 continue
+            path = path.replace('layers', root, 1)
             _vars(h5, path, layer.name, [] if layer.cell or layer.inner else layer.weights)
             if layer.cell:
                 _vars(h5, f'{path}/cell', layer.cell, layer.weights)
@@ -91,13 +96,14 @@ def keras3_config(layers, batch_shape, input_dtype='float32', class_name='Sequen
     return config
 
 
-def write_keras(path, layers, batch_shape, input_dtype='float32', omit=None, config=None, compiled=True):
+def write_keras(path, layers, batch_shape, input_dtype='float32', omit=None, config=None, compiled=True, version='3.16.0'):
     """A `.keras` zip as _save_model_to_fileobj writes it (`compiled`: with compile config and optimizer state)."""
+    root = '_layer_checkpoint_dependencies' if version.startswith('2.13') else 'layers'
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as z:
         entries = (
-            ('metadata.json', json.dumps({'keras_version': '3.16.0', 'date_saved': '2026-01-01@00:00:00'})),
+            ('metadata.json', json.dumps({'keras_version': version, 'date_saved': '2026-01-01@00:00:00'})),
             ('config.json', json.dumps(config or keras3_config(layers, batch_shape, input_dtype, compiled=compiled))),
-            ('model.weights.h5', weights_h5(layers, omit, compiled)),
+            ('model.weights.h5', weights_h5(layers, omit, compiled, root)),
         )
         for name, data in entries:
             z.writestr(zipfile.ZipInfo(name, date_time=STAMP), data)

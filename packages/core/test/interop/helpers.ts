@@ -91,6 +91,9 @@ export async function expectPrediction(model: Sequential, x: StoredTensor, expec
 /** Debian's Python, which has python3-torch, python3-numpy and python3-h5py (see .ci/run). */
 export const PYTHON = '/usr/bin/python3';
 
+/** Time for a test that starts Python with torch (importing torch alone takes seconds on a busy machine). */
+export const PYTHON_TIMEOUT = 180_000;
+
 /**
  * Whether the Python checks run: when /usr/bin/python3 imports `modules`, and always in CI
  * (`CI=true`), where a missing Python or module must fail the test, not skip it.

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../../../test-support/temp-dirs';
 import { expectClose } from '../../src/testing/compare';
-import { fixture, PARITY, PYTHON, pythonChecksRun } from './helpers';
+import { fixture, PARITY, PYTHON, PYTHON_TIMEOUT, pythonChecksRun } from './helpers';
 
 /**
  * Runs the code of the README's "Moving models between frameworks" from the README text, in order,
@@ -76,13 +76,13 @@ describe('README: Moving models between frameworks', () => {
     const expected = JSON.parse(runPythonBlock(check, dir, [x])) as number[][];
     const ours = printed[0][0] as number[][];
     expectClose(ours.flat(), expected.flat(), PARITY, 'README PyTorch → @rnn');
-  });
+  }, PYTHON_TIMEOUT);
 
   it.runIf(python)('@rnn → PyTorch: load_state_dict takes the safetensors file', async () => {
     const dir = tempDir('rnn-readme-safetensors-');
     await runTsBlock(blocks[2].code, dir, 'to-torch');
     runPythonBlock(`${blocks[3].code}\nprint(sorted(net.state_dict()))`, dir);
-  });
+  }, PYTHON_TIMEOUT);
 
   it('Keras → @rnn: importKeras builds the model and predicts', async () => {
     const dir = tempDir('rnn-readme-keras-');

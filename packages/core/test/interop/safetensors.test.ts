@@ -6,7 +6,7 @@ import { ConfigError, FormatError, UnsupportedError } from '../../src/errors';
 import { loadTorchStateDict, readSafetensors, safetensorsBytes, saveSafetensors } from '../../src/interop';
 import { expectClose } from '../../src/testing/compare';
 import { Tensor } from '../../src/tensor';
-import { expectPrediction, fixture, PARITY, pythonChecksRun, runPython, tensor, torchCases, torchTwin, type StoredTensor } from './helpers';
+import { expectPrediction, fixture, PARITY, PYTHON_TIMEOUT, pythonChecksRun, runPython, tensor, torchCases, torchTwin, type StoredTensor } from './helpers';
 
 const { cases } = torchCases();
 const dir = tempDir('rnn-safetensors-');
@@ -77,7 +77,7 @@ describe('safetensorsBytes / saveSafetensors write what readSafetensors and PyTo
       const y = await model.predict(tensor(modules[i][1]));
       expectClose(y.data, report.y.data, PARITY, `${modules[i][0]}: @rnn vs torch on our weights`);
     }
-  });
+  }, PYTHON_TIMEOUT);
 });
 
 describe('readSafetensors refuses damaged files with typed errors', () => {

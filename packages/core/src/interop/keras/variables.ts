@@ -18,7 +18,7 @@ export function toSnakeCase(name: string): string {
 /**
  * Each layer's variables in a Keras 3 `model.weights.h5`, in creation order. Keras addresses layers
  * by class, not by name (`saving_lib._save_container_state`): `layers/<snake_case class>` with
- * `_1`, `_2` for repeats; an RNN's variables are under `cell/vars`, a Bidirectional's under
+ * `_1`, `_2` for repeats (tf.keras 2.13: `_layer_checkpoint_dependencies/…`); an RNN's variables are under `cell/vars`, a Bidirectional's under
  * `forward_layer/cell/vars` then `backward_layer/cell/vars`, others under `vars`. A layer with
  * weights but no group is a `FormatError` naming it.
  */
@@ -28,10 +28,12 @@ export function keras3Variables(h5: Hdf5File, layers: readonly KerasLayerConfig[
     const snake = toSnakeCase(spec.className);
     const count = used.get(snake);
     used.set(snake, count === undefined ? 0 : count + 1);
-    const path = `layers/${count === undefined ? snake : `${snake}_${count + 1}`}`;
-    if (!h5.has(path)) {
+    const unique = count === undefined ? snake : `${snake}_${count + 1}`;
+    // tf.keras 2.13 kept the layers under _layer_checkpoint_dependencies; Keras's H5IOStore.get reads both.
+    const path = [`layers/${unique}`, `_layer_checkpoint_dependencies/${unique}`].find((p) => h5.has(p));
+    if (!path) {
       if (spec.className === 'Dropout') return [];
-      throw new FormatError(`${what}: model.weights.h5 has no ${path}, where the weights of layer '${spec.name}' (${spec.className}) belong: the file is missing a layer`);
+      throw new FormatError(`${what}: model.weights.h5 has no layers/${unique}, where the weights of layer '${spec.name}' (${spec.className}) belong: the file is missing a layer`);
     }
     const groups =
       spec.className === 'Bidirectional'
