@@ -2,7 +2,7 @@
 # Packed-install smoke test: packs the publishable packages, installs the tarballs into a new project
 # outside the repository with install scripts disabled (so the prebuilt native binary alone must
 # serve), and trains a small LSTM there on the native backend, then on the fallback, through both
-# `require` and `import`.
+# `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -19,7 +19,7 @@ ls "$work/tarballs"
 cd "$work/app"
 npm init -y >/dev/null
 npm install --ignore-scripts --no-audit --no-fund "$work"/tarballs/*.tgz >/dev/null
-cp "$repo/tools/pack-smoke/train.cjs" "$repo/tools/pack-smoke/train.mjs" .
+cp "$repo/tools/pack-smoke/train.cjs" "$repo/tools/pack-smoke/train.mjs" "$repo/tools/pack-smoke/interop.cjs" .
 
 for backend in native fallback; do
   echo "pack-smoke: RNN_BACKEND=$backend (CommonJS)"
@@ -27,4 +27,6 @@ for backend in native fallback; do
   echo "pack-smoke: RNN_BACKEND=$backend (ES module)"
   RNN_BACKEND=$backend node train.mjs "$backend"
 done
+echo "pack-smoke: interop readers"
+node interop.cjs "$repo/packages/core/test/interop/fixtures"
 echo "pack-smoke: ok"
