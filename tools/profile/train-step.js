@@ -19,6 +19,8 @@
  *   build    model build of LSTM(512) on [100, 256] inputs (orthogonal + glorot initialisation)
  *   small    one trainOnBatch of LSTM(128) → Dense(1) on x [64, 50, 64]
  *   large    one trainOnBatch of LSTM(512) → Dense(1) on x [64, 100, 256]
+ *   stack    one trainOnBatch of LSTM(128, returnSequences) → LSTM(128) → Dense(1) on x [64, 50, 64]
+ *   bidi     one trainOnBatch of Bidirectional(LSTM(128, returnSequences)) → LSTM(128) → Dense(1) on x [64, 50, 64]
  *
  * The backend follows RNN_BACKEND (native | fallback), as in the package itself.
  *
@@ -46,6 +48,8 @@ function parseArgs(argv) {
 const SHAPES = {
   small: { units: 128, batch: 64, steps: 50, features: 64 },
   large: { units: 512, batch: 64, steps: 100, features: 256 },
+  stack: { units: 128, batch: 64, steps: 50, features: 64, stack: 'lstm' },
+  bidi: { units: 128, batch: 64, steps: 50, features: 64, stack: 'bidirectional' },
 };
 
 function makeData(rnn, { batch, steps, features }) {
@@ -55,9 +59,12 @@ function makeData(rnn, { batch, steps, features }) {
   return { x: new rnn.Tensor(x, [batch, steps, features]), y: new rnn.Tensor(y, [batch, 1]) };
 }
 
-function makeModel(rnn, { units, steps, features }) {
+function makeModel(rnn, { units, steps, features, stack }) {
   const model = new rnn.Sequential([], { seed: 7 });
-  model.add(new rnn.LSTM({ units, inputShape: [steps, features] }));
+  const inputShape = [steps, features];
+  if (stack === 'lstm') model.add(new rnn.LSTM({ units, returnSequences: true, inputShape }));
+  if (stack === 'bidirectional') model.add(new rnn.Bidirectional({ layer: new rnn.LSTM({ units, returnSequences: true }), inputShape }));
+  model.add(new rnn.LSTM(stack ? { units } : { units, inputShape }));
   model.add(new rnn.Dense({ units: 1 }));
   return model;
 }

@@ -3,13 +3,14 @@ import { ConfigError, RnnError, ShapeError } from '../errors';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
-import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
+import { Layer, type LayerOutput, type LayerValueOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
 import { checkInputShape } from './recurrent-options';
-import { type ApplyOptions, type ApplyResult, RecurrentLayer } from './recurrent-layer';
+import { type ApplyOptions, type ApplyResult, RecurrentLayer, type SequenceResult } from './recurrent-layer';
 import { parametersToStateDict } from './parameter-dict';
 import { entryShape, loadParameters } from './recurrent-state-dict';
-import { flipSteps, zeroMaskedSteps } from './sequence-layout';
+import { maskToTimeMajor, zeroMaskedSteps } from './sequence-layout';
+import { asTensor, asTimeMajor, type LayerValue, TimeMajor } from './time-major';
 
 /** How the two directions' outputs are combined. */
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -49,9 +50,14 @@ export class Bidirectional extends Layer {
   readonly seed: number | undefined;
   /** Backward's parameters under their `_reverse` names (same buffers). */
   private reverseParams: Parameter[] = [];
-  /** Each direction's output of the last training forward, kept for `mul`'s gradient. */
-  private savedOutputs: [Tensor, Tensor] | null = null;
-  /** `[B, T]` mask whose padded steps the last training forward zeroed, or null. */
+  /**
+   * Each direction's output of the last training forward (`[T, B, H]` time-major, both at the
+   * input's time index; `[B, H]` without returnSequences), kept for `mul`'s gradient.
+   */
+  private savedOutputs: [Float32Array, Float32Array] | null = null;
+  /** Batch and steps of the last training forward. */
+  private savedDims: { B: number; T: number } | null = null;
+  /** `[T, B]` mask whose padded steps the last training forward zeroed, or null. */
   private savedMask: Float32Array | null = null;
   private applyRng: Random | null = null;
 
@@ -144,7 +150,7 @@ export class Bidirectional extends Layer {
    */
   async apply(x: TensorLike, options: ApplyOptions = {}): Promise<ApplyResult> {
     const input = toTensor(x, `${this.name} input`);
-    if (!this.built) this.buildFor(input);
+    if (!this.built) this.buildFor(input.shape);
     const ctx: RunContext = {
       backend: options.backend ?? getBackend(),
       training: options.training ?? false,
@@ -155,71 +161,113 @@ export class Bidirectional extends Layer {
     if (init !== undefined && (!Array.isArray(init) || init.length !== 2 * half)) {
       throw new ShapeError(`${this.name} expected initialState of ${2 * half} tensors (forward then backward), got ${Array.isArray(init) ? init.length : typeof init}`);
     }
-    return this.run(input, options.mask ?? null, ctx, init ? [init.slice(0, half), init.slice(half)] : [undefined, undefined]);
+    const result = await this.run(input, options.mask ?? null, ctx, init ? [init.slice(0, half), init.slice(half)] : [undefined, undefined], false);
+    return { ...result, output: asTensor(result.output) };
   }
 
   async forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput> {
-    if (!this.built) this.buildFor(x);
-    const { output, mask: outMask } = await this.run(x, mask, ctx, [undefined, undefined]);
+    const { y, mask: outMask } = await this.forwardValue(x, mask, ctx, false);
+    return { y: asTensor(y), mask: outMask };
+  }
+
+  override get readsTimeMajor(): boolean {
+    return true;
+  }
+
+  override async forwardValue(x: LayerValue, mask: Float32Array | null, ctx: RunContext, timeMajorOut: boolean): Promise<LayerValueOutput> {
+    if (!this.built) this.buildFor(x.shape);
+    const { output, mask: outMask } = await this.run(x, mask, ctx, [undefined, undefined], timeMajorOut);
     return { y: output, mask: outMask };
   }
 
-  private async run(x: Tensor, mask: Float32Array | null, ctx: RunContext, init: [TensorLike[] | undefined, TensorLike[] | undefined]): Promise<ApplyResult> {
+  /**
+   * Both directions read the input time-major (one transpose, or none when it comes so) and give
+   * their sequences time-major, so with a forward layer that goes forwards nothing is flipped;
+   * the merged sequence goes out time-major or batch-first as `timeMajorOut` says.
+   */
+  private async run(
+    x: LayerValue,
+    mask: Float32Array | null,
+    ctx: RunContext,
+    init: [TensorLike[] | undefined, TensorLike[] | undefined],
+    timeMajorOut: boolean,
+  ): Promise<SequenceResult> {
     const [steps, features] = this.inputShape ?? [null, null];
-    if (x.rank !== 3 || x.shape[2] !== features || (steps !== null && x.shape[1] !== steps)) {
+    const [B, T, F] = x.shape;
+    if (x.shape.length !== 3 || F !== features || (steps !== null && T !== steps)) {
       throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${features}], got [${x.shape.join(', ')}]`);
     }
-    const fw = await this.forwardLayer.forwardWithState(x, mask, ctx, init[0]);
-    const bw = await this.backwardLayer.forwardWithState(x, mask, ctx, init[1]);
-    const backOut = this.returnSequences ? this.realign(bw.output) : bw.output;
-    this.savedOutputs = ctx.training ? [fw.output, backOut] : null;
-    const output = merge(this.mergeMode, fw.output, backOut);
+    const xT = asTimeMajor(x); // both directions only read it (input dropout copies)
+    // Keras merges the forward direction's output in its processing order and the backward
+    // direction's flipped from its own: with the usual forward layer, both at the input's time index.
+    const fw = await this.forwardLayer.forwardSequence(xT, mask, ctx, this.forwardLayer.outputForm(true), init[0]);
+    const bw = await this.backwardLayer.forwardSequence(xT, mask, ctx, { timeMajor: true, flipped: !this.backwardLayer.goBackwards }, init[1]);
+    const [a, b] = [fw.output.data, bw.output.data]; // [T, B, H] time-major, or [B, H]
+    const H = this.forwardLayer.units;
+    const merged = merge(this.mergeMode, a, b, H); // [T, B, O] or [B, O]
+    const O = merged.length / (a.length / H);
     // Keras's Bidirectional sets zero_output_for_mask on both directions: padded steps output zeros.
-    const zeroed = this.returnSequences ? mask : null;
-    if (zeroed) zeroMaskedSteps(output.data, zeroed, output.shape[2]);
+    const zeroed = this.returnSequences && mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
+    if (zeroed) zeroMaskedSteps(merged, zeroed, O);
+    this.savedOutputs = ctx.training ? [a, b] : null;
+    this.savedDims = ctx.training ? { B, T } : null;
     this.savedMask = ctx.training ? zeroed : null;
-    return { output, states: [...fw.states, ...bw.states], mask: this.returnSequences ? mask : null };
+    const states = [...fw.states, ...bw.states];
+    if (!this.returnSequences) return { output: new Tensor(merged, [B, O]), states, mask: null };
+    const sequence = new TimeMajor(merged, B, T, O);
+    return { output: timeMajorOut ? sequence : sequence.toTensor(), states, mask };
   }
 
   /** Back-propagates through both directions; returns the sum of their input gradients (or `null`, see `Layer.backward`). */
   async backward(dy: Tensor, ctx: RunContext): Promise<Tensor>;
   async backward(dy: Tensor, ctx: RunContext, needsInputGradient: boolean): Promise<Tensor | null>;
   async backward(dy: Tensor, ctx: RunContext, needsInputGradient = true): Promise<Tensor | null> {
-    if (!this.savedOutputs) {
+    const dx = await this.backwardValue(dy, ctx, needsInputGradient, false);
+    return dx === null ? null : asTensor(dx);
+  }
+
+  override async backwardValue(dy: LayerValue, ctx: RunContext, needsInputGradient: boolean, timeMajorOut: boolean): Promise<LayerValue | null> {
+    if (!this.savedOutputs || !this.savedDims) {
       throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
     }
     const [fwOut, bwOut] = this.savedOutputs;
+    const { B, T } = this.savedDims;
     const zeroed = this.savedMask;
     this.savedOutputs = null;
+    this.savedDims = null;
     this.savedMask = null;
-    let dMerged = dy;
-    if (zeroed && dy.rank === 3) {
-      dMerged = new Tensor(dy.data.slice(), dy.shape); // [B, T, O]; padded outputs are constants
-      zeroMaskedSteps(dMerged.data, zeroed, dy.shape[2]);
+    const H = this.forwardLayer.units;
+    const O = this.mergeMode === 'concat' ? 2 * H : H;
+    const want = this.returnSequences ? [B, T, O] : [B, O];
+    if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
+      throw new ShapeError(`${this.name}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
     }
-    const [dFw, dBwAligned] = splitGradient(this.mergeMode, dMerged, fwOut, bwOut, this.name);
-    const dBw = this.returnSequences ? this.realign(dBwAligned) : dBwAligned;
-    const dxF = await this.forwardLayer.backward(dFw, ctx, needsInputGradient);
-    const dxB = await this.backwardLayer.backward(dBw, ctx, needsInputGradient);
+    // dy time-major for sequences (a copy of our own where padded steps are zeroed: they are constants).
+    let dMerged = this.returnSequences ? asTimeMajor(dy).data : asTensor(dy).data; // [T, B, O] or [B, O]
+    if (zeroed) {
+      if (dy instanceof TimeMajor) dMerged = dMerged.slice();
+      zeroMaskedSteps(dMerged, zeroed, O);
+    }
+    const [dFw, dBw] = splitGradient(this.mergeMode, dMerged, fwOut, bwOut, H).map((d): LayerValue =>
+      this.returnSequences ? new TimeMajor(d, B, T, H) : new Tensor(d, [B, H]),
+    );
+    const dxF = await this.forwardLayer.backwardValue(dFw, ctx, needsInputGradient, true);
+    const dxB = await this.backwardLayer.backwardValue(dBw, ctx, needsInputGradient, true);
     if (dxF === null || dxB === null) return null;
-    for (let i = 0; i < dxF.data.length; i++) dxF.data[i] += dxB.data[i];
-    return dxF;
+    const sum = asTimeMajor(dxF); // [T, B, I], a buffer of its own
+    const other = asTimeMajor(dxB).data;
+    for (let i = 0; i < sum.data.length; i++) sum.data[i] += other[i];
+    return timeMajorOut ? sum : sum.toTensor();
   }
 
-  /** Flips a `[B, T, H]` sequence in time (the backward copy's output ↔ input time order). */
-  private realign(t: Tensor): Tensor {
-    const [B, T, H] = t.shape;
-    return new Tensor(flipSteps(t.data, B, T, H), t.shape);
-  }
-
-  /** Builds on first use: from `inputShape` when given, else from `x`. */
-  private buildFor(x: Tensor): void {
+  /** Builds on first use: from `inputShape` when given, else from the input's shape. */
+  private buildFor(shape: readonly number[]): void {
     const rng = this.seed !== undefined ? new Random(this.seed) : new Random();
     if (this.inputShape) return this.build(this.inputShape, rng);
-    if (x.rank !== 3 || x.shape[2] <= 0) {
-      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${x.shape.join(', ')}]`);
+    if (shape.length !== 3 || shape[2] <= 0) {
+      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${shape.join(', ')}]`);
     }
-    this.build([null, x.shape[2]], rng);
+    this.build([null, shape[2]], rng);
   }
 
   private requireBuilt(): void {
@@ -227,47 +275,44 @@ export class Bidirectional extends Layer {
   }
 }
 
-/** Combines the two directions' outputs (same shape) along the last axis (concat) or elementwise. */
-function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
+/**
+ * Combines the two directions' outputs (same layout, rows of H values) into rows of 2H (concat)
+ * or H (elementwise); a new buffer.
+ */
+function merge(mode: MergeMode, a: Float32Array, b: Float32Array, H: number): Float32Array {
   if (mode !== 'concat') {
-    const out = new Float32Array(a.data.length);
+    const out = new Float32Array(a.length);
     for (let i = 0; i < out.length; i++) {
-      const u = a.data[i];
-      const v = b.data[i];
+      const u = a[i];
+      const v = b[i];
       out[i] = mode === 'sum' ? u + v : mode === 'ave' ? (u + v) / 2 : u * v;
     }
-    return new Tensor(out, a.shape);
+    return out;
   }
-  const H = a.shape[a.rank - 1];
-  const rows = a.data.length / H;
-  const out = new Float32Array(2 * a.data.length); // [..., 2H]
+  const rows = a.length / H;
+  const out = new Float32Array(2 * a.length); // rows of 2H
   for (let r = 0; r < rows; r++) {
-    out.set(a.data.subarray(r * H, (r + 1) * H), r * 2 * H);
-    out.set(b.data.subarray(r * H, (r + 1) * H), r * 2 * H + H);
+    out.set(a.subarray(r * H, (r + 1) * H), r * 2 * H);
+    out.set(b.subarray(r * H, (r + 1) * H), r * 2 * H + H);
   }
-  return new Tensor(out, [...a.shape.slice(0, -1), 2 * H]);
+  return out;
 }
 
-/** The gradient of `merge` w.r.t. each direction's output. */
-function splitGradient(mode: MergeMode, dy: Tensor, a: Tensor, b: Tensor, owner: string): [Tensor, Tensor] {
-  const H = a.shape[a.rank - 1];
-  const want = mode === 'concat' ? [...a.shape.slice(0, -1), 2 * H] : [...a.shape];
-  if (dy.rank !== want.length || dy.shape.some((d, i) => d !== want[i])) {
-    throw new ShapeError(`${owner}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
-  }
-  const da = new Float32Array(a.data.length);
-  const db = new Float32Array(a.data.length);
+/** The gradient of `merge` w.r.t. each direction's output (rows of H), from `dy` in the same layout. */
+function splitGradient(mode: MergeMode, dy: Float32Array, a: Float32Array, b: Float32Array, H: number): [Float32Array, Float32Array] {
+  const da = new Float32Array(a.length);
+  const db = new Float32Array(a.length);
   if (mode === 'concat') {
-    for (let r = 0; r < a.data.length / H; r++) {
-      da.set(dy.data.subarray(r * 2 * H, r * 2 * H + H), r * H);
-      db.set(dy.data.subarray(r * 2 * H + H, (r + 1) * 2 * H), r * H);
+    for (let r = 0; r < a.length / H; r++) {
+      da.set(dy.subarray(r * 2 * H, r * 2 * H + H), r * H);
+      db.set(dy.subarray(r * 2 * H + H, (r + 1) * 2 * H), r * H);
     }
   } else {
     for (let i = 0; i < da.length; i++) {
-      const g = dy.data[i];
-      da[i] = mode === 'sum' ? g : mode === 'ave' ? g / 2 : g * b.data[i];
-      db[i] = mode === 'sum' ? g : mode === 'ave' ? g / 2 : g * a.data[i];
+      const g = dy[i];
+      da[i] = mode === 'sum' ? g : mode === 'ave' ? g / 2 : g * b[i];
+      db[i] = mode === 'sum' ? g : mode === 'ave' ? g / 2 : g * a[i];
     }
   }
-  return [new Tensor(da, a.shape), new Tensor(db, a.shape)];
+  return [da, db];
 }

@@ -4,6 +4,7 @@ import type { Random } from '../random';
 import type { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { loadParametersFromDict, parametersToStateDict } from './parameter-dict';
+import { asTensor, type LayerValue } from './time-major';
 
 /** What a layer needs to run one forward or backward pass. */
 export interface RunContext {
@@ -17,6 +18,12 @@ export interface RunContext {
 /** A layer's output and the step mask that flows to the next layer (`[batch, steps]`, 1 = real step). */
 export interface LayerOutput {
   y: Tensor;
+  mask: Float32Array | null;
+}
+
+/** A layer's output inside a model: a tensor, or a sequence kept time-major for the next layer. */
+export interface LayerValueOutput {
+  y: LayerValue;
   mask: Float32Array | null;
 }
 
@@ -58,6 +65,31 @@ export abstract class Layer {
    * layer: nobody reads its input gradient) a layer may skip computing it and return `null`.
    */
   abstract backward(dy: Tensor, ctx: RunContext, needsInputGradient?: boolean): Promise<Tensor | null>;
+
+  /**
+   * Whether this layer reads a time-major sequence as it is (recurrent layers, `Bidirectional`):
+   * the layer before it then hands its output sequence on time-major, without a transpose.
+   */
+  get readsTimeMajor(): boolean {
+    return false;
+  }
+
+  /**
+   * `forward` inside a model, where the input may be a time-major sequence and the output may stay
+   * one (`timeMajorOut`: the next layer `readsTimeMajor`). By default the input is made a
+   * batch-first tensor and the output is `forward`'s.
+   */
+  forwardValue(x: LayerValue, mask: Float32Array | null, ctx: RunContext, _timeMajorOut: boolean): Promise<LayerValueOutput> {
+    return this.forward(asTensor(x), mask, ctx);
+  }
+
+  /**
+   * `backward` inside a model: `dy` is in the layout `forwardValue` gave its output, and the input
+   * gradient may stay time-major (`timeMajorOut`: the layer before `readsTimeMajor`).
+   */
+  backwardValue(dy: LayerValue, ctx: RunContext, needsInputGradient: boolean, _timeMajorOut: boolean): Promise<LayerValue | null> {
+    return this.backward(asTensor(dy), ctx, needsInputGradient);
+  }
 
   /** Trainable weights, in a stable order. */
   abstract parameters(): Parameter[];

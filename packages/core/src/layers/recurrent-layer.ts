@@ -1,4 +1,4 @@
-import { type Backend, workspaceSize } from '@rnn/backend-api';
+import { workspaceSize } from '@rnn/backend-api';
 import { getBackend } from '../backend/select';
 import { runBackward, runForward } from '../cells/kernel-calls';
 import type { RecurrentCell } from '../cells/recurrent-cell';
@@ -7,37 +7,30 @@ import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { uniqueLayerName } from './naming';
-import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
+import { Layer, type LayerOutput, type LayerValueOutput, type RunContext, type SampleShape } from './layer';
 import { type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
 import { parametersToStateDict } from './parameter-dict';
+import type { ApplyOptions, ApplyResult, SequenceResult } from './recurrent-apply';
 import { entryShape, loadParameters } from './recurrent-state-dict';
+import {
+  dropoutMask,
+  handsOnY,
+  inputGradient,
+  kernelInput,
+  kernelOutputGradient,
+  type SequenceForm,
+  sequenceOutput,
+} from './recurrent-layout';
 import { ScratchBuffers } from './scratch-buffers';
-import { flipSteps, maskToTimeMajor, toBatchFirst, toTimeMajor } from './sequence-layout';
+import { maskToTimeMajor } from './sequence-layout';
+import { asTensor, type LayerValue } from './time-major';
 
-/** Options of `apply()`. */
-export interface ApplyOptions {
-  /** Initial states `[h]` or `[h, c]`, each `[batch, units]`; zeros (or the stateful carry) when absent. */
-  initialState?: TensorLike[];
-  /** Training pass: dropout active, and `backward` may follow (default false). */
-  training?: boolean;
-  /** Step mask `[batch, steps]` (1 = real step, 0 = padding). */
-  mask?: Float32Array | null;
-  /** Backend to run on; defaults to `getBackend()`. */
-  backend?: Backend;
-}
-
-/** What `apply()` returns: the output and the final states (`[h]` or `[h, c]`, each `[batch, units]`). */
-export interface ApplyResult {
-  output: Tensor;
-  states: Tensor[];
-  /** Step mask flowing on (`[batch, steps]`), with `returnSequences` and a mask in. */
-  mask: Float32Array | null;
-}
+export type { ApplyOptions, ApplyResult, SequenceResult } from './recurrent-apply';
 
 /**
- * What a training forward keeps for backward. Buffers are time-major. `x`, `y` and `workspace` are
- * the layer's reused training buffers (see `RecurrentLayer.run`): valid until the next training
- * forward of this layer, which is after this step's backward.
+ * What a training forward keeps for backward. Buffers are time-major: the layer's reused training
+ * buffers (valid until its next training forward, which is after this step's backward), or
+ * buffers of their own (the previous layer's time-major output as `x`; `y` when handed on).
  */
 interface SavedForward {
   T: number;
@@ -49,6 +42,7 @@ interface SavedForward {
   workspace: Float32Array; // [workspaceSize]
   recurrentMask: Float32Array | null; // [B, H]
   inputMask: Float32Array | null; // [B, I]
+  form: SequenceForm; // how the output was handed on, so how dy comes back
 }
 
 /**
@@ -174,7 +168,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   /** Runs the layer on `x [batch, steps, features]`; returns the output and the final states. */
   async apply(x: TensorLike, options: ApplyOptions = {}): Promise<ApplyResult> {
     const input = toTensor(x, `${this.name} input`);
-    if (!this.built) this.buildFor(input);
+    if (!this.built) this.buildFor(input.shape);
     const ctx: RunContext = {
       backend: options.backend ?? getBackend(),
       training: options.training ?? false,
@@ -188,19 +182,45 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return { y: output, mask: outMask };
   }
 
+  override get readsTimeMajor(): boolean {
+    return true;
+  }
+
+  override async forwardValue(x: LayerValue, mask: Float32Array | null, ctx: RunContext, timeMajorOut: boolean): Promise<LayerValueOutput> {
+    const { output, mask: outMask } = await this.forwardSequence(x, mask, ctx, this.outputForm(timeMajorOut));
+    return { y: output, mask: outMask };
+  }
+
   /**
    * `forward` with initial states and the final states returned, for wrappers such as
    * `Bidirectional` that run inside a model's context.
    */
   async forwardWithState(x: Tensor, mask: Float32Array | null, ctx: RunContext, initialState?: TensorLike[]): Promise<ApplyResult> {
-    if (!this.built) this.buildFor(x);
-    const initial = initialState ? this.checkInitialState(initialState, x.shape[0]) : null;
-    return this.run(x, mask, ctx, initial);
+    const { output, ...rest } = await this.forwardSequence(x, mask, ctx, this.outputForm(false), initialState);
+    return { output: asTensor(output), ...rest };
   }
 
-  /** The sequence pass shared by `forward` and `apply`. */
-  protected async run(x: Tensor, mask: Float32Array | null, ctx: RunContext, initial: Float32Array[] | null): Promise<ApplyResult> {
-    const { B, T, I } = this.checkInput(x);
+  /** This layer's output form: in processing order (flipped with goBackwards, like Keras), time-major or not. */
+  outputForm(timeMajor: boolean): SequenceForm {
+    return { timeMajor, flipped: this.goBackwards };
+  }
+
+  /** The sequence pass on either layout, its output in `form` (see `SequenceForm`). */
+  async forwardSequence(
+    x: LayerValue,
+    mask: Float32Array | null,
+    ctx: RunContext,
+    form: SequenceForm,
+    initialState?: TensorLike[],
+  ): Promise<SequenceResult> {
+    if (!this.built) this.buildFor(x.shape);
+    const initial = initialState ? this.checkInitialState(initialState, x.shape[0]) : null;
+    return this.run(x, mask, ctx, initial, form);
+  }
+
+  /** The sequence pass shared by `forwardSequence` and so by `forward` and `apply`. */
+  protected async run(x: LayerValue, mask: Float32Array | null, ctx: RunContext, initial: Float32Array[] | null, form: SequenceForm): Promise<SequenceResult> {
+    const { B, T, I } = this.checkInput(x.shape);
     const H = this.units;
     if (mask !== null && mask.length !== B * T) {
       throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
@@ -208,18 +228,16 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     const initialStates = initial ?? this.carriedStates(B) ?? this.cell.stateNames.map(() => null); // [B, H] each
     const buffers = this.buffersFor(ctx.training);
     // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
-    //   xT [T, B, I]         the time-major input, after input dropout; read by forward and backward
-    //   y [T, B, H]          the kernel's output sequence; copied out batch-first, read by backward
+    //   xT [T, B, I]         the time-major input, after input dropout (unless the input is used as it is)
+    //   y [T, B, H]          the kernel's output sequence, unless it is handed on time-major (then a buffer of its own)
     //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
-    // Each is fully overwritten (by the copy below or by the kernel) before it is read.
-    const xT = toTimeMajor(x.data, B, T, I, buffers.take('xT', T * B * I)); // [T, B, I]
+    // Each is fully overwritten (by the copy or by the kernel) before it is read.
     const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
-    if (inputMask) applyInputMask(xT, inputMask, T);
+    const xT = kernelInput(x, buffers, inputMask); // [T, B, I]
     const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
     const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
-    const dims = { T, B, I, H };
-    const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, dims)) : null;
-    const y = buffers.take('y', T * B * H); // [T, B, H]
+    const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
+    const y = handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
     // The final states are returned (apply's `states`), so they are always new buffers.
     const final = this.cell.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
     const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
@@ -231,14 +249,10 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     }
 
     if (this.stateful) this.carried = final.map((s) => s.slice());
-    this.saved = workspace ? { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask } : null;
+    this.saved = workspace ? { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form } : null;
     const states = final.map((s) => new Tensor(s, [B, H]));
     if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
-    // The output goes to the next layer or the user: a new buffer. Keras's goBackwards returns the
-    // sequence in processing order (flipped back in the same pass); the mask follows its steps.
-    const out = toBatchFirst(y, T, B, H, undefined, this.goBackwards); // [B, T, H]
-    const outMask = this.goBackwards && mask ? flipSteps(mask, B, T, 1) : mask;
-    return { output: new Tensor(out, [B, T, H]), states, mask: outMask };
+    return { ...sequenceOutput(y, { T, B, H }, mask, form), states };
   }
 
   /**
@@ -250,6 +264,12 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   async backward(dy: Tensor, ctx: RunContext): Promise<Tensor>;
   async backward(dy: Tensor, ctx: RunContext, needsInputGradient: boolean): Promise<Tensor | null>;
   async backward(dy: Tensor, ctx: RunContext, needsInputGradient = true): Promise<Tensor | null> {
+    const dx = await this.backwardValue(dy, ctx, needsInputGradient, false);
+    return dx === null ? null : asTensor(dx);
+  }
+
+  /** `backward` with `dy` in the form forward handed its output on, and dx time-major when `timeMajorOut`. */
+  override async backwardValue(dy: LayerValue, ctx: RunContext, needsInputGradient: boolean, timeMajorOut: boolean): Promise<LayerValue | null> {
     const saved = this.saved;
     if (!saved) {
       throw new RnnError(`${this.name}.backward needs a training forward first (forward with ctx.training = true)`);
@@ -262,19 +282,20 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       throw new ShapeError(`${this.name}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
     }
     const buffers = this.buffersFor(true);
-    // Reused gradient scratch, lifetime: this call.
-    //   dySeq [T, B, H]   dy time-major, in processing order (flipped back with goBackwards)
-    //   dxT [T, B, I]     the kernel's input gradient, copied out batch-first below
-    const dySeq = this.returnSequences ? toTimeMajor(dy.data, B, T, H, buffers.take('dySeq', T * B * H), this.goBackwards) : null;
-    const dxT = needsInputGradient ? buffers.take('dxT', T * B * I) : null; // [T, B, I]
+    // Gradient buffers, lifetime: this call. dySeq [T, B, H]: dy time-major in the kernel's order
+    // (reused scratch, or dy itself). dxT [T, B, I]: the input gradient; a buffer of its own when it
+    // is handed on time-major, else reused scratch copied out batch-first.
+    const dySeq = this.returnSequences ? kernelOutputGradient(dy, buffers, saved.form.flipped) : null;
+    const dxT = needsInputGradient ? (timeMajorOut ? new Float32Array(T * B * I) : buffers.take('dxT', T * B * I)) : null;
     const states = this.cell.stateNames;
+    const dhT = this.returnSequences ? null : asTensor(dy).data; // [B, H]
     const call = this.cell.backwardCall({
       T,
       B,
       dx: dxT,
       dInitial: states.map(() => null),
       dy: dySeq,
-      dFinal: states.map((_, k) => (k === 0 && !this.returnSequences ? dy.data : null)), // [B, H] each
+      dFinal: states.map((_, k) => (k === 0 ? dhT : null)), // [B, H] each
       x: saved.x,
       initial: saved.initial,
       mask: saved.mask,
@@ -290,9 +311,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       buffers.busy = false;
     }
     this.saved = null;
-    if (dxT === null) return null;
-    if (saved.inputMask) applyInputMask(dxT, saved.inputMask, T);
-    return new Tensor(toBatchFirst(dxT, T, B, I), [B, T, I]); // a new buffer: the caller keeps it
+    return dxT === null ? null : inputGradient(dxT, B, T, I, saved.inputMask, timeMajorOut);
   }
 
   /** This layer's reused buffers for a training or inference call, or a fresh set if a call is in flight on them. */
@@ -301,25 +320,25 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return own.busy ? ScratchBuffers.fresh() : own;
   }
 
-  /** Builds on first use: from `inputShape` when given (the input is then checked against it), else from `x`. */
-  private buildFor(x: Tensor): void {
+  /** Builds on first use: from `inputShape` when given (the input is then checked against it), else from the input's shape. */
+  private buildFor(shape: readonly number[]): void {
     const seed = this.cell.options.seed;
     const rng = seed !== undefined ? new Random(seed) : new Random();
     if (this.inputShape) return this.build(this.inputShape, rng);
-    const features = x.rank === 3 ? x.shape[2] : undefined;
+    const features = shape.length === 3 ? shape[2] : undefined;
     if (features === undefined || features <= 0) {
-      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(`${this.name} expected input [batch, steps, features], got [${shape.join(', ')}]`);
     }
     this.build([null, features], rng);
   }
 
-  private checkInput(x: Tensor): { B: number; T: number; I: number } {
+  private checkInput(shape: readonly number[]): { B: number; T: number; I: number } {
     const I = this.cell.inputSize!;
     const steps = this.inputShape?.[0] ?? null;
-    const [B, T, F] = x.shape;
-    const ok = x.rank === 3 && F === I && (steps === null || T === steps) && B > 0 && T > 0;
+    const [B, T, F] = shape;
+    const ok = shape.length === 3 && F === I && (steps === null || T === steps) && B > 0 && T > 0;
     if (!ok) {
-      throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${I}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${I}], got [${shape.join(', ')}]`);
     }
     return { B, T, I };
   }
@@ -354,22 +373,5 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   private requireBuilt(): C {
     if (!this.built) throw new ConfigError(`${this.name} is not built yet: give it an inputShape, run it once or load weights`);
     return this.cell;
-  }
-}
-
-/** 0 or 1/(1−rate) per element (inverted dropout). */
-function dropoutMask(size: number, rate: number, rng: Random): Float32Array {
-  const keep = 1 / (1 - rate);
-  const mask = new Float32Array(size);
-  for (let i = 0; i < size; i++) mask[i] = rng.next() < rate ? 0 : keep;
-  return mask;
-}
-
-/** Scales every step of `xT [T, B, I]` by `mask [B, I]`, in place. */
-function applyInputMask(xT: Float32Array, mask: Float32Array, T: number): void {
-  const stride = mask.length;
-  for (let t = 0; t < T; t++) {
-    const base = t * stride;
-    for (let k = 0; k < stride; k++) xT[base + k] *= mask[k];
   }
 }

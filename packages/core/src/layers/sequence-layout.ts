@@ -114,6 +114,14 @@ export function flipSteps(src: Float32Array, b: number, t: number, f: number): F
   return out;
 }
 
+/** Reverses the time axis of a time-major `src [T, B, F]` into `out` (or a new buffer). */
+export function flipTime(src: Float32Array, t: number, b: number, f: number, out?: Float32Array): Float32Array {
+  const dst = checkedOut(src, out);
+  const steps = new RowCopier(src, dst, b * f);
+  for (let j = 0; j < t; j++) steps.copy(j, t - 1 - j);
+  return dst;
+}
+
 /** Batch-first step mask `[B, T]` to the kernel's time-major `[T, B]`. */
 export function maskToTimeMajor(mask: Float32Array, b: number, t: number): Float32Array {
   return swapLeadingAxes(mask, b, t, 1);
