@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test-support/temp-dirs';
 import { expectClose } from '../../src/testing/compare';
-import { fixture, PARITY, PYTHON, PYTHON_TIMEOUT, pythonChecksRun } from './helpers';
+import { readmeBlocks, runPythonBlock, runTsBlock } from '../readme-blocks';
+import { fixture, PARITY, PYTHON_TIMEOUT, pythonChecksRun } from './helpers';
 
 /**
  * Runs the code of the README's "Moving models between frameworks" from the README text, in order,
@@ -14,48 +13,12 @@ import { fixture, PARITY, PYTHON, PYTHON_TIMEOUT, pythonChecksRun } from './help
  * block claims is then checked: the @rnn prediction equals the torch module's, PyTorch loads our
  * safetensors strictly, the Keras model predicts.
  */
-const README = join(__dirname, '..', '..', '..', '..', 'README.md');
 const TOOLS = join(__dirname, '..', '..', '..', '..', 'tools', 'interop');
-
-interface Block {
-  lang: string;
-  code: string;
-}
-
-function guideBlocks(): Block[] {
-  const text = readFileSync(README, 'utf8');
-  const start = text.indexOf('\n## Moving models between frameworks');
-  const end = text.indexOf('\n## ', start + 1);
-  expect(start).toBeGreaterThan(0);
-  const section = text.slice(start, end);
-  return [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], code: m[2] }));
-}
-
-function runPythonBlock(code: string, cwd: string, args: string[] = []): string {
-  const env = { ...process.env, PYTHONPATH: join(TOOLS, 'safetensors_shim'), PYTHONDONTWRITEBYTECODE: '1' };
-  const run = spawnSync(PYTHON, ['-c', code, ...args], { cwd, env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`README Python block failed:\n${code}\n${run.error?.message ?? run.stderr}`);
-  return run.stdout;
-}
-
-/** Runs a TypeScript block as a module in `cwd`; returns what it printed with console.log. */
-async function runTsBlock(code: string, cwd: string, name: string): Promise<unknown[][]> {
-  const file = join(cwd, `${name}.ts`);
-  writeFileSync(file, code);
-  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const home = process.cwd();
-  process.chdir(cwd);
-  try {
-    await import(pathToFileURL(file).href);
-    return log.mock.calls;
-  } finally {
-    process.chdir(home);
-    log.mockRestore();
-  }
-}
+/** Debian has no python3-safetensors: the guide's `safetensors.torch` comes from a shim. */
+const SHIM = { PYTHONPATH: join(TOOLS, 'safetensors_shim') };
 
 describe('README: Moving models between frameworks', () => {
-  const blocks = guideBlocks();
+  const blocks = readmeBlocks('Moving models between frameworks');
   const python = pythonChecksRun(['torch', 'numpy']);
 
   it('has its blocks in the order the test runs them', () => {
@@ -64,7 +27,7 @@ describe('README: Moving models between frameworks', () => {
 
   it.runIf(python)('PyTorch → @rnn: the loaded model predicts what the torch module computes', async () => {
     const dir = tempDir('rnn-readme-torch-');
-    runPythonBlock(blocks[0].code, dir);
+    runPythonBlock(blocks[0].code, dir, [], SHIM);
     const printed = await runTsBlock(blocks[1].code, dir, 'from-torch');
     const x = /const x = (\[.*?\]);/.exec(blocks[1].code)![1];
     // The block again for its Net class, with torch.save switched off so net.pt stays the one loaded above.
@@ -73,7 +36,7 @@ describe('README: Moving models between frameworks', () => {
       blocks[0].code,
       "import json, sys\nnet = Net()\nnet.load_state_dict(torch.load('net.pt'))\nprint(json.dumps(net(torch.tensor(json.loads(sys.argv[1]))).tolist()))",
     ].join('\n');
-    const expected = JSON.parse(runPythonBlock(check, dir, [x])) as number[][];
+    const expected = JSON.parse(runPythonBlock(check, dir, [x], SHIM)) as number[][];
     const ours = printed[0][0] as number[][];
     expectClose(ours.flat(), expected.flat(), PARITY, 'README PyTorch → @rnn');
   }, PYTHON_TIMEOUT);
@@ -81,7 +44,7 @@ describe('README: Moving models between frameworks', () => {
   it.runIf(python)('@rnn → PyTorch: load_state_dict takes the safetensors file', async () => {
     const dir = tempDir('rnn-readme-safetensors-');
     await runTsBlock(blocks[2].code, dir, 'to-torch');
-    runPythonBlock(`${blocks[3].code}\nprint(sorted(net.state_dict()))`, dir);
+    runPythonBlock(`${blocks[3].code}\nprint(sorted(net.state_dict()))`, dir, [], SHIM);
   }, PYTHON_TIMEOUT);
 
   it('Keras → @rnn: importKeras builds the model and predicts', async () => {
