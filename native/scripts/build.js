@@ -30,7 +30,7 @@ function missingTools() {
   if (!has('c++', ['--version']) && !has('g++', ['--version']) && !has('clang++', ['--version'])) missing.push('a C++ compiler (g++)');
   const openblas = has('pkg-config', ['--exists', 'openblas']) || ['/usr/include/openblas', '/usr/include/x86_64-linux-gnu/openblas-pthread', '/usr/include/aarch64-linux-gnu/openblas-pthread', '/opt/homebrew/opt/openblas/include', '/usr/local/opt/openblas/include'].some((dir) => fs.existsSync(path.join(dir, 'cblas.h')));
   if (!openblas) missing.push('OpenBLAS headers (libopenblas-dev)');
-  if (!fs.existsSync(path.join(root, 'CMakeLists.txt')) || !fs.existsSync(path.join(root, 'src', 'addon.cc'))) missing.push('the C++ sources');
+  if (!fs.existsSync(path.join(root, 'CMakeLists.txt')) || !fs.existsSync(path.join(root, 'src', 'addon', 'addon.cc'))) missing.push('the C++ sources');
   return missing;
 }
 

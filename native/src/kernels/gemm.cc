@@ -5,6 +5,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 namespace rnn {
@@ -15,7 +16,7 @@ namespace {
 // when a GEMM needs the other count, because openblas_set_num_threads costs ~10 µs: switching around
 // every small per-step GEMM made a 50-step LSTM 30% slower. The addon serialises kernel calls, so
 // the switching never races with another GEMM.
-int g_threads = 1;
+std::atomic<int> g_threads{1};  // read by getNumThreads on any JS thread
 int g_current = 1;
 
 void use_threads(int threads) {
@@ -99,7 +100,7 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
 int set_blas_threads(int threads) {
   g_threads = std::max(1, threads);
   // With 2 threads sgemm splits large GEMMs itself and OpenBLAS stays on one thread.
-  const int openblas_threads = g_threads == 2 ? 1 : g_threads;
+  const int openblas_threads = g_threads == 2 ? 1 : g_threads.load();
   openblas_set_num_threads(openblas_threads);
   g_current = openblas_threads;
   return g_threads;

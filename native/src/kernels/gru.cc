@@ -93,7 +93,7 @@ void gru_forward_rows(const GruForward& a, float* gates_all, float* extra_all, b
 
 }  // namespace
 
-void gru_forward(const GruForward& a) {
+void gru_forward(const GruForward& a, KernelContext& context) {
   const int T = a.dims.T, B = a.dims.B, I = a.dims.I, H = a.dims.H;
   const int GH = 3 * H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
@@ -101,7 +101,7 @@ void gru_forward(const GruForward& a) {
 
   // The input projection goes straight into the gates; b_hh is folded into its bias for r, z (and
   // n without reset_after; with reset_after b_hn sits inside r ⊙ (W_hn h + b_hn) and cannot move).
-  float* gates_all = a.workspace ? a.workspace : reusable_scratch(static_cast<std::size_t>(T) * BGH);  // [T, B, 3H]
+  float* gates_all = a.workspace ? a.workspace : context.scratch.floats(static_cast<std::size_t>(T) * BGH);  // [T, B, 3H]
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, a.reset_after ? 2 * H : GH);  // [3H]
   input_projection(gates_all, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), T * B, GH, I);
 
@@ -242,7 +242,7 @@ void gru_backward_rows(const GruBackward& a, float* dgates_ih, float* dhn, float
 
 }  // namespace
 
-void gru_backward(const GruBackward& a) {
+void gru_backward(const GruBackward& a, KernelContext& context) {
   const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
   const int GH = 3 * H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
@@ -255,7 +255,7 @@ void gru_backward(const GruBackward& a) {
   // recurrent side's n block; with a recurrent mask hprev [T, B, H] m ⊙ h_{t-1}.
   const std::size_t n_dhn = a.reset_after ? TBH : 0;
   const std::size_t n_hprev = a.recurrent_mask ? TBH : 0;
-  float* dgates_ih = reusable_scratch(static_cast<std::size_t>(T) * BGH + n_dhn + n_hprev);
+  float* dgates_ih = context.scratch.floats(static_cast<std::size_t>(T) * BGH + n_dhn + n_hprev);
   float* dhn = dgates_ih + static_cast<std::size_t>(T) * BGH;
   float* hprev = a.recurrent_mask ? dhn + n_dhn : nullptr;
   std::vector<float> dh(BH, 0.0f);  // [B, H] running dL/dh

@@ -13,6 +13,7 @@
 // reset_after: W_hn (m ⊙ h) + b_hn; reset before: r ⊙ (m ⊙ h).
 #pragma once
 
+#include "kernel_context.h"
 #include "sequence_args.h"
 
 namespace rnn {
@@ -29,7 +30,7 @@ struct GruBackward : RecurrentBackward {
   Activation recurrent_activation = Activation::Sigmoid;
 };
 
-void gru_forward(const GruForward& a);
-void gru_backward(const GruBackward& a);
+void gru_forward(const GruForward& a, KernelContext& context);
+void gru_backward(const GruBackward& a, KernelContext& context);
 
 }  // namespace rnn

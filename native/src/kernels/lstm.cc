@@ -82,7 +82,7 @@ void lstm_forward_rows(const LstmForward& a, const float* w_hh_t, float* gates_a
 
 }  // namespace
 
-void lstm_forward(const LstmForward& a) {
+void lstm_forward(const LstmForward& a, KernelContext& context) {
   const int T = a.dims.T, B = a.dims.B, I = a.dims.I, H = a.dims.H;
   const int GH = 4 * H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
@@ -90,7 +90,7 @@ void lstm_forward(const LstmForward& a) {
 
   // The input projection goes straight into the gates (the workspace's, or our own without one),
   // with b_hh folded into its bias: each step then only adds h·W_hhᵀ on top (no copy, no bias pass).
-  float* gates_all = a.workspace ? a.workspace : reusable_scratch(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H]
+  float* gates_all = a.workspace ? a.workspace : context.scratch.floats(static_cast<std::size_t>(T) * BGH);  // [T, B, 4H]
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, GH);  // [4H]
   input_projection(gates_all, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), T * B, GH, I);
 
@@ -212,7 +212,7 @@ void lstm_backward_rows(const LstmBackward& a, float* dgates, float* dh, float* 
 
 }  // namespace
 
-void lstm_backward(const LstmBackward& a) {
+void lstm_backward(const LstmBackward& a, KernelContext& context) {
   const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
   const int GH = 4 * H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
@@ -222,7 +222,7 @@ void lstm_backward(const LstmBackward& a) {
   // [T, B, 4H] pre-activation grads, then with a recurrent mask hprev [T, B, H] m ⊙ h_{t-1}: one
   // reusable scratch (all written before read; no fresh zeroed pages per call).
   const std::size_t n_hprev = a.recurrent_mask ? static_cast<std::size_t>(T) * BH : 0;
-  float* dgates = reusable_scratch(static_cast<std::size_t>(T) * BGH + n_hprev);
+  float* dgates = context.scratch.floats(static_cast<std::size_t>(T) * BGH + n_hprev);
   float* hprev = a.recurrent_mask ? dgates + static_cast<std::size_t>(T) * BGH : nullptr;
   std::vector<float> dh(BH, 0.0f);                             // [B, H] running dL/dh
   std::vector<float> dc(BH, 0.0f);                             // [B, H] running dL/dc

@@ -11,6 +11,7 @@
 // the `h` inside W_h· is m ⊙ h. Workspace: gates [T, B, 4H] (after activations), then c [T, B, H].
 #pragma once
 
+#include "kernel_context.h"
 #include "sequence_args.h"
 
 namespace rnn {
@@ -33,7 +34,7 @@ struct LstmBackward : RecurrentBackward {
   Activation recurrent_activation = Activation::Sigmoid;
 };
 
-void lstm_forward(const LstmForward& a);
-void lstm_backward(const LstmBackward& a);
+void lstm_forward(const LstmForward& a, KernelContext& context);
+void lstm_backward(const LstmBackward& a, KernelContext& context);
 
 }  // namespace rnn

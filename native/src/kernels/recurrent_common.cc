@@ -38,17 +38,6 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
   return bias;
 }
 
-float* reusable_scratch(std::size_t n) {
-  static std::unique_ptr<float[]> buffer;
-  static std::size_t capacity = 0;
-  if (n > capacity) {
-    buffer.reset();
-    buffer.reset(new float[n]);  // no value-initialisation: the caller overwrites it
-    capacity = n;
-  }
-  return buffer.get();
-}
-
 std::vector<float> transposed(const float* m, int rows, int cols) {
   std::vector<float> out(static_cast<std::size_t>(rows) * cols);
   for (int r = 0; r < rows; ++r)

@@ -31,12 +31,6 @@ void input_projection(float* xproj, const float* x, const float* w_ih, const flo
 // b_ih[c] for the rest (either may be null). Empty when both are null. [GH]
 std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols);
 
-// A process-wide float buffer of at least n elements, uninitialised, kept between calls: the gates
-// of an inference forward ([T, B, G·H], 52 MB for LSTM T100 B64 H512) were a fresh mmap per call,
-// and its page faults cost ~90 ms on a VM (a third of the call). Valid until the next call; kernel
-// calls are serialised by the addon, and only the calling thread (before/after splits) asks for it.
-float* reusable_scratch(std::size_t n);
-
 // The transpose [cols, rows] of m [rows, cols].
 std::vector<float> transposed(const float* m, int rows, int cols);
 

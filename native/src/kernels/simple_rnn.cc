@@ -77,7 +77,7 @@ void rnn_backward_rows(const RnnBackward& a, float* dpre, float* dh, int b0, int
 
 }  // namespace
 
-void rnn_forward(const RnnForward& a) {
+void rnn_forward(const RnnForward& a, KernelContext&) {
   const int T = a.dims.T, B = a.dims.B, I = a.dims.I, H = a.dims.H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
 
@@ -92,27 +92,28 @@ void rnn_forward(const RnnForward& a) {
   std::memcpy(a.h_T, a.y + static_cast<std::size_t>(time_of_step(T - 1, T, a.reverse)) * BH, BH * sizeof(float));
 }
 
-void rnn_backward(const RnnBackward& a) {
+void rnn_backward(const RnnBackward& a, KernelContext& context) {
   const int T = a.dims.T, B = a.dims.B, H = a.dims.H;
   const std::size_t BH = static_cast<std::size_t>(B) * H;
 
-  std::vector<float> zeros(BH, 0.0f);                          // [B, H]
-  std::vector<float> dpre(static_cast<std::size_t>(T) * BH);   // [T, B, H] pre-activation grads
+  std::vector<float> zeros(BH, 0.0f);  // [B, H]
+  // dpre [T, B, H] pre-activation grads, then hprev [T, B, H] m ⊙ h_{t-1}: all written before read.
+  float* dpre = context.scratch.floats(2 * static_cast<std::size_t>(T) * BH);
+  float* hprev = dpre + static_cast<std::size_t>(T) * BH;
   std::vector<float> dh(BH, 0.0f);                             // [B, H] running dL/dh
   if (a.dh_T) std::memcpy(dh.data(), a.dh_T, BH * sizeof(float));
   const float* h0 = a.h0 ? a.h0 : zeros.data();
 
   const bool split = should_split_rows(B, static_cast<long long>(T) * B * H * H);
-  for_row_halves(B, split, [&](int b0, int b1) { rnn_backward_rows(a, dpre.data(), dh.data(), b0, b1); });
+  for_row_halves(B, split, [&](int b0, int b1) { rnn_backward_rows(a, dpre, dh.data(), b0, b1); });
   if (a.dh0) std::memcpy(a.dh0, dh.data(), BH * sizeof(float));
 
-  std::vector<float> hprev(static_cast<std::size_t>(T) * BH);  // [T, B, H] m ⊙ h_{t-1}
-  gather_previous_hidden(hprev.data(), a.y, h0, a.recurrent_mask, a.dims, a.reverse);
-  sgemm(true, false, H, H, T * B, 1.0f, dpre.data(), H, hprev.data(), H, 1.0f, a.dw_hh, H);
+  gather_previous_hidden(hprev, a.y, h0, a.recurrent_mask, a.dims, a.reverse);
+  sgemm(true, false, H, H, T * B, 1.0f, dpre, H, hprev, H, 1.0f, a.dw_hh, H);
   // db_ih and db_hh are the same column sums of dpre: sum once, add to both.
   float* db = a.db_hh ? a.db_hh : a.db_ih;
-  if (db) accumulate_column_sums(db, dpre.data(), T * B, H, H, a.db_hh ? a.db_ih : nullptr);
-  accumulate_input_side(a, dpre.data(), H, false);
+  if (db) accumulate_column_sums(db, dpre, T * B, H, H, a.db_hh ? a.db_ih : nullptr);
+  accumulate_input_side(a, dpre, H, false);
 }
 
 }  // namespace rnn

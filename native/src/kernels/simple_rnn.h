@@ -6,6 +6,7 @@
 // activation output, which is all backward needs.
 #pragma once
 
+#include "kernel_context.h"
 #include "sequence_args.h"
 
 namespace rnn {
@@ -18,7 +19,7 @@ struct RnnBackward : RecurrentBackward {
   Activation activation = Activation::Tanh;
 };
 
-void rnn_forward(const RnnForward& a);
-void rnn_backward(const RnnBackward& a);
+void rnn_forward(const RnnForward& a, KernelContext& context);
+void rnn_backward(const RnnBackward& a, KernelContext& context);
 
 }  // namespace rnn

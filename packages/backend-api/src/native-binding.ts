@@ -14,7 +14,7 @@ export interface NativeBlasInfo {
 
 /**
  * The compiled addon `@rnn/native` exports: the contract's kernels (sync), the same with an `Async`
- * suffix (each returns a Promise and runs on a libuv worker thread), and thread controls. Every
+ * suffix (each returns a Promise and runs on the addon's executor thread), and thread controls. Every
  * function validates its argument object and throws `TypeError` / `RangeError` naming the function
  * and field. It lives in the contract package so that the addon's declarations and core's loader
  * share one definition, while core's types never depend on the optional native package.

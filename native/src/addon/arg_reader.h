@@ -119,8 +119,15 @@ class ArgReader {
     }
   }
 
-  // The typed arrays read, as persistent references (only when constructed with keep_alive).
-  std::vector<Napi::Reference<Napi::Value>> take_references() { return std::move(refs_); }
+  ~ArgReader() {
+    for (napi_ref ref : refs_) napi_delete_reference(env_, ref);
+  }
+  ArgReader(const ArgReader&) = delete;
+  ArgReader& operator=(const ArgReader&) = delete;
+
+  // References to the typed arrays read (only when constructed with keep_alive); the caller now
+  // owns them and deletes them once the kernel finished.
+  std::vector<napi_ref> take_references() { return std::move(refs_); }
 
   [[noreturn]] void type_error(const char* field, const std::string& what) const {
     throw Napi::TypeError::New(env_, std::string(fn_) + ": args." + field + " " + what);
@@ -183,7 +190,11 @@ class ArgReader {
     if (count > 0 && data == nullptr) type_error(field, "has no memory behind it");
     const uintptr_t begin = reinterpret_cast<uintptr_t>(data);
     if (count > 0) spans_.push_back({field, begin, begin + count * sizeof(float), output});
-    if (keep_alive_) refs_.push_back(Napi::Persistent(v));
+    if (keep_alive_) {
+      napi_ref ref = nullptr;
+      NAPI_THROW_IF_FAILED(env_, napi_create_reference(env_, v, 1, &ref), nullptr);
+      refs_.push_back(ref);
+    }
     return static_cast<float*>(data);
   }
 
@@ -228,7 +239,7 @@ class ArgReader {
   Napi::Object args_;
   std::vector<std::pair<const char*, Napi::Value>> values_;
   std::vector<Span> spans_;
-  std::vector<Napi::Reference<Napi::Value>> refs_;
+  std::vector<napi_ref> refs_;
 };
 
 }  // namespace rnn

@@ -1,38 +1,32 @@
-// The only N-API file of @rnn/native. It turns the plain argument objects of the TypeScript contract
+// The module's exports. It turns the plain argument objects of the TypeScript contract
 // (packages/backend-api/src/kernel-args.ts, same field names) into the C++ structs of src/kernels/,
 // checking EVERYTHING first: a wrong call from JavaScript throws a TypeError / RangeError naming the
 // function and the field, and never reaches memory.
 //
-// Exports: lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward, gemm (sync),
-// the same with an `Async` suffix (Promise, run on a libuv worker thread), setNumThreads,
-// getNumThreads, blasInfo.
+// Exports: lstmForward, lstmBackward, gruForward, gruBackward, rnnForward, rnnBackward, gemm (sync,
+// on the caller's thread), the same with an `Async` suffix (a Promise; the kernel runs on the
+// scheduler's executor thread, never on libuv's pool), setNumThreads, getNumThreads, blasInfo.
+// Context-aware: each environment (main thread, worker) gets its own AddonInstance.
 #include <napi.h>
 
 #include <cstdlib>
-#include <functional>
-#include <memory>
+#include <exception>
 #include <mutex>
 #include <new>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "arg_reader.h"
+#include "async_calls.h"
 #include "kernels/gemm.h"
 #include "kernels/gru.h"
 #include "kernels/lstm.h"
 #include "kernels/simple_rnn.h"
+#include "runtime/kernel_scheduler.h"
 
 namespace rnn {
 namespace {
-
-// One kernel at a time: OpenBLAS already uses every core we give it, so two kernels at once (sync
-// on the main thread plus async on libuv workers) would only oversubscribe; it also makes the
-// per-GEMM thread toggling in gemm.cc race-free.
-std::mutex& kernel_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-using Job = std::function<void()>;
 
 const char* const kForwardFields[] = {"y", "hT", "workspace", "x", "h0", "mask", "wIh", "wHh", "bIh", "bHh",
                                       "recurrentMask", "reverse", "T", "B", "I", "H"};
@@ -68,7 +62,7 @@ uint64_t workspace_floats(ArgReader& r, const Sizes& s, int gates) {
   return r.product({s.TB, s.GH + static_cast<uint64_t>(s.dims.H)}, "workspace size", false);
 }
 
-void read_forward_base(ArgReader& r, RecurrentForward& f, const Sizes& s, int gates) {
+void read_base(ArgReader& r, RecurrentForward& f, const Sizes& s, int gates) {
   f.dims = s.dims;
   f.reverse = r.boolean("reverse");
   f.y = r.output("y", s.TBH, "[T, B, H]");
@@ -84,7 +78,7 @@ void read_forward_base(ArgReader& r, RecurrentForward& f, const Sizes& s, int ga
   f.recurrent_mask = r.optional_input("recurrentMask", s.BH, "[B, H]");
 }
 
-void read_backward_base(ArgReader& r, RecurrentBackward& g, const Sizes& s, int gates) {
+void read_base(ArgReader& r, RecurrentBackward& g, const Sizes& s, int gates) {
   g.dims = s.dims;
   g.reverse = r.boolean("reverse");
   g.dx = r.optional_output("dx", s.TBI, "[T, B, I]");
@@ -105,88 +99,74 @@ void read_backward_base(ArgReader& r, RecurrentBackward& g, const Sizes& s, int 
   g.recurrent_mask = r.optional_input("recurrentMask", s.BH, "[B, H]");
 }
 
-Job parse_lstm_forward(ArgReader& r) {
-  r.fetch(kForwardFields);
+void fetch_base(ArgReader& r, const RecurrentForward&) { r.fetch(kForwardFields); }
+void fetch_base(ArgReader& r, const RecurrentBackward&) { r.fetch(kBackwardFields); }
+
+template <class Args>
+void read_activations(ArgReader& r, Args& a) {
+  a.activation = r.activation("activation");
+  a.recurrent_activation = r.activation("recurrentActivation");
+}
+
+// read(r, args): fetches and reads every field of one call, in the order errors are reported.
+void read(ArgReader& r, LstmForward& f) {
+  fetch_base(r, f);
   r.fetch({"cT", "c0", "peephole", "activation", "recurrentActivation"});
-  LstmForward f;
   const Sizes s = read_sizes(r, 4);
-  f.activation = r.activation("activation");
-  f.recurrent_activation = r.activation("recurrentActivation");
-  read_forward_base(r, f, s, 4);
+  read_activations(r, f);
+  read_base(r, f, s, 4);
   f.c_T = r.output("cT", s.BH, "[B, H]");
   f.c0 = r.optional_input("c0", s.BH, "[B, H]");
   f.peephole = r.optional_input("peephole", 3ull * s.dims.H, "[3H]");
-  r.check_no_overlap();
-  return [f] { lstm_forward(f); };
 }
 
-Job parse_lstm_backward(ArgReader& r) {
-  r.fetch(kBackwardFields);
+void read(ArgReader& r, LstmBackward& g) {
+  fetch_base(r, g);
   r.fetch({"dc0", "dPeephole", "dcT", "c0", "peephole", "activation", "recurrentActivation"});
-  LstmBackward g;
   const Sizes s = read_sizes(r, 4);
-  g.activation = r.activation("activation");
-  g.recurrent_activation = r.activation("recurrentActivation");
-  read_backward_base(r, g, s, 4);
+  read_activations(r, g);
+  read_base(r, g, s, 4);
   g.dc0 = r.optional_output("dc0", s.BH, "[B, H]");
   g.dpeephole = r.optional_output("dPeephole", 3ull * s.dims.H, "[3H]");
   g.dc_T = r.optional_input("dcT", s.BH, "[B, H]");
   g.c0 = r.optional_input("c0", s.BH, "[B, H]");
   g.peephole = r.optional_input("peephole", 3ull * s.dims.H, "[3H]");
   if (g.dpeephole != nullptr && g.peephole == nullptr) r.range_error("dPeephole", "must be null when peephole is null");
-  r.check_no_overlap();
-  return [g] { lstm_backward(g); };
 }
 
-Job parse_gru_forward(ArgReader& r) {
-  r.fetch(kForwardFields);
+template <class Args>  // GruForward or GruBackward
+void read_gru(ArgReader& r, Args& a) {
+  fetch_base(r, a);
   r.fetch({"resetAfter", "activation", "recurrentActivation"});
-  GruForward f;
   const Sizes s = read_sizes(r, 3);
-  f.reset_after = r.boolean("resetAfter");
-  f.activation = r.activation("activation");
-  f.recurrent_activation = r.activation("recurrentActivation");
-  read_forward_base(r, f, s, 3);
-  r.check_no_overlap();
-  return [f] { gru_forward(f); };
+  a.reset_after = r.boolean("resetAfter");
+  read_activations(r, a);
+  read_base(r, a, s, 3);
 }
+void read(ArgReader& r, GruForward& f) { read_gru(r, f); }
+void read(ArgReader& r, GruBackward& g) { read_gru(r, g); }
 
-Job parse_gru_backward(ArgReader& r) {
-  r.fetch(kBackwardFields);
-  r.fetch({"resetAfter", "activation", "recurrentActivation"});
-  GruBackward g;
-  const Sizes s = read_sizes(r, 3);
-  g.reset_after = r.boolean("resetAfter");
-  g.activation = r.activation("activation");
-  g.recurrent_activation = r.activation("recurrentActivation");
-  read_backward_base(r, g, s, 3);
-  r.check_no_overlap();
-  return [g] { gru_backward(g); };
-}
-
-Job parse_rnn_forward(ArgReader& r) {
-  r.fetch(kForwardFields);
+template <class Args>  // RnnForward or RnnBackward
+void read_rnn(ArgReader& r, Args& a) {
+  fetch_base(r, a);
   r.fetch({"activation"});
-  RnnForward f;
   const Sizes s = read_sizes(r, 1);
-  f.activation = r.activation("activation");
-  read_forward_base(r, f, s, 1);
+  a.activation = r.activation("activation");
+  read_base(r, a, s, 1);
+}
+void read(ArgReader& r, RnnForward& f) { read_rnn(r, f); }
+void read(ArgReader& r, RnnBackward& g) { read_rnn(r, g); }
+
+// A recurrent call: every field read and checked, then the kernel bound to the arguments.
+template <class Args, void (*run)(const Args&, KernelContext&)>
+Kernel parse_recurrent(ArgReader& r) {
+  Args args;
+  read(r, args);
   r.check_no_overlap();
-  return [f] { rnn_forward(f); };
+  return [args](KernelContext& context) { run(args, context); };
 }
 
-Job parse_rnn_backward(ArgReader& r) {
-  r.fetch(kBackwardFields);
-  r.fetch({"activation"});
-  RnnBackward g;
-  const Sizes s = read_sizes(r, 1);
-  g.activation = r.activation("activation");
-  read_backward_base(r, g, s, 1);
-  r.check_no_overlap();
-  return [g] { rnn_backward(g); };
-}
-
-Job parse_gemm(ArgReader& r) {
+Kernel parse_gemm(ArgReader& r) {
   r.fetch({"c", "a", "b", "M", "N", "K", "transA", "transB", "alpha", "beta"});
   const int M = r.dim("M"), N = r.dim("N"), K = r.dim("K");
   const bool trans_a = r.boolean("transA"), trans_b = r.boolean("transB");
@@ -195,75 +175,41 @@ Job parse_gemm(ArgReader& r) {
   const float* a = r.input("a", r.product({uint64_t(M), uint64_t(K)}, "M·K", false), trans_a ? "[K, M]" : "[M, K]");
   const float* b = r.input("b", r.product({uint64_t(K), uint64_t(N)}, "K·N", false), trans_b ? "[N, K]" : "[K, N]");
   r.check_no_overlap();
-  return [=] {
+  return [=](KernelContext&) {
     sgemm(trans_a, trans_b, M, N, K, alpha, a, trans_a ? M : K, b, trans_b ? K : N, beta, c, N);
   };
 }
 
-using Parser = Job (*)(ArgReader&);
+using Parser = Kernel (*)(ArgReader&);
 
-// Runs a kernel job under the kernel lock; allocation failure becomes a RangeError, not an abort.
-void run_job(const Job& job) {
-  std::lock_guard<std::mutex> lock(kernel_mutex());
-  job();
+[[noreturn]] void throw_kernel_failure(Napi::Env env, const char* fn, const std::exception* e) {
+  if (e == nullptr) throw Napi::RangeError::New(env, std::string(fn) + ": out of memory for the kernel's scratch buffers");
+  throw Napi::Error::New(env, std::string(fn) + ": the native kernel failed: " + e->what());
 }
 
+// Runs the kernel on this thread, under a kernel slot.
 template <Parser parse>
 Napi::Value call_sync(const Napi::CallbackInfo& info, const char* fn) {
   ArgReader r(info, fn, false);
-  const Job job = parse(r);
+  const Kernel kernel = parse(r);
   try {
-    run_job(job);
+    KernelScheduler::shared().run_inline(kernel);
   } catch (const std::bad_alloc&) {
-    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": out of memory for the kernel's scratch buffers");
+    throw_kernel_failure(info.Env(), fn, nullptr);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw_kernel_failure(info.Env(), fn, &e);
   }
   return info.Env().Undefined();
 }
 
-// Runs the job on a libuv worker thread; the typed arrays stay referenced until the promise settles.
-class KernelWorker : public Napi::AsyncWorker {
- public:
-  KernelWorker(Napi::Env env, const char* fn, Job job, std::vector<Napi::Reference<Napi::Value>> keep_alive)
-      : Napi::AsyncWorker(env, fn),
-        fn_(fn),
-        job_(std::move(job)),
-        keep_alive_(std::move(keep_alive)),
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise promise() const { return deferred_.Promise(); }
-
- protected:
-  void Execute() override {
-    try {
-      run_job(job_);
-    } catch (const std::bad_alloc&) {
-      SetError(std::string(fn_) + ": out of memory for the kernel's scratch buffers");
-    }
-  }
-  void OnOK() override {
-    keep_alive_.clear();
-    deferred_.Resolve(Env().Undefined());
-  }
-  void OnError(const Napi::Error& error) override {
-    keep_alive_.clear();
-    deferred_.Reject(Napi::RangeError::New(Env(), error.Message()).Value());
-  }
-
- private:
-  const char* fn_;
-  Job job_;
-  std::vector<Napi::Reference<Napi::Value>> keep_alive_;
-  Napi::Promise::Deferred deferred_;
-};
-
+// Queues the kernel on the scheduler's executor; the typed arrays stay referenced until the promise settles.
 template <Parser parse>
 Napi::Value call_async(const Napi::CallbackInfo& info, const char* fn) {
   ArgReader r(info, fn, true);
-  Job job = parse(r);
-  auto* worker = new KernelWorker(info.Env(), fn, std::move(job), r.take_references());
-  Napi::Promise promise = worker->promise();
-  worker->Queue();  // the worker deletes itself after OnOK / OnError
-  return promise;
+  Kernel kernel = parse(r);
+  return AddonInstance::of(info.Env()).submit(info.Env(), fn, std::move(kernel), r.take_references());
 }
 
 int default_threads() {
@@ -283,8 +229,9 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
   if (!(n >= 1 && n <= 1024) || n != static_cast<double>(static_cast<int>(n))) {
     throw Napi::RangeError::New(env, "setNumThreads: threads must be an integer in [1, 1024], got " + std::to_string(n));
   }
-  std::lock_guard<std::mutex> lock(kernel_mutex());
-  return Napi::Number::New(env, set_blas_threads(static_cast<int>(n)));
+  int in_force = 0;
+  KernelScheduler::shared().run_exclusive([&] { in_force = set_blas_threads(static_cast<int>(n)); });
+  return Napi::Number::New(env, in_force);
 }
 
 Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), blas_threads()); }
@@ -307,13 +254,17 @@ Napi::Value blas_info(const Napi::CallbackInfo& info) {
                                 name "Async"))
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  set_blas_threads(default_threads());
-  RNN_EXPORT_KERNEL("lstmForward", parse_lstm_forward);
-  RNN_EXPORT_KERNEL("lstmBackward", parse_lstm_backward);
-  RNN_EXPORT_KERNEL("gruForward", parse_gru_forward);
-  RNN_EXPORT_KERNEL("gruBackward", parse_gru_backward);
-  RNN_EXPORT_KERNEL("rnnForward", parse_rnn_forward);
-  RNN_EXPORT_KERNEL("rnnBackward", parse_rnn_backward);
+  AddonInstance::create(env);
+  // The thread default is process-wide: set by the first environment that loads the addon (a worker
+  // loading it later must not undo the main thread's setNumThreads).
+  static std::once_flag threads_set;
+  std::call_once(threads_set, [] { KernelScheduler::shared().run_exclusive([] { set_blas_threads(default_threads()); }); });
+  RNN_EXPORT_KERNEL("lstmForward", (parse_recurrent<LstmForward, lstm_forward>));
+  RNN_EXPORT_KERNEL("lstmBackward", (parse_recurrent<LstmBackward, lstm_backward>));
+  RNN_EXPORT_KERNEL("gruForward", (parse_recurrent<GruForward, gru_forward>));
+  RNN_EXPORT_KERNEL("gruBackward", (parse_recurrent<GruBackward, gru_backward>));
+  RNN_EXPORT_KERNEL("rnnForward", (parse_recurrent<RnnForward, rnn_forward>));
+  RNN_EXPORT_KERNEL("rnnBackward", (parse_recurrent<RnnBackward, rnn_backward>));
   RNN_EXPORT_KERNEL("gemm", parse_gemm);
   exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, get_num_threads, "getNumThreads"));

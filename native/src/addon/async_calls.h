@@ -1,0 +1,47 @@
+// The addon's state in one JS environment (the main thread or one worker_threads worker), and the
+// path of an async kernel call: a Promise now, the kernel on the shared scheduler, the settlement
+// back on this environment's thread through a thread-safe function.
+//
+// Teardown (a worker terminated or calling process.exit() with calls in flight): a cleanup hook,
+// registered after the thread-safe function so that it runs before the function is torn down,
+// detaches the environment from the scheduler. That drops its queued calls and waits for its running
+// one (asked to stop early), so no kernel touches the environment's typed arrays after they are
+// freed and no completion reaches a torn-down environment. No C++ exception leaves any callback.
+#pragma once
+
+#include <napi.h>
+
+#include <unordered_set>
+#include <vector>
+
+#include "runtime/kernel_scheduler.h"
+
+namespace rnn {
+
+class AsyncCall;
+
+class AddonInstance final : public TaskOwner {
+ public:
+  // Creates the instance of `env` and stores it as the environment's instance data (freed with it).
+  static void create(Napi::Env env);
+  static AddonInstance& of(Napi::Env env);
+
+  // Queues `kernel`; the promise settles on this environment's thread once it ran. `held` are
+  // references to the typed arrays the kernel reads and writes, released when the promise settles.
+  Napi::Promise submit(Napi::Env env, const char* fn, Kernel kernel, std::vector<napi_ref> held);
+
+  void deliver(KernelTask* task) noexcept override;
+
+ private:
+  explicit AddonInstance(napi_env env) : env_(env) {}
+  static void call_js(napi_env env, napi_value js_callback, void* context, void* data) noexcept;
+  static void cleanup(void* arg) noexcept;
+  void settle(napi_env env, AsyncCall* call) noexcept;
+
+  napi_env env_;
+  napi_threadsafe_function tsfn_ = nullptr;
+  std::unordered_set<AsyncCall*> pending_;  // submitted, not yet settled (this thread only)
+  bool closing_ = false;
+};
+
+}  // namespace rnn
