@@ -11,8 +11,9 @@ Outputs go to packages/core/test/interop/fixtures/ (committed; CI never regenera
 - <case>.safetensors: the same tensors, written by safetensors_py.py.
 - torch-cases.json: per case its files, input and the module's float64 output on that input.
 - refused/*.pt: files a loader must refuse: pickles naming os.system, posix.system (what
-  torch.save writes for os.system on Linux) and builtins.eval, an unknown storage type, an int64
-  tensor, a whole checkpoint dict, torch's pre-1.6 format.
+  torch.save writes for os.system on Linux) and builtins.eval, an unknown storage type, views
+  reaching past their storage or expanding it to 2^40 values, an int64 tensor, a whole checkpoint
+  dict, torch's pre-1.6 format.
 - <case>.keras, <case>.h5 and keras-cases.json from keras_cases.py (Keras 3 and legacy Keras 2
   layouts written with h5py, outputs from keras_cells.py, a NumPy port of Keras's layers), and
   refused/keras_*.keras, refused/legacy_*.h5.
@@ -20,6 +21,7 @@ Outputs go to packages/core/test/interop/fixtures/ (committed; CI never regenera
 Every tensor in the JSON is {"shape": [...], "data": [...]} (row-major, 9 significant digits).
 Inputs are rounded to float32 before any math, so @rnn's float32 kernels see exactly these inputs.
 """
+import collections
 import io
 import json
 import os
@@ -107,11 +109,37 @@ class Reduce:
         return self.func, self.args
 
 
-def torch_like_zip(path, pickled):
-    """A zip laid out as torch.save writes it, around a given data.pkl."""
+def torch_like_zip(path, pickled, storages=None):
+    """A zip laid out as torch.save writes it, around a given data.pkl (and storage entries)."""
     with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as z:
-        for name, data in (('archive/data.pkl', pickled), ('archive/version', b'3\n')):
+        for name, data in (('archive/data.pkl', pickled), *(storages or {}).items(), ('archive/version', b'3\n')):
             z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
+
+
+class Storage:
+    """Pickled as torch.save's persistent id of a 4-value float32 storage (archive/data/0)."""
+
+
+class View:
+    """Pickled as torch.save pickles a tensor: _rebuild_tensor_v2(storage, offset, size, stride, ...)."""
+
+    def __init__(self, offset, size, stride):
+        self.offset, self.size, self.stride = offset, size, stride
+
+    def __reduce__(self):
+        return torch._utils._rebuild_tensor_v2, (Storage(), self.offset, self.size, self.stride, False, collections.OrderedDict())
+
+
+class StatePickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        return ('storage', torch.FloatStorage, '0', 'cpu', 4) if isinstance(obj, Storage) else None
+
+
+def crafted_view(path, view):
+    """A torch.save-shaped archive whose one tensor is `view` into a storage of 4 floats."""
+    buf = io.BytesIO()
+    StatePickler(buf, protocol=2).dump(collections.OrderedDict(weight=view))
+    torch_like_zip(path, buf.getvalue(), {'archive/data/0': np.arange(4, dtype='<f4').tobytes()})
 
 
 def refused_files():
@@ -130,6 +158,8 @@ def refused_files():
         pkl = z.read('archive/data.pkl')
     assert b'torch\nFloatStorage' in pkl
     torch_like_zip(os.path.join(out, 'unknown_storage.pt'), pkl.replace(b'torch\nFloatStorage', b'torch\nQInt8Storage'))
+    crafted_view(os.path.join(out, 'view_past_storage.pt'), View(2, (9,), (1,)))
+    crafted_view(os.path.join(out, 'huge_expand.pt'), View(0, (2 ** 40,), (0,)))
     torch.save({'steps': torch.arange(4)}, os.path.join(out, 'int64.pt'))
     torch.save({'epoch': 3, 'model': tm.NestedLstm().state_dict()}, os.path.join(out, 'checkpoint.pt'))
     torch.save(tm.NestedLstm().state_dict(), os.path.join(out, 'legacy.pt'), _use_new_zipfile_serialization=False)

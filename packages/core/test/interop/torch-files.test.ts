@@ -49,6 +49,14 @@ describe('loadTorchStateDict refuses, with typed errors and without running anyt
   });
 
   it.each([
+    ['view_past_storage', /tensor 'weight' \(size \[9\], stride \[1\], offset 2\) reaches past the end of its storage of 4 elements/],
+    ['huge_expand', /tensor 'weight' has size \[1099511627776\], far more values than its storage of 4/],
+  ])('%s: a FormatError, before any allocation', async (name, message) => {
+    await expect(loadTorchStateDict(refused(name))).rejects.toThrow(FormatError);
+    await expect(loadTorchStateDict(refused(name))).rejects.toThrow(message);
+  });
+
+  it.each([
     ['int64', /'steps' is int64; only float32, float64, float16 and bfloat16 tensors load/],
     ['checkpoint', /'epoch' holds an int \(3\), not a tensor/],
     ['legacy', /pre-1\.6 format/],

@@ -62,7 +62,17 @@ function stateDictEntries(root: unknown, what: string): [string, TensorRecord][]
   return pairs;
 }
 
+/**
+ * A view may repeat storage elements (stride 0, as `expand` makes), but not into more values than
+ * this: a few bytes of pickle must not make us allocate gigabytes.
+ */
+const MAX_EXPANDED_VALUES = 1 << 24;
+
 function materialize(record: TensorRecord, name: string, storages: StorageCache, what: string): Tensor {
+  const count = record.size.reduce((a, b) => a * b, 1);
+  if (count > Math.max(record.storage.numel, MAX_EXPANDED_VALUES)) {
+    throw new FormatError(`${what}: tensor '${name}' has size [${record.size.join(', ')}], far more values than its storage of ${record.storage.numel}`);
+  }
   const values = gatherStrided(storages.get(record.storage, name), record.offset, record.size, record.stride);
   if (!values) {
     throw new FormatError(
