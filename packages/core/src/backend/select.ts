@@ -1,6 +1,7 @@
 import type { Backend, BackendName } from '@rnn/backend-api';
 import { fallbackBackend } from '@rnn/fallback';
 import { ConfigError, NativeUnavailableError } from '../errors';
+import { checkCount } from '../options';
 import { loadNativeBackend } from './load-native';
 import { checkedBackend } from './validate';
 
@@ -57,10 +58,7 @@ export function backendInfo(): BackendInfo {
 
 /** Sets the math thread count of the active backend (native: OpenBLAS threads); returns what is in force. */
 export function setNumThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new ConfigError(`setNumThreads expected a positive integer, got ${threads}`);
-  }
-  return getBackend().setThreads(threads);
+  return getBackend().setThreads(checkCount('setNumThreads', 'threads', threads));
 }
 
 export { NativeUnavailableError };

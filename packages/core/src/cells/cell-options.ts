@@ -1,6 +1,8 @@
 import { ACTIVATION_NAMES, type ActivationName } from '@rnn/backend-api';
-import { ConfigError } from '../errors';
 import { checkInitializerName, type InitializerName } from '../init/initializers';
+import { uniqueLayerName } from '../layers/naming';
+import { layerName } from '../layers/option-checks';
+import { checkBoolean, checkChoice, checkCount, checkNumber, checkRequiredOptions, optionKeys } from '../options';
 
 /** Options every recurrent cell (and layer) takes. Defaults follow Keras 3. */
 export interface CellOptions {
@@ -38,49 +40,41 @@ export interface ResolvedCellOptions {
   seed: number | undefined;
 }
 
+/** The keys of `CellOptions`, for the unknown-option check. */
+export const CELL_OPTION_KEYS = optionKeys<CellOptions>({
+  units: true,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  recurrentInitializer: true,
+  biasInitializer: true,
+  seed: true,
+});
+
+/**
+ * Checks a cell's (or recurrent layer's) options object for unknown keys and returns its name:
+ * `options.name`, or a fresh one such as `lstm_cell_2`.
+ */
+export function checkCellOptions(className: string, options: { name?: unknown } | undefined, allowed: readonly string[], prefix: string): string {
+  checkRequiredOptions(className, options, allowed, '{ units: 32 }');
+  return layerName(className, options?.name, () => uniqueLayerName(prefix));
+}
+
 /** Validates the shared options for the layer or cell called `owner`, filling in Keras's defaults. */
 export function resolveCellOptions(owner: string, options: GatedCellOptions): ResolvedCellOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError(`${owner} expected an options object like { units: 32 }, got ${String(options)}`);
-  }
-  const { units } = options;
-  if (typeof units !== 'number' || !Number.isInteger(units) || units <= 0) {
-    throw new ConfigError(`${owner}: units must be a positive integer, got ${JSON.stringify(units)}`);
-  }
-  const seed = options.seed;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed))) {
-    throw new ConfigError(`${owner}: seed must be an integer, got ${JSON.stringify(seed)}`);
-  }
-  if (options.useBias !== undefined && typeof options.useBias !== 'boolean') {
-    throw new ConfigError(`${owner}: useBias must be a boolean, got ${JSON.stringify(options.useBias)}`);
-  }
   return {
-    units,
+    units: checkCount(owner, 'units', options.units),
     activation: checkActivation(owner, 'activation', options.activation ?? 'tanh'),
     recurrentActivation: checkActivation(owner, 'recurrentActivation', options.recurrentActivation ?? 'sigmoid'),
-    useBias: options.useBias ?? true,
-    kernelInitializer: checkInitializerName(options.kernelInitializer ?? 'glorotUniform', `${owner}: kernelInitializer`),
-    recurrentInitializer: checkInitializerName(options.recurrentInitializer ?? 'orthogonal', `${owner}: recurrentInitializer`),
-    biasInitializer: checkInitializerName(options.biasInitializer ?? 'zeros', `${owner}: biasInitializer`),
-    seed,
+    useBias: checkBoolean(owner, 'useBias', options.useBias, true),
+    kernelInitializer: checkInitializerName(options.kernelInitializer ?? 'glorotUniform', owner, 'kernelInitializer'),
+    recurrentInitializer: checkInitializerName(options.recurrentInitializer ?? 'orthogonal', owner, 'recurrentInitializer'),
+    biasInitializer: checkInitializerName(options.biasInitializer ?? 'zeros', owner, 'biasInitializer'),
+    seed: options.seed === undefined ? undefined : checkNumber(owner, 'seed', options.seed, { integer: true }),
   };
 }
 
 /** An activation name the kernels know, else a `ConfigError` naming the owner, the option and the allowed values. */
 export function checkActivation(owner: string, option: string, value: unknown): ActivationName {
-  if (typeof value !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(value)) {
-    throw new ConfigError(
-      `${owner}: ${option} must be one of ${ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as ActivationName;
-}
-
-/** A boolean option, defaulting when absent; anything else is a `ConfigError`. */
-export function checkBoolean(owner: string, option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(`${owner}: ${option} must be a boolean, got ${JSON.stringify(value)}`);
-  }
-  return value;
+  return checkChoice(owner, option, value, ACTIVATION_NAMES);
 }

@@ -1,8 +1,8 @@
 import { initialize } from '../init/initializers';
-import { uniqueLayerName } from '../layers/naming';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
-import { checkBoolean, type GatedCellOptions, resolveCellOptions } from './cell-options';
+import { checkBoolean } from '../options';
+import { CELL_OPTION_KEYS, checkCellOptions, type GatedCellOptions, resolveCellOptions } from './cell-options';
 import type { BackwardCall, ForwardCall } from './kernel-calls';
 import { RecurrentCell, type SequenceGradRun, type SequenceRun } from './recurrent-cell';
 
@@ -17,6 +17,9 @@ export interface GRUCellOptions extends GatedCellOptions {
   name?: string;
 }
 
+/** The keys of `GRUCellOptions`. */
+export const GRU_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'resetAfter', 'name'] satisfies readonly (keyof GRUCellOptions)[];
+
 /** State of a GRU cell. */
 export interface GRUState {
   /** [batch, units] */
@@ -30,7 +33,7 @@ export class GRUCell extends RecurrentCell<GRUState> {
   readonly resetAfter: boolean;
 
   constructor(options: GRUCellOptions) {
-    const name = options?.name ?? uniqueLayerName('gru_cell');
+    const name = checkCellOptions('GRUCell', options, GRU_CELL_OPTION_KEYS, 'gru_cell');
     super(name, resolveCellOptions(name, options));
     this.resetAfter = checkBoolean(name, 'resetAfter', options.resetAfter, true);
   }

@@ -1,9 +1,9 @@
 import type { Random } from '../random';
-import { uniqueLayerName } from '../layers/naming';
 import { initialize } from '../init/initializers';
 import { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
-import { checkBoolean, type GatedCellOptions, resolveCellOptions } from './cell-options';
+import { checkBoolean } from '../options';
+import { CELL_OPTION_KEYS, checkCellOptions, type GatedCellOptions, resolveCellOptions } from './cell-options';
 import type { BackwardCall, ForwardCall } from './kernel-calls';
 import { makeParameter, RecurrentCell, type SequenceGradRun, type SequenceRun } from './recurrent-cell';
 
@@ -16,6 +16,9 @@ export interface LSTMCellOptions extends GatedCellOptions {
   /** Name used in error messages; defaults to `lstm_cell_N`. */
   name?: string;
 }
+
+/** The keys of `LSTMCellOptions`. */
+export const LSTM_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'unitForgetBias', 'peephole', 'name'] satisfies readonly (keyof LSTMCellOptions)[];
 
 /** State of an LSTM cell. */
 export interface LSTMState {
@@ -36,7 +39,7 @@ export class LSTMCell extends RecurrentCell<LSTMState> {
   peepholeWeight: Parameter | null = null;
 
   constructor(options: LSTMCellOptions) {
-    const name = options?.name ?? uniqueLayerName('lstm_cell');
+    const name = checkCellOptions('LSTMCell', options, LSTM_CELL_OPTION_KEYS, 'lstm_cell');
     super(name, resolveCellOptions(name, options));
     this.unitForgetBias = checkBoolean(name, 'unitForgetBias', options.unitForgetBias, true);
     this.peephole = checkBoolean(name, 'peephole', options.peephole, false);

@@ -1,6 +1,5 @@
-import { uniqueLayerName } from '../layers/naming';
 import { Tensor } from '../tensor';
-import { type CellOptions, resolveCellOptions } from './cell-options';
+import { CELL_OPTION_KEYS, type CellOptions, checkCellOptions, resolveCellOptions } from './cell-options';
 import type { BackwardCall, ForwardCall } from './kernel-calls';
 import { RecurrentCell, type SequenceGradRun, type SequenceRun } from './recurrent-cell';
 
@@ -9,6 +8,9 @@ export interface SimpleRNNCellOptions extends CellOptions {
   /** Name used in error messages; defaults to `simple_rnn_cell_N`. */
   name?: string;
 }
+
+/** The keys of `SimpleRNNCellOptions`. */
+export const SIMPLE_RNN_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'name'] satisfies readonly (keyof SimpleRNNCellOptions)[];
 
 /** State of a SimpleRNN cell. */
 export interface SimpleRNNState {
@@ -21,7 +23,7 @@ export class SimpleRNNCell extends RecurrentCell<SimpleRNNState> {
   readonly kind = 'rnn' as const;
 
   constructor(options: SimpleRNNCellOptions) {
-    const name = options?.name ?? uniqueLayerName('simple_rnn_cell');
+    const name = checkCellOptions('SimpleRNNCell', options, SIMPLE_RNN_CELL_OPTION_KEYS, 'simple_rnn_cell');
     super(name, resolveCellOptions(name, options));
   }
 

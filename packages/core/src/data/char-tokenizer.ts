@@ -1,4 +1,5 @@
 import { DataError } from '../errors';
+import { checkBoolean, checkOptions, optionKeys } from '../options';
 
 /** Options of {@link CharTokenizer}. */
 export interface CharTokenizerOptions {
@@ -9,6 +10,8 @@ export interface CharTokenizerOptions {
   /** Lower-case text before fitting and encoding (default `false`). */
   lowercase?: boolean;
 }
+
+const CHAR_TOKENIZER_OPTION_KEYS = optionKeys<CharTokenizerOptions>({ startToken: true, endToken: true, lowercase: true });
 
 /** The JSON form of a fitted {@link CharTokenizer}. */
 export interface CharTokenizerJSON {
@@ -33,9 +36,10 @@ export class CharTokenizer {
   private ids = new Map<string, number>();
 
   constructor(options: CharTokenizerOptions = {}) {
-    this.startToken = options.startToken ?? false;
-    this.endToken = options.endToken ?? false;
-    this.lowercase = options.lowercase ?? false;
+    checkOptions('CharTokenizer', options, CHAR_TOKENIZER_OPTION_KEYS);
+    this.startToken = checkBoolean('CharTokenizer', 'startToken', options.startToken, false);
+    this.endToken = checkBoolean('CharTokenizer', 'endToken', options.endToken, false);
+    this.lowercase = checkBoolean('CharTokenizer', 'lowercase', options.lowercase, false);
   }
 
   /** The padding id. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
+import { checkBoolean, checkOptions, checkString, optionKeys } from '../options';
 
 /** One parsed cell: a number where the text is numeric, `null` where it is empty, else the text. */
 export type CsvCell = number | string | null;
@@ -14,6 +15,8 @@ export interface ReadCsvOptions {
   /** Whether the first record holds the column names (default `true`); without one, columns are named `0`, `1`, … */
   header?: boolean;
 }
+
+const READ_CSV_OPTION_KEYS = optionKeys<ReadCsvOptions>({ column: true, delimiter: true, header: true });
 
 /** A parsed CSV file: column names and one record per data row, numbers already parsed. */
 export interface CsvTable {
@@ -35,11 +38,15 @@ export interface CsvTable {
 export function readCsv(textOrPath: string, options: ReadCsvOptions & { column: string }): number[];
 export function readCsv(textOrPath: string, options?: ReadCsvOptions): CsvTable;
 export function readCsv(textOrPath: string, options: ReadCsvOptions = {}): CsvTable | number[] {
+  checkOptions('readCsv', options, READ_CSV_OPTION_KEYS);
+  const delimiter = options.delimiter === undefined ? ',' : checkString('readCsv', 'delimiter', options.delimiter);
+  const hasHeader = checkBoolean('readCsv', 'header', options.header, true);
+  if (options.column !== undefined) checkString('readCsv', 'column', options.column);
   const source = sourceText(textOrPath);
   let records: string[][];
   try {
     records = parse(source.text, {
-      delimiter: options.delimiter ?? ',',
+      delimiter,
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -47,7 +54,6 @@ export function readCsv(textOrPath: string, options: ReadCsvOptions = {}): CsvTa
   } catch (err) {
     throw new DataError(`readCsv could not parse ${source.label}: ${(err as Error).message}`);
   }
-  const hasHeader = options.header ?? true;
   if (records.length === 0 || (hasHeader && records.length === 1)) {
     throw new DataError(`readCsv: ${source.label} has no data rows`);
   }

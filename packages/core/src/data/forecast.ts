@@ -1,4 +1,5 @@
-import { ConfigError, DataError, ShapeError } from '../errors';
+import { DataError, ShapeError } from '../errors';
+import { checkCount, checkOptions } from '../options';
 import { Tensor } from '../tensor';
 
 /** A model that maps `[batch, window, 1]` to `[batch, 1]` (or `[batch, k]`, of which the first value is next). */
@@ -23,9 +24,9 @@ export async function forecast(
   steps: number,
   options: ForecastOptions = {},
 ): Promise<number[]> {
-  if (!Number.isInteger(steps) || steps < 1) throw new ConfigError(`forecast steps should be a positive integer, got ${steps}`);
-  const window = options.window ?? history.length;
-  if (!Number.isInteger(window) || window < 1) throw new ConfigError(`forecast window should be a positive integer, got ${window}`);
+  checkOptions('forecast', options, ['window'] satisfies (keyof ForecastOptions)[]);
+  checkCount('forecast', 'steps', steps);
+  const window = checkCount('forecast', 'window', options.window ?? history.length);
   if (history.length < window) throw new DataError(`forecast needs at least window = ${window} history values, got ${history.length}`);
   const recent = Array.from(history.slice(history.length - window));
   if (recent.some((v) => !Number.isFinite(v))) throw new DataError('forecast history must be finite numbers');

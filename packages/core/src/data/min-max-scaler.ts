@@ -1,4 +1,5 @@
-import { ConfigError, DataError } from '../errors';
+import { DataError } from '../errors';
+import { checkOptions, optionError } from '../options';
 import { checkFeatures, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
 
 /** Options of {@link MinMaxScaler}. */
@@ -26,9 +27,10 @@ export class MinMaxScaler {
   private dataMax: number[] | null = null;
 
   constructor(options: MinMaxScalerOptions = {}) {
+    checkOptions('MinMaxScaler', options, ['featureRange'] satisfies (keyof MinMaxScalerOptions)[]);
     const range = options.featureRange ?? [0, 1];
     if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1])) {
-      throw new ConfigError(`MinMaxScaler featureRange should be [low, high] with low < high, got ${JSON.stringify(range)}`);
+      optionError('MinMaxScaler', 'featureRange', '[low, high] with low < high', range);
     }
     this.featureRange = [range[0], range[1]];
   }

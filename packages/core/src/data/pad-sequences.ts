@@ -1,4 +1,5 @@
-import { ConfigError, DataError } from '../errors';
+import { DataError } from '../errors';
+import { checkChoice, checkCount, checkNumber, checkOptions, optionKeys } from '../options';
 import { Tensor } from '../tensor';
 
 /** Options of {@link padSequences}, as in Keras. */
@@ -13,19 +14,21 @@ export interface PadSequencesOptions {
   value?: number;
 }
 
+const PAD_SEQUENCES_OPTION_KEYS = optionKeys<PadSequencesOptions>({ maxLen: true, padding: true, truncating: true, value: true });
+const SIDES = ['pre', 'post'] as const;
+
 /** Pads (or truncates) integer sequences to one length: a `[sequences, maxLen]` Tensor. */
 export function padSequences(sequences: readonly (readonly number[])[], options: PadSequencesOptions = {}): Tensor {
-  const padding = side(options.padding, 'padding');
-  const truncating = side(options.truncating, 'truncating');
-  const value = options.value ?? 0;
-  if (!Number.isFinite(value)) throw new ConfigError(`padSequences value should be a finite number, got ${value}`);
+  checkOptions('padSequences', options, PAD_SEQUENCES_OPTION_KEYS);
+  const padding = checkChoice('padSequences', 'padding', options.padding ?? 'pre', SIDES);
+  const truncating = checkChoice('padSequences', 'truncating', options.truncating ?? 'pre', SIDES);
+  const value = checkNumber('padSequences', 'value', options.value ?? 0);
   sequences.forEach((s, i) => {
     if (!Array.isArray(s)) throw new DataError(`padSequences expected sequence ${i} to be an array of numbers, got ${typeof s}`);
     const bad = s.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (bad >= 0) throw new DataError(`padSequences expected numbers, sequence ${i} has ${String(s[bad])} at position ${bad}`);
   });
-  const maxLen = options.maxLen ?? sequences.reduce((m, s) => Math.max(m, s.length), 0);
-  if (!Number.isInteger(maxLen) || maxLen < 1) throw new ConfigError(`padSequences maxLen should be a positive integer, got ${maxLen}`);
+  const maxLen = checkCount('padSequences', 'maxLen', options.maxLen ?? sequences.reduce((m, s) => Math.max(m, s.length), 0));
   const out = new Float32Array(sequences.length * maxLen).fill(value); // [sequences, maxLen]
   sequences.forEach((s, i) => {
     const kept = s.length <= maxLen ? s : truncating === 'pre' ? s.slice(s.length - maxLen) : s.slice(0, maxLen);
@@ -33,10 +36,4 @@ export function padSequences(sequences: readonly (readonly number[])[], options:
     out.set(kept, i * maxLen + offset);
   });
   return new Tensor(out, [sequences.length, maxLen]);
-}
-
-function side(v: string | undefined, name: string): 'pre' | 'post' {
-  if (v === undefined) return 'pre';
-  if (v !== 'pre' && v !== 'post') throw new ConfigError(`padSequences ${name} should be 'pre' or 'post', got '${v}'`);
-  return v;
 }

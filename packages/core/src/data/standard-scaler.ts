@@ -1,4 +1,5 @@
 import { DataError } from '../errors';
+import { checkOptions } from '../options';
 import { checkFeatures, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
 
 /** The JSON form of a fitted {@link StandardScaler}. */
@@ -17,6 +18,11 @@ export interface StandardScalerJSON {
 export class StandardScaler {
   private mean: number[] | null = null;
   private scale: number[] | null = null;
+
+  /** Takes no options (it always centres and scales); an options object with any key is a `ConfigError`. */
+  constructor(options: Record<string, never> = {}) {
+    checkOptions('StandardScaler', options, []);
+  }
 
   /** Whether `fit` has run. */
   get fitted(): boolean {

@@ -1,4 +1,5 @@
-import { ConfigError, DataError, ShapeError } from '../errors';
+import { DataError, ShapeError } from '../errors';
+import { checkCount, checkRequiredOptions, optionError, optionKeys } from '../options';
 import { Tensor } from '../tensor';
 
 /** Options of {@link timeseriesWindows}. */
@@ -12,6 +13,8 @@ export interface TimeseriesWindowOptions {
   /** Feature indices the targets keep (default: every feature). */
   targetFeatures?: readonly number[];
 }
+
+const TIMESERIES_WINDOW_OPTION_KEYS = optionKeys<TimeseriesWindowOptions>({ window: true, horizon: true, stride: true, targetFeatures: true });
 
 /** Inputs and targets cut from one series. */
 export interface TimeseriesWindows {
@@ -35,13 +38,15 @@ export function timeseriesWindows(
   series: readonly number[] | Float32Array | readonly (readonly number[])[] | Tensor,
   options: TimeseriesWindowOptions,
 ): TimeseriesWindows {
+  const owner = 'timeseriesWindows';
+  checkRequiredOptions(owner, options, TIMESERIES_WINDOW_OPTION_KEYS, '{ window: 10 }');
   const { values, time, features } = flattenSeries(series);
-  const window = positiveInt(options.window, 'window');
-  const horizon = positiveInt(options.horizon ?? 1, 'horizon');
-  const stride = positiveInt(options.stride ?? 1, 'stride');
+  const window = checkCount(owner, 'window', options.window);
+  const horizon = checkCount(owner, 'horizon', options.horizon ?? 1);
+  const stride = checkCount(owner, 'stride', options.stride ?? 1);
   const targets = options.targetFeatures ?? Array.from({ length: features }, (_, j) => j);
-  if (targets.length === 0 || targets.some((j) => !Number.isInteger(j) || j < 0 || j >= features)) {
-    throw new ConfigError(`timeseriesWindows targetFeatures should be indices in [0, ${features}), got ${JSON.stringify(targets)}`);
+  if (!Array.isArray(targets) || targets.length === 0 || targets.some((j) => !Number.isInteger(j) || j < 0 || j >= features)) {
+    optionError(owner, 'targetFeatures', `feature indices in [0, ${features})`, targets);
   }
   if (time < window + horizon) {
     throw new DataError(`timeseriesWindows needs at least window + horizon = ${window + horizon} steps, got ${time}`);
@@ -78,9 +83,4 @@ function flattenSeries(series: readonly number[] | Float32Array | readonly (read
   }
   const t = Tensor.fromArray(series as number[], 'timeseriesWindows series');
   return { values: t.data, time: t.shape[0], features: 1 };
-}
-
-function positiveInt(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new ConfigError(`timeseriesWindows ${name} should be a positive integer, got ${v}`);
-  return v;
 }

@@ -1,4 +1,5 @@
-import { ConfigError, DataError } from '../errors';
+import { DataError } from '../errors';
+import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../options';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
@@ -11,6 +12,8 @@ export interface TrainTestSplitOptions {
   /** Seed of the shuffle. */
   seed?: number;
 }
+
+const TRAIN_TEST_SPLIT_OPTION_KEYS = optionKeys<TrainTestSplitOptions>({ testFraction: true, shuffle: true, seed: true });
 
 /** The four parts of a split, each a Tensor with the input's trailing shape. */
 export interface TrainTestSplit {
@@ -27,16 +30,17 @@ export interface TrainTestSplit {
 export function trainTestSplit(x: TensorLike, y: TensorLike, options: TrainTestSplitOptions = {}): TrainTestSplit {
   const xs = toTensor(x, 'x');
   const ys = toTensor(y, 'y');
-  const fraction = options.testFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new ConfigError(`trainTestSplit testFraction should be in (0, 1), got ${fraction}`);
-  }
+  const owner = 'trainTestSplit';
+  checkOptions(owner, options, TRAIN_TEST_SPLIT_OPTION_KEYS);
+  const fraction = checkNumber(owner, 'testFraction', options.testFraction ?? 0.2, { above: 0, below: 1 });
+  const shuffle = checkBoolean(owner, 'shuffle', options.shuffle, false);
+  const seed = options.seed === undefined ? undefined : checkNumber(owner, 'seed', options.seed, { integer: true });
   const n = xs.shape[0] ?? 0;
   if (ys.shape[0] !== n) throw new DataError(`trainTestSplit: x has ${n} samples but y has ${ys.shape[0]}`);
   const nTest = Math.ceil(n * fraction);
   if (n - nTest < 1) throw new DataError(`trainTestSplit: ${n} samples leave none for training with testFraction ${fraction}`);
   const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle) new Random(options.seed).shuffle(order);
+  if (shuffle) new Random(seed).shuffle(order);
   const train = order.slice(0, n - nTest);
   const test = order.slice(n - nTest);
   return { xTrain: take(xs, train), yTrain: take(ys, train), xTest: take(xs, test), yTest: take(ys, test) };

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { checkChoice } from '../options';
 import type { Random } from '../random';
 
 /** Weight initialisers, by Keras name (camelCase). Semantics follow Keras 3. */
@@ -38,14 +39,9 @@ const RANDOM_NORMAL_STDDEV = 0.05;
  */
 const TRUNCATED_NORMAL_STDDEV = 0.87962566103423978;
 
-/** Checks that `name` is an initialiser name; otherwise a `ConfigError` listing the allowed names. */
-export function checkInitializerName(name: unknown, option = 'initializer'): InitializerName {
-  if (typeof name !== 'string' || !(INITIALIZER_NAMES as readonly string[]).includes(name)) {
-    throw new ConfigError(
-      `${option} must be one of ${INITIALIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`,
-    );
-  }
-  return name as InitializerName;
+/** Checks that `name` is an initialiser name; otherwise a `ConfigError` naming `owner` and `option`, listing the allowed names. */
+export function checkInitializerName(name: unknown, owner = 'initialize', option = 'initializer'): InitializerName {
+  return checkChoice(owner, option, name, INITIALIZER_NAMES);
 }
 
 /**

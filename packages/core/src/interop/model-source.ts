@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { describeValue } from '../layers/option-checks';
+import { describeValue } from '../options';
 import { readRegularFile } from '../io/safe-read';
 
 /** A model file to read: its path, or its bytes already in memory. */

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import type { Callback, TrainingControl } from '../train/callbacks';
-import { resolveMode, worstValue } from '../train/callbacks/monitor';
+import { checkMonitor, resolveMode, worstValue } from '../train/callbacks/monitor';
+import { checkBoolean, checkRequiredOptions, checkString, optionKeys } from '../options';
 import { saveModel, type SaveableModel } from './save';
 
 /** Options of {@link ModelCheckpoint}. */
@@ -20,6 +21,14 @@ export interface ModelCheckpointOptions {
   model?: SaveableModel;
 }
 
+const MODEL_CHECKPOINT_OPTION_KEYS = optionKeys<ModelCheckpointOptions>({
+  filepath: true,
+  monitor: true,
+  saveBestOnly: true,
+  mode: true,
+  model: true,
+});
+
 /**
  * Saves the model (atomically, with optimizer state) at the end of each epoch, or only when the
  * monitored value improves. Pass it in `fit`'s `callbacks`.
@@ -37,12 +46,11 @@ export class ModelCheckpoint implements Callback {
   private warnedMissing = false;
 
   constructor(options: ModelCheckpointOptions) {
-    if (typeof options?.filepath !== 'string' || options.filepath === '') {
-      throw new ConfigError(`ModelCheckpoint: option 'filepath' must be a non-empty directory path, got ${JSON.stringify(options?.filepath)}`);
-    }
-    this.filepath = options.filepath;
-    this.monitor = options.monitor ?? 'val_loss';
-    this.saveBestOnly = options.saveBestOnly ?? false;
+    const owner = 'ModelCheckpoint';
+    checkRequiredOptions(owner, options, MODEL_CHECKPOINT_OPTION_KEYS, "{ filepath: 'checkpoints/epoch-{epoch}' }");
+    this.filepath = checkString(owner, 'filepath', options.filepath);
+    this.monitor = checkMonitor(owner, options.monitor ?? 'val_loss');
+    this.saveBestOnly = checkBoolean(owner, 'saveBestOnly', options.saveBestOnly, false);
     this.mode = resolveMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
     this.best = worstValue(this.mode);
     this.model = options.model ?? null;

@@ -1,4 +1,5 @@
 import { FormatError } from '../errors';
+import { checkOptions, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
 import type { Tensor } from '../tensor';
 import { getAttachments } from './attachments';
@@ -37,6 +38,8 @@ export interface SaveModelOptions {
   attachments?: Record<string, unknown>;
 }
 
+const SAVE_MODEL_OPTION_KEYS = optionKeys<SaveModelOptions>({ attachments: true });
+
 /**
  * Saves a model into `dir` (created if missing): `model.json` (format and version, architecture,
  * compile and optimizer config, optimizer state, attachments, weights manifest with SHA-256) and
@@ -47,6 +50,7 @@ export interface SaveModelOptions {
  * checksum mismatch that `loadModel` reports as a `FormatError`, never wrong weights.
  */
 export async function saveModel(model: SaveableModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
+  checkOptions('saveModel', options, SAVE_MODEL_OPTION_KEYS);
   const { bytes, file } = serializeModel(model, options);
   writeFilesAtomically(dir, [
     { name: WEIGHTS_BIN, data: bytes },
@@ -56,6 +60,7 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
 
 /** Builds the `model.json` object and the `weights.bin` bytes for a model. */
 export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Buffer; file: ModelFile } {
+  checkOptions('serializeModel', options, SAVE_MODEL_OPTION_KEYS);
   const config = model.getConfig();
   const buffers: NamedBuffer[] = [];
   for (const [key, tensor] of Object.entries(model.stateDict())) {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { checkChoice } from '../options';
 
 /**
  * Pointwise activations for `Dense` (and anything else that needs one outside a recurrent kernel),
@@ -177,15 +177,13 @@ export const DENSE_ACTIVATION_NAMES: readonly string[] = [...Object.keys(ACTIVAT
 
 /**
  * The activation called `name` (camelCase or Keras snake_case). An unknown name is a `ConfigError`
- * that names the option (`owner`, e.g. `dense_1 activation`) and lists the allowed names.
+ * that names `owner` and `option` (e.g. `dense_1: activation`) and lists the allowed names.
  */
-export function getActivation(name: unknown, owner = 'activation'): Activation {
+export function getActivation(name: unknown, owner = 'getActivation', option = 'activation'): Activation {
   if (typeof name === 'string') {
     const own = (table: object): boolean => Object.prototype.hasOwnProperty.call(table, name);
     if (own(ACTIVATIONS)) return ACTIVATIONS[name as DenseActivationName];
     if (own(ACTIVATION_ALIASES)) return ACTIVATIONS[ACTIVATION_ALIASES[name as DenseActivationAlias]];
   }
-  throw new ConfigError(
-    `${owner} must be one of ${DENSE_ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(name)}`,
-  );
+  return checkChoice(owner, option, name, DENSE_ACTIVATION_NAMES) as never;
 }

@@ -5,8 +5,11 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type LayerValueOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
+import { layerName } from './option-checks';
+import { checkChoice, checkNumber, checkOptions, checkRequiredOptions, optionError, optionKeys } from '../options';
 import { checkInputShape } from './recurrent-options';
 import { type ApplyOptions, type ApplyResult, RecurrentLayer, type SequenceResult } from './recurrent-layer';
+import { APPLY_OPTION_KEYS } from './recurrent-apply';
 import { parametersToStateDict } from './parameter-dict';
 import { entryShape, loadParameters } from './recurrent-state-dict';
 import { maskToTimeMajor, zeroMaskedSteps } from './sequence-layout';
@@ -31,6 +34,8 @@ export interface BidirectionalOptions {
   /** Seed of both directions' initialisation. */
   seed?: number;
 }
+
+const BIDIRECTIONAL_OPTION_KEYS = optionKeys<BidirectionalOptions>({ layer: true, mergeMode: true, inputShape: true, name: true, seed: true });
 
 /**
  * Runs a recurrent layer forwards and a copy backwards over the same input and merges the two
@@ -62,17 +67,11 @@ export class Bidirectional extends Layer {
   private applyRng: Random | null = null;
 
   constructor(options: BidirectionalOptions) {
-    const name = options?.name ?? uniqueLayerName('bidirectional');
-    if (!(options?.layer instanceof RecurrentLayer)) {
-      throw new ConfigError(`${name}: layer must be a SimpleRNN, LSTM or GRU layer, got ${String(options?.layer)}`);
-    }
-    const mergeMode = options.mergeMode ?? 'concat';
-    if (!MERGE_MODES.includes(mergeMode)) {
-      throw new ConfigError(`${name}: mergeMode must be one of ${MERGE_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mergeMode)}`);
-    }
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) {
-      throw new ConfigError(`${name}: seed must be an integer, got ${JSON.stringify(options.seed)}`);
-    }
+    checkRequiredOptions('Bidirectional', options, BIDIRECTIONAL_OPTION_KEYS, '{ layer: new LSTM({ units: 32 }) }');
+    const name = layerName('Bidirectional', options.name, () => uniqueLayerName('bidirectional'));
+    if (!(options.layer instanceof RecurrentLayer)) optionError(name, 'layer', 'a SimpleRNN, LSTM or GRU layer', options.layer);
+    const mergeMode = checkChoice(name, 'mergeMode', options.mergeMode ?? 'concat', MERGE_MODES);
+    if (options.seed !== undefined) checkNumber(name, 'seed', options.seed, { integer: true });
     const inner = options.layer;
     if (inner.stateful) throw new ConfigError(`${name}: a stateful layer cannot be wrapped in Bidirectional`);
     super(name, checkInputShape(name, options.inputShape) ?? inner.inputShape);
@@ -149,6 +148,7 @@ export class Bidirectional extends Layer {
    * `initialState` likewise: the forward states, then the backward states.
    */
   async apply(x: TensorLike, options: ApplyOptions = {}): Promise<ApplyResult> {
+    checkOptions(`${this.name}.apply`, options, APPLY_OPTION_KEYS);
     const input = toTensor(x, `${this.name} input`);
     if (!this.built) this.buildFor(input.shape);
     const ctx: RunContext = {

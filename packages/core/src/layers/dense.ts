@@ -6,13 +6,8 @@ import type { Parameter } from '../train/parameter';
 import { getActivation, type Activation, type DenseActivationAlias, type DenseActivationName } from './activations';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
-import {
-  formatBatchShape,
-  layerName,
-  optionalBoolean,
-  optionalInputShape,
-  requirePositiveInteger,
-} from './option-checks';
+import { checkBoolean, checkRequiredOptions, optionKeys } from '../options';
+import { checkSize, formatBatchShape, layerName, optionalInputShape } from './option-checks';
 import { createParameter } from './parameter-dict';
 import { ScratchBuffers } from './scratch-buffers';
 
@@ -33,6 +28,16 @@ export interface DenseOptions {
   /** Layer name; default `dense_<n>`. */
   name?: string;
 }
+
+const DENSE_OPTION_KEYS = optionKeys<DenseOptions>({
+  units: true,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  inputShape: true,
+  name: true,
+});
 
 /** What a training forward keeps for backward. */
 interface DenseCache {
@@ -63,13 +68,14 @@ export class Dense extends Layer {
   private readonly gradBuffers = new ScratchBuffers();
 
   constructor(options: DenseOptions) {
-    const name = layerName('Dense', options?.name, () => uniqueLayerName('dense'));
+    checkRequiredOptions('Dense', options, DENSE_OPTION_KEYS, '{ units: 32 }');
+    const name = layerName('Dense', options.name, () => uniqueLayerName('dense'));
     super(name, optionalInputShape(name, options.inputShape));
-    this.units = requirePositiveInteger(name, 'units', options.units);
-    this.activation = getActivation(options.activation ?? 'linear', `${name}: activation`);
-    this.useBias = optionalBoolean(name, 'useBias', options.useBias, true);
-    this.kernelInitializer = checkInitializerName(options.kernelInitializer ?? 'glorotUniform', `${name}: kernelInitializer`);
-    this.biasInitializer = checkInitializerName(options.biasInitializer ?? 'zeros', `${name}: biasInitializer`);
+    this.units = checkSize(name, 'units', options.units);
+    this.activation = getActivation(options.activation ?? 'linear', name, 'activation');
+    this.useBias = checkBoolean(name, 'useBias', options.useBias, true);
+    this.kernelInitializer = checkInitializerName(options.kernelInitializer ?? 'glorotUniform', name, 'kernelInitializer');
+    this.biasInitializer = checkInitializerName(options.biasInitializer ?? 'zeros', name, 'biasInitializer');
   }
 
   override get className(): string {

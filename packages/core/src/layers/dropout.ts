@@ -1,10 +1,11 @@
-import { ConfigError, ShapeError, StateDictError } from '../errors';
+import { ShapeError, StateDictError } from '../errors';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
-import { describeValue, layerName, optionalInputShape } from './option-checks';
+import { checkNumber, checkRequiredOptions, optionKeys } from '../options';
+import { layerName, optionalInputShape } from './option-checks';
 
 /** Options of a `Dropout` layer. */
 export interface DropoutOptions {
@@ -15,6 +16,8 @@ export interface DropoutOptions {
   /** Layer name; default `dropout_<n>`. */
   name?: string;
 }
+
+const DROPOUT_OPTION_KEYS = optionKeys<DropoutOptions>({ rate: true, inputShape: true, name: true });
 
 /**
  * Inverted dropout: while training, each value is zeroed with probability `rate` and the survivors
@@ -27,13 +30,10 @@ export class Dropout extends Layer {
   private keep: Float32Array | null = null;
 
   constructor(options: DropoutOptions) {
-    const name = layerName('Dropout', options?.name, () => uniqueLayerName('dropout'));
+    checkRequiredOptions('Dropout', options, DROPOUT_OPTION_KEYS, '{ rate: 0.2 }');
+    const name = layerName('Dropout', options.name, () => uniqueLayerName('dropout'));
     super(name, optionalInputShape(name, options.inputShape));
-    const rate = options.rate;
-    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
-      throw new ConfigError(`${name}: rate must be a number in [0, 1), got ${describeValue(rate)}`);
-    }
-    this.rate = rate;
+    this.rate = checkNumber(name, 'rate', options.rate, { min: 0, below: 1 });
   }
 
   override get className(): string {

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
-import { layerName, optionalBoolean, optionalInputShape, requirePositiveInteger } from './option-checks';
+import { checkBoolean, checkRequiredOptions, optionKeys } from '../options';
+import { checkSize, layerName, optionalInputShape } from './option-checks';
 import { createParameter } from './parameter-dict';
 
 /** Options of an `Embedding` layer (Keras names). */
@@ -24,6 +25,15 @@ export interface EmbeddingOptions {
   name?: string;
 }
 
+const EMBEDDING_OPTION_KEYS = optionKeys<EmbeddingOptions>({
+  inputDim: true,
+  outputDim: true,
+  maskZero: true,
+  embeddingsInitializer: true,
+  inputShape: true,
+  name: true,
+});
+
 /**
  * A lookup table from integer ids to vectors: `[batch, steps]` ids → `[batch, steps, outputDim]`.
  * `weight [inputDim, outputDim]` is laid out like `torch.nn.Embedding`. Ids are not differentiable,
@@ -39,15 +49,13 @@ export class Embedding extends Layer {
   private cachedIds: Int32Array | null = null;
 
   constructor(options: EmbeddingOptions) {
-    const name = layerName('Embedding', options?.name, () => uniqueLayerName('embedding'));
+    checkRequiredOptions('Embedding', options, EMBEDDING_OPTION_KEYS, '{ inputDim: 1000, outputDim: 64 }');
+    const name = layerName('Embedding', options.name, () => uniqueLayerName('embedding'));
     super(name, optionalInputShape(name, options.inputShape));
-    this.inputDim = requirePositiveInteger(name, 'inputDim', options.inputDim);
-    this.outputDim = requirePositiveInteger(name, 'outputDim', options.outputDim);
-    this.maskZero = optionalBoolean(name, 'maskZero', options.maskZero, false);
-    this.embeddingsInitializer = checkInitializerName(
-      options.embeddingsInitializer ?? 'randomUniform',
-      `${name}: embeddingsInitializer`,
-    );
+    this.inputDim = checkSize(name, 'inputDim', options.inputDim);
+    this.outputDim = checkSize(name, 'outputDim', options.outputDim);
+    this.maskZero = checkBoolean(name, 'maskZero', options.maskZero, false);
+    this.embeddingsInitializer = checkInitializerName(options.embeddingsInitializer ?? 'randomUniform', name, 'embeddingsInitializer');
   }
 
   override get className(): string {

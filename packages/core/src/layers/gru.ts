@@ -1,4 +1,4 @@
-import { GRUCell, type GRUCellOptions } from '../cells/gru-cell';
+import { GRU_CELL_OPTION_KEYS, GRUCell, type GRUCellOptions } from '../cells/gru-cell';
 import type { RecurrentLayerOptions } from './recurrent-options';
 import { RecurrentLayer } from './recurrent-layer';
 
@@ -8,7 +8,7 @@ export interface GRUOptions extends RecurrentLayerOptions, Pick<GRUCellOptions, 
 /** Gated recurrent unit layer (Keras `GRU`, PyTorch `nn.GRU` weights, gates r, z, n). */
 export class GRU extends RecurrentLayer<GRUCell> {
   constructor(options: GRUOptions) {
-    super('gru', options, (name) => new GRUCell({ ...options, name }));
+    super('gru', options, GRU_CELL_OPTION_KEYS, (cellOptions) => new GRUCell(cellOptions));
   }
 
   get className(): string {

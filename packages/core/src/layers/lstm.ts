@@ -1,4 +1,4 @@
-import { LSTMCell, type LSTMCellOptions } from '../cells/lstm-cell';
+import { LSTM_CELL_OPTION_KEYS, LSTMCell, type LSTMCellOptions } from '../cells/lstm-cell';
 import type { RecurrentLayerOptions } from './recurrent-options';
 import { RecurrentLayer } from './recurrent-layer';
 
@@ -11,7 +11,7 @@ export interface LSTMOptions extends RecurrentLayerOptions, Pick<LSTMCellOptions
  */
 export class LSTM extends RecurrentLayer<LSTMCell> {
   constructor(options: LSTMOptions) {
-    super('lstm', options, (name) => new LSTMCell({ ...options, name }));
+    super('lstm', options, LSTM_CELL_OPTION_KEYS, (cellOptions) => new LSTMCell(cellOptions));
   }
 
   get className(): string {

@@ -1,5 +1,6 @@
 import type { Backend } from '@rnn/backend-api';
 import type { Tensor, TensorLike } from '../tensor';
+import { optionKeys } from '../options';
 import type { LayerValue } from './time-major';
 
 /** Options of `apply()`. */
@@ -13,6 +14,9 @@ export interface ApplyOptions {
   /** Backend to run on; defaults to `getBackend()`. */
   backend?: Backend;
 }
+
+/** The keys of `ApplyOptions`. */
+export const APPLY_OPTION_KEYS = optionKeys<ApplyOptions>({ initialState: true, training: true, mask: true, backend: true });
 
 /** What `apply()` returns: the output and the final states (`[h]` or `[h, c]`, each `[batch, units]`). */
 export interface ApplyResult {

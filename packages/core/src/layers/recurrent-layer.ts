@@ -6,11 +6,12 @@ import { ConfigError, RnnError, ShapeError } from '../errors';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
-import { uniqueLayerName } from './naming';
 import { Layer, type LayerOutput, type LayerValueOutput, type RunContext, type SampleShape } from './layer';
-import { type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
+import { checkCellOptions } from '../cells/cell-options';
+import { checkOptions } from '../options';
+import { RECURRENT_LAYER_OPTION_KEYS, type RecurrentLayerOptions, type ResolvedLayerOptions, resolveLayerOptions } from './recurrent-options';
 import { parametersToStateDict } from './parameter-dict';
-import type { ApplyOptions, ApplyResult, SequenceResult } from './recurrent-apply';
+import { APPLY_OPTION_KEYS, type ApplyOptions, type ApplyResult, type SequenceResult } from './recurrent-apply';
 import { entryShape, loadParameters } from './recurrent-state-dict';
 import {
   dropoutMask,
@@ -80,11 +81,22 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   /** Dropout masks for `apply({ training: true })`, where no model hands in a generator. */
   private applyRng: Random | null = null;
 
-  protected constructor(prefix: string, options: RecurrentLayerOptions, makeCell: (name: string) => C) {
-    const name = options?.name ?? uniqueLayerName(prefix);
-    const resolved: ResolvedLayerOptions = resolveLayerOptions(name, options ?? ({} as RecurrentLayerOptions));
+  /**
+   * `cellKeys` are the options the cell takes (`LSTM_CELL_OPTION_KEYS`, …): with the layer's own they
+   * are every key the layer accepts, and only they are handed to `makeCell`.
+   */
+  protected constructor(
+    prefix: string,
+    options: RecurrentLayerOptions,
+    cellKeys: readonly string[],
+    makeCell: (cellOptions: RecurrentLayerOptions & { name: string }) => C,
+  ) {
+    const allowed = [...new Set([...RECURRENT_LAYER_OPTION_KEYS, ...cellKeys])];
+    const name = checkCellOptions(new.target.name, options, allowed, prefix);
+    const resolved: ResolvedLayerOptions = resolveLayerOptions(name, options);
     super(name, resolved.inputShape);
-    this.cell = makeCell(name);
+    const cellOptions = Object.fromEntries(Object.entries(options).filter(([key]) => cellKeys.includes(key)));
+    this.cell = makeCell({ ...(cellOptions as RecurrentLayerOptions), name });
     this.options = { ...options };
     this.returnSequences = resolved.returnSequences;
     this.returnState = resolved.returnState;
@@ -167,6 +179,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
 
   /** Runs the layer on `x [batch, steps, features]`; returns the output and the final states. */
   async apply(x: TensorLike, options: ApplyOptions = {}): Promise<ApplyResult> {
+    checkOptions(`${this.name}.apply`, options, APPLY_OPTION_KEYS);
     const input = toTensor(x, `${this.name} input`);
     if (!this.built) this.buildFor(input.shape);
     const ctx: RunContext = {

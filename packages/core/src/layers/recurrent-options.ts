@@ -1,6 +1,5 @@
 import type { GatedCellOptions } from '../cells/cell-options';
-import { checkBoolean } from '../cells/cell-options';
-import { ConfigError } from '../errors';
+import { checkBoolean, checkNumber, optionError } from '../options';
 
 /** Options every recurrent layer takes (Keras vocabulary); the cell options come along. */
 export interface RecurrentLayerOptions extends GatedCellOptions {
@@ -33,6 +32,18 @@ export interface ResolvedLayerOptions {
   inputShape: [number | null, number] | null;
 }
 
+/** The layer-level keys of `RecurrentLayerOptions` (the cell's keys come from the cell). */
+export const RECURRENT_LAYER_OPTION_KEYS = [
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'stateful',
+  'dropout',
+  'recurrentDropout',
+  'inputShape',
+  'name',
+] satisfies readonly (keyof RecurrentLayerOptions)[];
+
 /** Validates the layer-level options of the layer called `owner`. */
 export function resolveLayerOptions(owner: string, options: RecurrentLayerOptions): ResolvedLayerOptions {
   return {
@@ -40,18 +51,10 @@ export function resolveLayerOptions(owner: string, options: RecurrentLayerOption
     returnState: checkBoolean(owner, 'returnState', options.returnState, false),
     goBackwards: checkBoolean(owner, 'goBackwards', options.goBackwards, false),
     stateful: checkBoolean(owner, 'stateful', options.stateful, false),
-    dropout: checkRate(owner, 'dropout', options.dropout),
-    recurrentDropout: checkRate(owner, 'recurrentDropout', options.recurrentDropout),
+    dropout: checkNumber(owner, 'dropout', options.dropout ?? 0, { min: 0, below: 1 }),
+    recurrentDropout: checkNumber(owner, 'recurrentDropout', options.recurrentDropout ?? 0, { min: 0, below: 1 }),
     inputShape: checkInputShape(owner, options.inputShape),
   };
-}
-
-function checkRate(owner: string, option: string, value: unknown): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new ConfigError(`${owner}: ${option} must be a number in [0, 1), got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 /** `[steps | null, features]` with positive integers, or absent. */
@@ -59,7 +62,7 @@ export function checkInputShape(owner: string, value: unknown): [number | null, 
   if (value === undefined || value === null) return null;
   const positive = (d: unknown): boolean => typeof d === 'number' && Number.isInteger(d) && d > 0;
   if (!Array.isArray(value) || value.length !== 2 || !(value[0] === null || positive(value[0])) || !positive(value[1])) {
-    throw new ConfigError(`${owner}: inputShape must be [steps | null, features] with positive integers, got ${JSON.stringify(value)}`);
+    optionError(owner, 'inputShape', '[steps | null, features] with positive integers', value);
   }
   return [value[0], value[1]];
 }

@@ -1,4 +1,4 @@
-import { SimpleRNNCell } from '../cells/simple-rnn-cell';
+import { SIMPLE_RNN_CELL_OPTION_KEYS, SimpleRNNCell } from '../cells/simple-rnn-cell';
 import type { RecurrentLayerOptions } from './recurrent-options';
 import { RecurrentLayer } from './recurrent-layer';
 
@@ -11,7 +11,7 @@ export type SimpleRNNOptions = Omit<RecurrentLayerOptions, 'recurrentActivation'
  */
 export class SimpleRNN extends RecurrentLayer<SimpleRNNCell> {
   constructor(options: SimpleRNNOptions) {
-    super('simple_rnn', options, (name) => new SimpleRNNCell({ ...options, name }));
+    super('simple_rnn', options, SIMPLE_RNN_CELL_OPTION_KEYS, (cellOptions) => new SimpleRNNCell(cellOptions));
   }
 
   get className(): string {

@@ -1,4 +1,4 @@
-import { ConfigError, DataError, ShapeError } from '../errors';
+import { DataError, ShapeError } from '../errors';
 import type { SampleShape } from '../layers/layer';
 import { formatBatchShape } from '../layers/option-checks';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
@@ -51,12 +51,4 @@ export function checkInputShape(layerName: string, expected: SampleShape, x: Ten
       `${layerName} expected input ${formatBatchShape(expected)}, got ${name} of shape [${x.shape.join(', ')}]`,
     );
   }
-}
-
-/** A positive integer option such as `batchSize` or `epochs`. */
-export function checkCount(option: string, value: unknown, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${option} must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
 }

@@ -3,10 +3,10 @@ import type { Random } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
 import { CallbackList, History, type Callback, type TrainingControl } from '../train/callbacks';
 import { ProgressLogger } from '../train/progress-logger';
-import { checkOptionKeys } from '../train/options';
+import { checkBoolean, checkCount, checkNumber, checkOptions, checkVerbose, optionError, optionKeys } from '../options';
 import { ScratchBuffers } from '../layers/scratch-buffers';
 import { identityOrder, sampleSize, sliceRows, takeRows, yieldToEventLoop } from './batching';
-import { checkCount, toDataTensor } from './data-checks';
+import { toDataTensor } from './data-checks';
 import type { RunningMetric } from './inference';
 import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import type { StepResult } from './train-step';
@@ -34,18 +34,18 @@ export interface FitOptions extends WeightOptions {
   initialEpoch?: number;
 }
 
-const FIT_OPTION_KEYS = [
-  'epochs',
-  'batchSize',
-  'validationData',
-  'validationSplit',
-  'shuffle',
-  'verbose',
-  'callbacks',
-  'initialEpoch',
-  'sampleWeight',
-  'classWeight',
-];
+const FIT_OPTION_KEYS = optionKeys<FitOptions>({
+  epochs: true,
+  batchSize: true,
+  validationData: true,
+  validationSplit: true,
+  shuffle: true,
+  verbose: true,
+  callbacks: true,
+  initialEpoch: true,
+  sampleWeight: true,
+  classWeight: true,
+});
 
 /** What the loop needs from the model. */
 export interface FitHost {
@@ -77,24 +77,16 @@ interface FitSettings {
 }
 
 function parseFitOptions(options: FitOptions): FitSettings {
-  checkOptionKeys('fit', options, FIT_OPTION_KEYS);
-  const verbose = options.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: verbose must be 0, 1 or 2, got ${String(verbose)}`);
-  const split = options.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
-    throw new ConfigError(`fit: validationSplit must be a number in [0, 1), got ${String(split)}`);
-  }
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw new ConfigError(`fit: shuffle must be true or false, got ${String(shuffle)}`);
+  checkOptions('fit', options, FIT_OPTION_KEYS);
   const callbacks = options.callbacks ?? [];
-  if (!Array.isArray(callbacks)) throw new ConfigError(`fit: callbacks must be an array, got ${typeof callbacks}`);
+  if (!Array.isArray(callbacks)) optionError('fit', 'callbacks', 'an array', callbacks);
   return {
-    epochs: checkCount('fit: epochs', options.epochs ?? 1),
-    initialEpoch: checkCount('fit: initialEpoch', options.initialEpoch ?? 0, 0),
-    batchSize: checkCount('fit: batchSize', options.batchSize ?? 32),
-    validationSplit: split,
-    shuffle,
-    verbose,
+    epochs: checkCount('fit', 'epochs', options.epochs ?? 1),
+    initialEpoch: checkCount('fit', 'initialEpoch', options.initialEpoch ?? 0, 0),
+    batchSize: checkCount('fit', 'batchSize', options.batchSize ?? 32),
+    validationSplit: checkNumber('fit', 'validationSplit', options.validationSplit ?? 0, { min: 0, below: 1 }),
+    shuffle: checkBoolean('fit', 'shuffle', options.shuffle, true),
+    verbose: checkVerbose('fit', options.verbose ?? 1, [0, 1, 2] as const),
     callbacks,
   };
 }

@@ -2,7 +2,7 @@ import { ConfigError, DataError, ShapeError } from '../errors';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { canonicalLossName } from '../train/losses/get-loss';
 import { lossRows } from '../train/losses/loss';
-import { describeValue } from '../train/options';
+import { describeValue } from '../options';
 
 /** Keras's `class_weight`: class id → weight. Classes not listed weigh 1, as in Keras. */
 export type ClassWeight = Readonly<Record<number, number>>;

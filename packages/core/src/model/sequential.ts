@@ -3,6 +3,7 @@ import { ConfigError, ShapeError } from '../errors';
 import { Embedding } from '../layers/embedding';
 import { Layer, type RunContext, type SampleShape } from '../layers/layer';
 import { uniqueLayerName } from '../layers/naming';
+import { checkOptions, checkRequiredOptions } from '../options';
 import { Random } from '../random';
 import { Tensor, type TensorLike } from '../tensor';
 import type { History } from '../train/callbacks';
@@ -10,7 +11,15 @@ import { getLoss, type Loss, type LossSpec } from '../train/losses';
 import { createMetric, type MetricAlias, type MetricName } from '../train/metrics';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../train/optimizers';
 import type { Parameter } from '../train/parameter';
-import { checkCount, checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
+import { checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
+import {
+  batchSizeOption,
+  COMPILE_OPTION_KEYS,
+  EVALUATE_OPTION_KEYS,
+  parseSequentialOptions,
+  PREDICT_OPTION_KEYS,
+  TRAIN_ON_BATCH_OPTION_KEYS,
+} from './model-options';
 import { runFit, type FitOptions } from './fit-loop';
 import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
@@ -99,13 +108,7 @@ export class Sequential {
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     if (!Array.isArray(layers)) throw new ConfigError(`Sequential expected an array of layers, got ${typeof layers}`);
-    const { name, seed } = options ?? {};
-    if (name !== undefined && (typeof name !== 'string' || name === '')) {
-      throw new ConfigError(`Sequential: name must be a non-empty string, got ${String(name)}`);
-    }
-    if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
-      throw new ConfigError(`Sequential: seed must be an integer in [0, 2^32), got ${String(seed)}`);
-    }
+    const { name, seed } = parseSequentialOptions(options);
     this.name = name ?? uniqueLayerName('sequential');
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32);
     this.rng = new Random(this.seed);
@@ -172,7 +175,7 @@ export class Sequential {
 
   /** Sets the optimizer, loss and metrics used by `fit`, `evaluate` and `trainOnBatch`. */
   compile(options: CompileOptions): void {
-    if (!options || typeof options !== 'object') throw new ConfigError(`${this.name}.compile expected { optimizer, loss, metrics? }`);
+    checkRequiredOptions(`${this.name}.compile`, options, COMPILE_OPTION_KEYS, "{ optimizer: 'adam', loss: 'mse' }");
     if (options.optimizer === undefined) throw new ConfigError(`${this.name}.compile: optimizer is required (e.g. 'adam')`);
     if (options.loss === undefined) throw new ConfigError(`${this.name}.compile: loss is required (e.g. 'mse')`);
     const optimizer = getOptimizer(options.optimizer);
@@ -236,15 +239,17 @@ export class Sequential {
     const ys = toDataTensor(y, 'y');
     checkSameBatch(xs, ys);
     this.prepareInput(xs, 'x');
+    const batchSize = batchSizeOption('evaluate', options, EVALUATE_OPTION_KEYS);
     const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
-    return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, checkCount('batchSize', options.batchSize ?? 32));
+    return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, batchSize);
   }
 
   /** Model outputs for `x`, computed in batches (default 32) and concatenated. */
   async predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
+    const batchSize = batchSizeOption('predict', options, PREDICT_OPTION_KEYS);
     const xs = toDataTensor(x, 'x');
     this.prepareInput(xs, 'x');
-    return predictInBatches(this.stack, xs, checkCount('batchSize', options.batchSize ?? 32), this.context(false));
+    return predictInBatches(this.stack, xs, batchSize, this.context(false));
   }
 
   /** One optimizer step on one batch; returns the batch loss (before the step), weighted as in `fit`. */
@@ -254,6 +259,7 @@ export class Sequential {
     const ys = toDataTensor(y, 'y');
     checkSameBatch(xs, ys);
     this.prepareInput(xs, 'x');
+    checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_OPTION_KEYS);
     const weights = resolveWeights('trainOnBatch', options ?? {}, ys, loss.name);
     return (await this.step(xs, ys, weights, 'trainOnBatch')).loss;
   }

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Callback, Logs, TrainingParams } from './callbacks/callback';
-import { checkOptionKeys, checkVerbose } from './options';
+import { checkOptions, checkVerbose } from '../options';
 
 /** The part of a writable stream the logger uses; `process.stdout` fits. */
 export interface ProgressStream {
@@ -38,7 +38,7 @@ export class ProgressLogger implements Callback {
   private bar: SingleBar | null = null;
 
   constructor(options: ProgressLoggerOptions = {}) {
-    checkOptionKeys('ProgressLogger', options, ['verbose', 'stream', 'now']);
+    checkOptions('ProgressLogger', options, ['verbose', 'stream', 'now']);
     this.verbose = checkVerbose('ProgressLogger', options.verbose ?? 1, [0, 1, 2] as const);
     this.stream = options.stream ?? process.stdout;
     this.now = options.now ?? Date.now;

@@ -77,7 +77,7 @@ describe('padSequences', () => {
   });
 
   it('rejects bad options and non-numbers', () => {
-    expect(() => padSequences(seqs, { padding: 'left' as 'pre' })).toThrow(/padding should be 'pre' or 'post', got 'left'/);
+    expect(() => padSequences(seqs, { padding: 'left' as 'pre' })).toThrow(/padSequences: padding must be one of 'pre', 'post', got 'left'/);
     expect(() => padSequences([[1, NaN]])).toThrow(DataError);
     expect(() => padSequences(seqs, { maxLen: 0 })).toThrow(ConfigError);
   });

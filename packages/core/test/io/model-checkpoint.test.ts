@@ -53,6 +53,6 @@ describe('ModelCheckpoint', () => {
 
   it('rejects bad options', () => {
     expect(() => new ModelCheckpoint({ filepath: '' })).toThrow(ConfigError);
-    expect(() => new ModelCheckpoint({ filepath: 'x', mode: 'best' as 'min' })).toThrow(/'mode' must be one of 'auto', 'min', 'max', got 'best'/);
+    expect(() => new ModelCheckpoint({ filepath: 'x', mode: 'best' as 'min' })).toThrow(/ModelCheckpoint: mode must be one of 'auto', 'min', 'max', got 'best'/);
   });
 });

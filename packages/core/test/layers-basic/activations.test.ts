@@ -74,8 +74,8 @@ describe('activations', () => {
   });
 
   it('rejects an unknown name with a ConfigError listing the allowed names', () => {
-    expect(() => getActivation('relu7', 'dense_9: activation')).toThrow(ConfigError);
-    expect(() => getActivation('relu7', 'dense_9: activation')).toThrow(/dense_9: activation must be one of 'linear', 'relu'.*got "relu7"/);
+    expect(() => getActivation('relu7', 'dense_9', 'activation')).toThrow(ConfigError);
+    expect(() => getActivation('relu7', 'dense_9', 'activation')).toThrow(/dense_9: activation must be one of 'linear', 'relu'.*got 'relu7'/);
     expect(() => getActivation('constructor')).toThrow(ConfigError);
     expect(() => getActivation(undefined as unknown as string)).toThrow(ConfigError);
   });

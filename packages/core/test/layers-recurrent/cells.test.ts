@@ -139,7 +139,7 @@ describe('cell weights: PyTorch layout, Keras 3 initialisation', () => {
 
   it('bad options are ConfigErrors naming the option and the allowed values', () => {
     expect(() => new LSTMCell({ units: 3, activation: 'swish' as never, name: 'c1' })).toThrow(
-      new ConfigError(`c1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got "swish"`),
+      new ConfigError(`c1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got 'swish'`),
     );
     expect(() => new GRUCell({ units: 3, recurrentActivation: 'softmax' as never, name: 'c2' })).toThrow(/c2: recurrentActivation must be one of/);
     expect(() => new SimpleRNNCell({ units: 0, name: 'c3' })).toThrow(new ConfigError('c3: units must be a positive integer, got 0'));

@@ -47,16 +47,16 @@ describe('recurrent layer errors name the layer, what was expected and what came
   it('bad options are ConfigErrors naming the layer and the option', () => {
     expect(() => new LSTM({ units: 0, name: 'l0' })).toThrow(new ConfigError('l0: units must be a positive integer, got 0'));
     expect(() => new GRU({ units: 1.5, name: 'g0' })).toThrow(/g0: units must be a positive integer, got 1.5/);
-    expect(() => new SimpleRNN({ units: '8' as never, name: 's0' })).toThrow(/s0: units must be a positive integer, got "8"/);
+    expect(() => new SimpleRNN({ units: '8' as never, name: 's0' })).toThrow(/s0: units must be a positive integer, got '8'/);
     expect(() => new LSTM({ units: 2, dropout: 1, name: 'l1' })).toThrow(/l1: dropout must be a number in \[0, 1\), got 1/);
     expect(() => new LSTM({ units: 2, recurrentDropout: -0.1, name: 'l2' })).toThrow(/l2: recurrentDropout must be a number in \[0, 1\)/);
-    expect(() => new GRU({ units: 2, returnSequences: 'yes' as never, name: 'g1' })).toThrow(/g1: returnSequences must be a boolean, got "yes"/);
+    expect(() => new GRU({ units: 2, returnSequences: 'yes' as never, name: 'g1' })).toThrow(/g1: returnSequences must be true or false, got 'yes'/);
     expect(() => new GRU({ units: 2, inputShape: [3] as never, name: 'g2' })).toThrow(/g2: inputShape must be \[steps \| null, features\]/);
     expect(() => new SimpleRNN({ units: 2, activation: 'gelu' as never, name: 's1' })).toThrow(
-      /s1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got "gelu"/,
+      /s1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got 'gelu'/,
     );
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: 'max' as never, name: 'bi' })).toThrow(
-      /bi: mergeMode must be one of 'concat', 'sum', 'ave', 'mul', got "max"/,
+      /bi: mergeMode must be one of 'concat', 'sum', 'ave', 'mul', got 'max'/,
     );
     expect(() => new Bidirectional({ layer: {} as never, name: 'bi2' })).toThrow(/bi2: layer must be a SimpleRNN, LSTM or GRU layer/);
   });

@@ -155,7 +155,7 @@ describe('initialize', () => {
 
   it('rejects unknown names with the allowed list, and orthogonal on a vector', () => {
     expect(() => initialize('glorot' as InitializerName, [2], 1, 1, new Random(0))).toThrow(ConfigError);
-    expect(() => initialize('glorot' as InitializerName, [2], 1, 1, new Random(0))).toThrow(/'glorotUniform', 'glorotNormal'.*got "glorot"/);
+    expect(() => initialize('glorot' as InitializerName, [2], 1, 1, new Random(0))).toThrow(/initialize: initializer must be one of 'glorotUniform', 'glorotNormal'.*got 'glorot'/);
     expect(() => initialize('orthogonal', [5], 5, 5, new Random(0))).toThrow(/rank 2/);
   });
 });

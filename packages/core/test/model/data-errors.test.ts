@@ -51,7 +51,7 @@ describe('Sequential rejects bad input with typed errors', () => {
 
   it('bad fit options', async () => {
     const model = smallModel(1);
-    await expect(model.fit(x, y, { epochs: 0, verbose: 0 })).rejects.toThrow(/epochs must be an integer >= 1, got 0/);
+    await expect(model.fit(x, y, { epochs: 0, verbose: 0 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
     await expect(model.fit(x, y, { batchSize: 2.5, verbose: 0 })).rejects.toThrow(ConfigError);
     await expect(model.fit(x, y, { validationSplit: 1, verbose: 0 })).rejects.toThrow(/validationSplit must be a number in \[0, 1\)/);
     await expect(model.fit(x, y, { verbose: 3 as 1 })).rejects.toThrow(ConfigError);

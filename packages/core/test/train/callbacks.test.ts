@@ -118,15 +118,15 @@ describe('EarlyStopping', () => {
   });
 
   it('bad options are ConfigErrors naming the option', () => {
-    expect(() => new EarlyStopping({ patience: -1 })).toThrow(/EarlyStopping: option 'patience' must be an integer >= 0, got -1/);
+    expect(() => new EarlyStopping({ patience: -1 })).toThrow(/EarlyStopping: patience must be a non-negative integer, got -1/);
     expect(() => new EarlyStopping({ patience: 1.5 })).toThrow(ConfigError);
-    expect(() => new EarlyStopping({ mode: 'up' as 'min' })).toThrow(/EarlyStopping: option 'mode' must be one of 'auto', 'min', 'max', got 'up'/);
-    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow(/option 'minDelta'/);
-    expect(() => new EarlyStopping({ monitor: '' })).toThrow(/option 'monitor'/);
-    expect(() => new EarlyStopping({ restoreBestWeights: 1 as unknown as boolean })).toThrow(/option 'restoreBestWeights'/);
-    expect(() => new EarlyStopping({ startFromEpoch: -2 })).toThrow(/option 'startFromEpoch'/);
-    expect(() => new EarlyStopping({ baseline: NaN })).toThrow(/option 'baseline'/);
-    expect(() => new EarlyStopping({ verbose: 2 as 1 })).toThrow(/EarlyStopping: option 'verbose' must be 0 or 1, got 2/);
+    expect(() => new EarlyStopping({ mode: 'up' as 'min' })).toThrow(/EarlyStopping: mode must be one of 'auto', 'min', 'max', got 'up'/);
+    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow(/minDelta must/);
+    expect(() => new EarlyStopping({ monitor: '' })).toThrow(/monitor must/);
+    expect(() => new EarlyStopping({ restoreBestWeights: 1 as unknown as boolean })).toThrow(/restoreBestWeights must/);
+    expect(() => new EarlyStopping({ startFromEpoch: -2 })).toThrow(/startFromEpoch must/);
+    expect(() => new EarlyStopping({ baseline: NaN })).toThrow(/baseline must/);
+    expect(() => new EarlyStopping({ verbose: 2 as 1 })).toThrow(/EarlyStopping: verbose must be 0 or 1, got 2/);
     expect(() => new EarlyStopping({ restore_best_weights: true } as never)).toThrow(/unknown option 'restore_best_weights'/);
   });
 
@@ -183,12 +183,12 @@ describe('ReduceLROnPlateau', () => {
   });
 
   it('bad options are ConfigErrors naming the option', () => {
-    expect(() => new ReduceLROnPlateau({ factor: 1 })).toThrow(/ReduceLROnPlateau: option 'factor' must be a finite number > 0 and < 1, got 1/);
-    expect(() => new ReduceLROnPlateau({ patience: -1 })).toThrow(/option 'patience'/);
-    expect(() => new ReduceLROnPlateau({ cooldown: 0.5 })).toThrow(/option 'cooldown'/);
-    expect(() => new ReduceLROnPlateau({ minLr: -1 })).toThrow(/option 'minLr'/);
-    expect(() => new ReduceLROnPlateau({ minDelta: -1 })).toThrow(/option 'minDelta'/);
-    expect(() => new ReduceLROnPlateau({ mode: 'down' as 'min' })).toThrow(/option 'mode'/);
+    expect(() => new ReduceLROnPlateau({ factor: 1 })).toThrow(/ReduceLROnPlateau: factor must be a number in \(0, 1\), got 1/);
+    expect(() => new ReduceLROnPlateau({ patience: -1 })).toThrow(/patience must/);
+    expect(() => new ReduceLROnPlateau({ cooldown: 0.5 })).toThrow(/cooldown must/);
+    expect(() => new ReduceLROnPlateau({ minLr: -1 })).toThrow(/minLr must/);
+    expect(() => new ReduceLROnPlateau({ minDelta: -1 })).toThrow(/minDelta must/);
+    expect(() => new ReduceLROnPlateau({ mode: 'down' as 'min' })).toThrow(/mode must/);
   });
 });
 

@@ -90,7 +90,7 @@ describe('ProgressLogger', () => {
 
   it('a bad verbose or unknown option is a ConfigError', () => {
     expect(() => new ProgressLogger({ verbose: 3 as 2 })).toThrow(ConfigError);
-    expect(() => new ProgressLogger({ verbose: 3 as 2 })).toThrow(/ProgressLogger: option 'verbose' must be 0, 1 or 2, got 3/);
+    expect(() => new ProgressLogger({ verbose: 3 as 2 })).toThrow(/ProgressLogger: verbose must be 0, 1 or 2, got 3/);
     expect(() => new ProgressLogger({ out: process.stdout } as never)).toThrow(/unknown option 'out'/);
   });
 });

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { checkBoolean, checkNumber, checkOptionKeys, checkVerbose } from '../options';
+import { checkBoolean, checkNumber, checkOptions, checkVerbose } from '../../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
@@ -53,7 +53,7 @@ export class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     const owner = 'EarlyStopping';
-    checkOptionKeys(owner, options, [
+    checkOptions(owner, options, [
       'monitor',
       'minDelta',
       'patience',

@@ -1,5 +1,4 @@
-import { ConfigError } from '../../errors';
-import { checkChoice } from '../options';
+import { checkChoice, optionError } from '../../options';
 
 /** Whether a monitored quantity should go down (`min`), up (`max`), or be guessed from its name (`auto`). */
 export type MonitorMode = 'auto' | 'min' | 'max';
@@ -18,10 +17,8 @@ export function worstValue(mode: 'min' | 'max'): number {
 
 /** Validates the `monitor` option: a non-empty log key such as `'val_loss'`. */
 export function checkMonitor(owner: string, monitor: unknown): string {
-  if (typeof monitor !== 'string' || monitor.length === 0) {
-    throw new ConfigError(`${owner}: option 'monitor' must be a log key such as 'val_loss' or 'loss', got ${String(monitor)}`);
-  }
-  return monitor;
+  if (typeof monitor !== 'string' || monitor.length === 0) optionError(owner, 'monitor', "a log key such as 'val_loss' or 'loss'", monitor);
+  return monitor as string;
 }
 
 /** The monitored value from `logs`, or undefined when the key is absent. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { checkNumber, checkOptionKeys, checkVerbose } from '../options';
+import { checkNumber, checkOptions, checkVerbose } from '../../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
@@ -47,7 +47,7 @@ export class ReduceLROnPlateau implements Callback {
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     const owner = 'ReduceLROnPlateau';
-    checkOptionKeys(owner, options, ['monitor', 'factor', 'patience', 'minDelta', 'cooldown', 'minLr', 'mode', 'verbose', 'logger']);
+    checkOptions(owner, options, ['monitor', 'factor', 'patience', 'minDelta', 'cooldown', 'minLr', 'mode', 'verbose', 'logger']);
     this.monitor = checkMonitor(owner, options.monitor ?? 'val_loss');
     this.factor = checkNumber(owner, 'factor', options.factor ?? 0.1, { above: 0, below: 1 });
     this.patience = checkNumber(owner, 'patience', options.patience ?? 10, { min: 0, integer: true });

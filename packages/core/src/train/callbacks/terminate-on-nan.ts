@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { checkOptionKeys } from '../options';
+import { checkOptions } from '../../options';
 import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 
 /** Options of `TerminateOnNaN`. */
@@ -14,7 +14,7 @@ export class TerminateOnNaN implements Callback {
   private readonly logger: CallbackLogger;
 
   constructor(options: TerminateOnNaNOptions = {}) {
-    checkOptionKeys('TerminateOnNaN', options, ['logger']);
+    checkOptions('TerminateOnNaN', options, ['logger']);
     this.logger = options.logger ?? consoleLogger;
   }
 

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkBoolean, checkOptionKeys } from '../options';
+import { checkBoolean, checkOptions } from '../../options';
 import { clipProbability, type Loss, type LossConfig } from './loss';
 import { meanElementwise } from './elementwise';
 
@@ -19,7 +19,7 @@ export class BinaryCrossentropy implements Loss {
   readonly fromLogits: boolean;
 
   constructor(options: BinaryCrossentropyOptions = {}) {
-    checkOptionKeys('BinaryCrossentropy', options, ['fromLogits']);
+    checkOptions('BinaryCrossentropy', options, ['fromLogits']);
     this.fromLogits = checkBoolean('BinaryCrossentropy', 'fromLogits', options.fromLogits ?? false);
   }
 

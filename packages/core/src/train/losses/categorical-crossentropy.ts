@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkBoolean, checkOptionKeys } from '../options';
+import { checkBoolean, checkOptions } from '../../options';
 import { logitRowLoss, probabilityRowLoss } from './class-rows';
 import { checkGradBuffer, checkRowWeights, checkSameShape, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
 
@@ -20,7 +20,7 @@ export class CategoricalCrossentropy implements Loss {
   readonly fromLogits: boolean;
 
   constructor(options: CategoricalCrossentropyOptions = {}) {
-    checkOptionKeys('CategoricalCrossentropy', options, ['fromLogits']);
+    checkOptions('CategoricalCrossentropy', options, ['fromLogits']);
     this.fromLogits = checkBoolean('CategoricalCrossentropy', 'fromLogits', options.fromLogits ?? false);
   }
 

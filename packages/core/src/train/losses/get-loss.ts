@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { describeValue } from '../options';
+import { describeValue } from '../../options';
 import { BinaryCrossentropy } from './binary-crossentropy';
 import { CategoricalCrossentropy } from './categorical-crossentropy';
 import { Huber } from './huber';

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkNumber, checkOptionKeys } from '../options';
+import { checkNumber, checkOptions } from '../../options';
 import { type ElementLoss, meanElementwise } from './elementwise';
 import type { Loss, LossConfig } from './loss';
 
@@ -19,7 +19,7 @@ export class Huber implements Loss {
   private readonly element: ElementLoss;
 
   constructor(options: HuberOptions = {}) {
-    checkOptionKeys('Huber', options, ['delta']);
+    checkOptions('Huber', options, ['delta']);
     const delta = checkNumber('Huber', 'delta', options.delta ?? 1, { above: 0 });
     this.delta = delta;
     this.element = {

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkOptionKeys } from '../options';
+import { checkOptions } from '../../options';
 import { meanElementwise } from './elementwise';
 import type { Loss, LossConfig } from './loss';
 
@@ -11,7 +11,7 @@ export class MeanAbsoluteError implements Loss {
   readonly name = 'mae';
 
   constructor(options?: Record<string, never>) {
-    checkOptionKeys('MeanAbsoluteError', options, []);
+    checkOptions('MeanAbsoluteError', options, []);
   }
 
   compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {

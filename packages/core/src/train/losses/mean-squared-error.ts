@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor';
-import { checkOptionKeys } from '../options';
+import { checkOptions } from '../../options';
 import { meanElementwise } from './elementwise';
 import type { Loss, LossConfig } from './loss';
 
@@ -8,7 +8,7 @@ export class MeanSquaredError implements Loss {
   readonly name = 'mse';
 
   constructor(options?: Record<string, never>) {
-    checkOptionKeys('MeanSquaredError', options, []);
+    checkOptions('MeanSquaredError', options, []);
   }
 
   compute(pred: Tensor, target: Tensor, grad: Float32Array | null, weights: Float32Array | null = null): number {

@@ -1,6 +1,6 @@
 import { DataError, ShapeError } from '../../errors';
 import type { Tensor } from '../../tensor';
-import { checkBoolean, checkOptionKeys } from '../options';
+import { checkBoolean, checkOptions } from '../../options';
 import { logitRowLoss, probabilityRowLoss } from './class-rows';
 import { checkGradBuffer, checkRowWeights, classAxisSize, meanOf, type Loss, type LossConfig } from './loss';
 
@@ -21,7 +21,7 @@ export class SparseCategoricalCrossentropy implements Loss {
   readonly fromLogits: boolean;
 
   constructor(options: SparseCategoricalCrossentropyOptions = {}) {
-    checkOptionKeys('SparseCategoricalCrossentropy', options, ['fromLogits']);
+    checkOptions('SparseCategoricalCrossentropy', options, ['fromLogits']);
     this.fromLogits = checkBoolean('SparseCategoricalCrossentropy', 'fromLogits', options.fromLogits ?? false);
   }
 

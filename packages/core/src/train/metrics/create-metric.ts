@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors';
 import { canonicalLossName } from '../losses/get-loss';
 import type { Loss, LossConfig } from '../losses/loss';
-import { describeValue } from '../options';
+import { describeValue } from '../../options';
 import { Accuracy } from './accuracy';
 import { MeanErrorMetric } from './mean-error-metric';
 import type { Metric, MetricAlias, MetricName } from './metric';

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys } from '../options';
+import { checkNumber, checkOptions } from '../../options';
 import { BASE_OPTION_KEYS, BaseOptimizer, type BaseOptimizerOptions } from './optimizer';
 
 /** Options of `Adagrad`. */
@@ -21,7 +21,7 @@ export class Adagrad extends BaseOptimizer {
   readonly weightDecay: number;
 
   constructor(options: AdagradOptions = {}) {
-    checkOptionKeys('Adagrad', options, [...BASE_OPTION_KEYS, 'initialAccumulatorValue', 'epsilon', 'weightDecay']);
+    checkOptions('Adagrad', options, [...BASE_OPTION_KEYS, 'initialAccumulatorValue', 'epsilon', 'weightDecay']);
     super('Adagrad', options, 0.001);
     this.initialAccumulatorValue = checkNumber('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, {
       min: 0,

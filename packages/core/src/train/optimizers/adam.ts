@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptions } from '../../options';
 import { adamUpdate } from './adam-update';
 import { BASE_OPTION_KEYS, BaseOptimizer, checkDecayRate, type BaseOptimizerOptions } from './optimizer';
 
@@ -28,7 +28,7 @@ export class Adam extends BaseOptimizer {
   readonly weightDecay: number;
 
   constructor(options: AdamOptions = {}) {
-    checkOptionKeys('Adam', options, [...BASE_OPTION_KEYS, 'beta1', 'beta2', 'epsilon', 'amsgrad', 'weightDecay']);
+    checkOptions('Adam', options, [...BASE_OPTION_KEYS, 'beta1', 'beta2', 'epsilon', 'amsgrad', 'weightDecay']);
     super('Adam', options, 0.001);
     this.beta1 = checkDecayRate('Adam', 'beta1', options.beta1 ?? 0.9);
     this.beta2 = checkDecayRate('Adam', 'beta2', options.beta2 ?? 0.999);

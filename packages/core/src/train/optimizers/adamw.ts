@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptions } from '../../options';
 import { adamUpdate } from './adam-update';
 import { BASE_OPTION_KEYS, BaseOptimizer, checkDecayRate, type BaseOptimizerOptions } from './optimizer';
 
@@ -28,7 +28,7 @@ export class AdamW extends BaseOptimizer {
   readonly amsgrad: boolean;
 
   constructor(options: AdamWOptions = {}) {
-    checkOptionKeys('AdamW', options, [...BASE_OPTION_KEYS, 'weightDecay', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
+    checkOptions('AdamW', options, [...BASE_OPTION_KEYS, 'weightDecay', 'beta1', 'beta2', 'epsilon', 'amsgrad']);
     super('AdamW', options, 0.001);
     this.weightDecay = checkNumber('AdamW', 'weightDecay', options.weightDecay ?? 0.004, { min: 0 });
     this.beta1 = checkDecayRate('AdamW', 'beta1', options.beta1 ?? 0.9);

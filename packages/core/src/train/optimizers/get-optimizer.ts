@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors';
-import { describeValue } from '../options';
+import { describeValue } from '../../options';
 import { Adagrad } from './adagrad';
 import { Adam } from './adam';
 import { AdamW } from './adamw';

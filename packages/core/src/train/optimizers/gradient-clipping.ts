@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors';
 import type { Parameter } from '../parameter';
-import { checkNumber } from '../options';
+import { checkNumber } from '../../options';
 
 /** Gradient clipping applied before every update; at most one of the three may be set (as in Keras 3). */
 export interface ClippingOptions {

@@ -1,5 +1,5 @@
 import { ConfigError, ShapeError, StateDictError } from '../../errors';
-import { checkNumber } from '../options';
+import { checkNumber } from '../../options';
 import type { Parameter } from '../parameter';
 import { clipGradients, clippingConfig, parseClipping, type ClippingOptions, type GradientClipping } from './gradient-clipping';
 

@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptions } from '../../options';
 import { BASE_OPTION_KEYS, BaseOptimizer, checkDecayRate, type BaseOptimizerOptions } from './optimizer';
 
 /** Options of `RMSprop`. */
@@ -31,7 +31,7 @@ export class RMSprop extends BaseOptimizer {
   readonly weightDecay: number;
 
   constructor(options: RMSpropOptions = {}) {
-    checkOptionKeys('RMSprop', options, [...BASE_OPTION_KEYS, 'rho', 'epsilon', 'momentum', 'centered', 'weightDecay']);
+    checkOptions('RMSprop', options, [...BASE_OPTION_KEYS, 'rho', 'epsilon', 'momentum', 'centered', 'weightDecay']);
     super('RMSprop', options, 0.001);
     this.rho = checkDecayRate('RMSprop', 'rho', options.rho ?? 0.9);
     this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });

@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptions } from '../../options';
 import { BASE_OPTION_KEYS, BaseOptimizer, requireConfig, type BaseOptimizerOptions } from './optimizer';
 
 /** Options of `SGD`. */
@@ -24,7 +24,7 @@ export class SGD extends BaseOptimizer {
   readonly weightDecay: number;
 
   constructor(options: SGDOptions = {}) {
-    checkOptionKeys('SGD', options, [...BASE_OPTION_KEYS, 'momentum', 'nesterov', 'weightDecay']);
+    checkOptions('SGD', options, [...BASE_OPTION_KEYS, 'momentum', 'nesterov', 'weightDecay']);
     super('SGD', options, 0.01);
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
     this.nesterov = checkBoolean('SGD', 'nesterov', options.nesterov ?? false);

@@ -4,7 +4,7 @@ import { Dense } from '../../../layers/dense';
 import { Dropout } from '../../../layers/dropout';
 import { Embedding } from '../../../layers/embedding';
 import type { Layer, SampleShape } from '../../../layers/layer';
-import { describeValue } from '../../../layers/option-checks';
+import { describeValue } from '../../../options';
 import { RecurrentLayer } from '../../../layers/recurrent-layer';
 import type { Sequential } from '../../../model/sequential';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
