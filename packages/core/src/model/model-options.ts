@@ -1,12 +1,13 @@
 import { checkCount, checkNumber, checkOptions, checkString, optionKeys } from '../options';
 import type { WeightOptions } from './sample-weights';
-import type { BatchOptions, CompileOptions, EvaluateOptions, SequentialOptions } from './sequential';
+import type { BatchOptions, CompileOptions, EvaluateOptions, SequentialOptions, StateDictOptions } from './sequential';
 
 /** The option keys of `Sequential`'s constructor and methods, checked by the one option checker. */
 export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>({ name: true, seed: true });
 export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true });
 export const PREDICT_OPTION_KEYS = optionKeys<BatchOptions>({ batchSize: true });
 export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, sampleWeight: true });
+export const STATE_DICT_OPTION_KEYS = optionKeys<StateDictOptions>({ mapping: true });
 export const TRAIN_ON_BATCH_OPTION_KEYS = optionKeys<WeightOptions>({ sampleWeight: true, classWeight: true });
 
 /** `new Sequential(layers, options)`'s name and seed, checked (`undefined` when absent). */

@@ -18,6 +18,7 @@ import {
   EVALUATE_OPTION_KEYS,
   parseSequentialOptions,
   PREDICT_OPTION_KEYS,
+  STATE_DICT_OPTION_KEYS,
   TRAIN_ON_BATCH_OPTION_KEYS,
 } from './model-options';
 import { runFit, type FitOptions } from './fit-loop';
@@ -344,9 +345,7 @@ export class Sequential {
   }
 
   private stateDictOptions(options: StateDictOptions, method: string): StateDictOptions {
-    if (typeof options !== 'object' || options === null) throw new ConfigError(`${this.name}.${method}: options must be an object, got ${String(options)}`);
-    const unknown = Object.keys(options).filter((k) => k !== 'mapping');
-    if (unknown.length > 0) throw new ConfigError(`${this.name}.${method}: unknown option '${unknown[0]}' (expected 'mapping')`);
+    checkRequiredOptions(`${this.name}.${method}`, options, STATE_DICT_OPTION_KEYS, '{ mapping: { rnn: 0 } }');
     return options;
   }
 

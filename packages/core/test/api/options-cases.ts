@@ -41,6 +41,11 @@ export const OPTIONS_CASES: Record<string, OptionsCase> = {
   'Sequential.evaluate': (e) => model().evaluate(x, y, any(e)),
   'Sequential.predict': (e) => model().predict(x, any(e)),
   'Sequential.trainOnBatch': (e) => model().trainOnBatch(x, y, any(e)),
+  'Sequential.stateDict': (e) => model().stateDict(any(e)),
+  'Sequential.loadStateDict': (e) => {
+    const m = model();
+    m.loadStateDict(m.stateDict(), any(e));
+  },
   // optimizers, losses, callbacks, progress
   'new SGD': (e) => new core.SGD(any(e)),
   'new Adam': (e) => new core.Adam(any(e)),
@@ -70,4 +75,7 @@ export const OPTIONS_CASES: Record<string, OptionsCase> = {
   // saving
   saveModel: (e) => core.saveModel(model(), join(SAVE_DIR, 'model'), any(e)),
   serializeModel: (e) => core.serializeModel(model(), any(e)),
+  // interop
+  safetensorsBytes: (e) => core.safetensorsBytes(model(), any(e)),
+  saveSafetensors: (e) => core.saveSafetensors(model(), join(SAVE_DIR, 'weights.safetensors'), any(e)),
 };

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { ConfigError } from '../../errors';
 import { writeFilesAtomically } from '../../io/atomic-write';
+import { checkRequiredOptions, optionKeys } from '../../options';
 import type { StateDictMapping } from '../../model/state-dict-mapping';
 import { type Tensor, toTensor, type TensorLike } from '../../tensor';
 
@@ -26,7 +27,7 @@ export interface SafetensorsOptions {
  * little-endian bytes back to back. `safetensors.torch.load_file` reads it.
  */
 export function safetensorsBytes(weights: WeightsSource, options: SafetensorsOptions = {}): Uint8Array {
-  const { metadata, mapping } = checkOptions(options);
+  const { metadata, mapping } = parseOptions(options);
   const dict = stateDictOf(weights, mapping);
   const names = Object.keys(dict).sort();
   if (names.includes('__metadata__')) throw new ConfigError("safetensors: no tensor may be named '__metadata__' (the format reserves it)");
@@ -76,10 +77,10 @@ function stateDictOf(weights: WeightsSource, mapping: StateDictMapping | undefin
   return weights as Record<string, TensorLike>;
 }
 
-function checkOptions(options: SafetensorsOptions): SafetensorsOptions {
-  if (typeof options !== 'object' || options === null) throw new ConfigError(`safetensors: options must be an object, got ${String(options)}`);
-  const unknown = Object.keys(options).filter((k) => k !== 'metadata' && k !== 'mapping');
-  if (unknown.length > 0) throw new ConfigError(`safetensors: unknown option '${unknown[0]}' (expected 'metadata' or 'mapping')`);
+const SAFETENSORS_OPTION_KEYS = optionKeys<SafetensorsOptions>({ metadata: true, mapping: true });
+
+function parseOptions(options: SafetensorsOptions): SafetensorsOptions {
+  checkRequiredOptions('safetensors', options, SAFETENSORS_OPTION_KEYS, '{ metadata: { format: "pt" } }');
   const { metadata } = options;
   if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || !Object.values(metadata).every((v) => typeof v === 'string'))) {
     throw new ConfigError(`safetensors: metadata must map strings to strings, got ${JSON.stringify(metadata)}`);
