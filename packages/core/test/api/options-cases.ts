@@ -76,6 +76,8 @@ export const OPTIONS_CASES: Record<string, OptionsCase> = {
   saveModel: (e) => core.saveModel(model(), join(SAVE_DIR, 'model'), any(e)),
   serializeModel: (e) => core.serializeModel(model(), any(e)),
   // interop
+  exportOnnxBytes: (e) => core.exportOnnxBytes(model(), any(e)),
+  exportOnnx: (e) => core.exportOnnx(model(), join(SAVE_DIR, 'model.onnx'), any(e)),
   safetensorsBytes: (e) => core.safetensorsBytes(model(), any(e)),
   saveSafetensors: (e) => core.saveSafetensors(model(), join(SAVE_DIR, 'weights.safetensors'), any(e)),
 };

@@ -4,7 +4,7 @@ import { Dense } from '../../../layers/dense';
 import { Dropout } from '../../../layers/dropout';
 import { Embedding } from '../../../layers/embedding';
 import type { Layer, SampleShape } from '../../../layers/layer';
-import { describeValue } from '../../../options';
+import { checkOptions, describeValue, optionKeys } from '../../../options';
 import { RecurrentLayer } from '../../../layers/recurrent-layer';
 import type { Sequential } from '../../../model/sequential';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
@@ -20,6 +20,8 @@ export interface OnnxExportOptions {
   /** ONNX opset of the graph, 14 to 17 (default 17). */
   opset?: OnnxOpset;
 }
+
+const ONNX_EXPORT_OPTION_KEYS = optionKeys<OnnxExportOptions>({ opset: true });
 
 /** The IR version that opsets 14–17 belong to (ONNX 1.10–1.12). */
 const IR_VERSION = 8;
@@ -78,12 +80,8 @@ function dims(shape: SampleShape): Dim[] {
 
 /** The opset, after checking the options object (unknown keys are a `ConfigError`). */
 function checkExportOptions(options: OnnxExportOptions | undefined): OnnxOpset {
+  checkOptions('exportOnnx', options, ONNX_EXPORT_OPTION_KEYS);
   if (options === undefined) return 17;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`exportOnnx options must be an object like { opset: 17 }, got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((k) => k !== 'opset');
-  if (unknown.length > 0) throw new ConfigError(`exportOnnx: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are: opset`);
   const opset = options.opset ?? 17;
   if (!(ONNX_OPSETS as readonly unknown[]).includes(opset)) {
     throw new ConfigError(`exportOnnx: opset must be one of ${ONNX_OPSETS.join(', ')}, got ${describeValue(opset)}`);
