@@ -19,9 +19,14 @@ export interface SnippetOutput {
  * user's `first.mts` runs: `@rnn/core` resolves to the sources under test (vitest's aliases). What
  * it prints is captured, not shown, and returned; on failure the error carries it.
  */
-export async function runTsSnippet(snippet: Snippet, cwd: string, name = `snippet-${snippet.line}`): Promise<SnippetOutput> {
+export function runTsSnippet(snippet: Snippet, cwd: string, name = `snippet-${snippet.line}`): Promise<SnippetOutput> {
+  return runTsCode(snippet.code, cwd, name, where(snippet));
+}
+
+/** `runTsSnippet` for code from elsewhere; `label` names it in errors. */
+export async function runTsCode(code: string, cwd: string, name: string, label = `${name}.mts`): Promise<SnippetOutput> {
   const file = join(cwd, `${name}.mts`);
-  writeFileSync(file, snippet.code);
+  writeFileSync(file, code);
   const output: SnippetOutput = { logs: [], text: '' };
   const capture = (chunk: unknown): boolean => {
     output.text += String(chunk);
@@ -41,21 +46,33 @@ export async function runTsSnippet(snippet: Snippet, cwd: string, name = `snippe
     await import(/* @vite-ignore */ `${pathToFileURL(file).href}?run=${Date.now()}`);
     return output;
   } catch (err) {
-    throw new Error(`${where(snippet)} failed: ${(err as Error).stack ?? String(err)}\n--- its output ---\n${output.text}`);
+    throw new Error(`${label} failed: ${(err as Error).stack ?? String(err)}\n--- its output ---\n${output.text}`);
   } finally {
     process.chdir(home);
     for (const spy of spies) spy.mockRestore();
   }
 }
 
+/** How a Python block runs: command-line arguments, extra environment. */
+export interface PythonRun {
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Runs a Python block with Debian's python3 in `cwd`; returns its stdout. */
-export function runPythonSnippet(snippet: Snippet, cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const run = spawnSync(PYTHON, ['-c', snippet.code], {
+export function runPythonSnippet(snippet: Snippet, cwd: string, run: PythonRun = {}): string {
+  return runPythonCode(snippet.code, cwd, run, where(snippet));
+}
+
+/** `runPythonSnippet` for code from elsewhere (e.g. a block with checks appended). */
+export function runPythonCode(code: string, cwd: string, { args = [], env = {} }: PythonRun = {}, label = 'Python code'): string {
+  const run = spawnSync(PYTHON, ['-c', code, ...args], {
     cwd,
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
   });
-  if (run.status !== 0) throw new Error(`${where(snippet)} failed: ${run.error?.message ?? run.stderr}`);
+  if (run.status !== 0) throw new Error(`${label} failed:\n${code}\n${run.error?.message ?? run.stderr}`);
   return run.stdout;
 }
 

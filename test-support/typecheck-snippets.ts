@@ -26,7 +26,13 @@ export function typecheckSnippets(snippets: readonly Snippet[], dir: string): st
     esModuleInterop: true,
     types: ['node'],
     typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
-    paths: { '@rnn/core': src('core'), '@rnn/backend-api': src('backend-api'), '@rnn/fallback': src('fallback') },
+    // The blocks are written outside the repository: other packages resolve from its node_modules.
+    paths: {
+      '@rnn/core': src('core'),
+      '@rnn/backend-api': src('backend-api'),
+      '@rnn/fallback': src('fallback'),
+      '*': [join(REPO_ROOT, 'node_modules', '*')],
+    },
   });
   const errors: string[] = [];
   for (const [file, snippet] of files) {
