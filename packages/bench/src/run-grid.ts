@@ -110,27 +110,54 @@ async function runCellConfig(
     tag: `[${cell}/${config}]`,
   };
   writeBatch(run.batchFile, dims, opts.seed);
+  const own = await validateOwn(opts, run, unavailable, outcome, log);
+  await timeOwn(opts, run, own, unavailable, outcome, log);
+  await runTorchPeer(opts, run, own.validations, unavailable, outcome, log);
+  await timeTfjsPeers(opts, run, unavailable, outcome, log);
+}
 
-  // 1. Validate: native and fallback on the same weights and batch (both, whichever is selected).
-  const validations: Partial<Record<OwnBackend, ValidationOutput>> = {};
-  const validationBaseline: Partial<Record<OwnBackend, number>> = {};
-  if (opts.validate) {
-    for (const backend of OWN) {
-      if (unavailable.has(backend)) continue;
-      const out = await prepareOwn(opts, run, backend, unavailable, outcome, log);
-      if (out?.validation) {
-        validations[backend] = out.validation;
-        validationBaseline[backend] = out.baselineRssMb;
-      }
-    }
-    if (validations.native && validations.fallback) {
-      const report = record(outcome, run, 'native', 'fallback', compareValidations(validations.native, validations.fallback));
-      log(`${run.tag} validate native vs fallback: ${describe(report)}`);
+/** What validating our backends left: each one's outputs (timings included) and its baseline RSS. */
+interface OwnValidation {
+  validations: Partial<Record<OwnBackend, ValidationOutput>>;
+  baselineRssMb: Partial<Record<OwnBackend, number>>;
+}
+
+/** 1. Validate: native and fallback on the same weights and batch (both, whichever is selected). */
+async function validateOwn(
+  opts: BenchOptions,
+  run: CellRun,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<OwnValidation> {
+  const own: OwnValidation = { validations: {}, baselineRssMb: {} };
+  if (!opts.validate) return own;
+  for (const backend of OWN) {
+    if (unavailable.has(backend)) continue;
+    const out = await prepareOwn(opts, run, backend, unavailable, outcome, log);
+    if (out?.validation) {
+      own.validations[backend] = out.validation;
+      own.baselineRssMb[backend] = out.baselineRssMb;
     }
   }
-  const failedHere = outcome.validations.some((v) => v.cell === cell && v.config === config && !v.ok);
+  const { native, fallback } = own.validations;
+  if (native && fallback) {
+    const report = record(outcome, run, 'native', 'fallback', compareValidations(native, fallback));
+    log(`${run.tag} validate native vs fallback: ${describe(report)}`);
+  }
+  return own;
+}
 
-  // 2. Time our backends, one fresh child per mode.
+/** 2. Time our backends, one fresh child per mode; none where validation failed. */
+async function timeOwn(
+  opts: BenchOptions,
+  run: CellRun,
+  own: OwnValidation,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  const failedHere = outcome.validations.some((v) => v.cell === run.cell && v.config === run.config && !v.ok);
   for (const backend of OWN) {
     if (!opts.backends.includes(backend) || unavailable.has(backend)) continue;
     if (failedHere) {
@@ -140,48 +167,62 @@ async function runCellConfig(
     for (const mode of opts.modes) {
       // A call of twice the budget or more was timed once by validation: keep that sample. It was
       // the process's first call, but at seconds per call JIT and first-touch costs are noise.
-      const validated = validations[backend]?.timings.find((t) => t.mode === mode);
+      const validated = own.validations[backend]?.timings.find((t) => t.mode === mode);
       if (validated && validated.medianMs >= 2 * opts.budget.budgetMs) {
-        addRecord(outcome, run, backend, validated, validationBaseline[backend] ?? 0, log);
+        addRecord(outcome, run, backend, validated, own.baselineRssMb[backend] ?? 0, log);
         continue;
       }
       await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend }, unavailable, outcome, log);
     }
   }
+}
 
-  // 3. PyTorch: timed, and checked against our reference on the same weights.
-  if (opts.backends.includes('pytorch') && !unavailable.has('pytorch')) {
-    const reference = validations.native ? ('native' as const) : validations.fallback ? ('fallback' as const) : null;
-    const torch = await runTorch({
-      cell,
-      dims,
-      modes: opts.modes,
-      budget: opts.budget,
-      batchFile: run.batchFile,
-      weightsFile: run.weightsWritten ? run.weightsFile : null,
-      validate: reference !== null,
-    });
-    if ('skipped' in torch) {
-      unavailable.add('pytorch');
-      outcome.skipped.push(`pytorch: ${torch.skipped}`);
-      log(`pytorch skipped: ${torch.skipped}`);
-    } else {
-      outcome.backendDetails.pytorch = `PyTorch ${torch.torch} (${torch.threads} intra-op thread, OPENBLAS_NUM_THREADS=2)`;
-      for (const t of torch.timings) addRecord(outcome, run, 'pytorch', t, torch.baselineRssMb, log);
-      if (reference && torch.validation) {
-        const ref = validations[reference]!;
-        const checks = compareValidations(ref, torch.validation);
-        const report = record(outcome, run, reference, 'pytorch', checks);
-        log(`${run.tag} validate ${reference} vs PyTorch: ${describe(report)}`);
-      }
-    }
+/** 3. PyTorch: timed, and checked against our reference on the same weights. */
+async function runTorchPeer(
+  opts: BenchOptions,
+  run: CellRun,
+  validations: OwnValidation['validations'],
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!opts.backends.includes('pytorch') || unavailable.has('pytorch')) return;
+  const reference = validations.native ? ('native' as const) : validations.fallback ? ('fallback' as const) : null;
+  const torch = await runTorch({
+    cell: run.cell,
+    dims: run.dims,
+    modes: opts.modes,
+    budget: opts.budget,
+    batchFile: run.batchFile,
+    weightsFile: run.weightsWritten ? run.weightsFile : null,
+    validate: reference !== null,
+  });
+  if ('skipped' in torch) {
+    unavailable.add('pytorch');
+    outcome.skipped.push(`pytorch: ${torch.skipped}`);
+    log(`pytorch skipped: ${torch.skipped}`);
+    return;
   }
+  outcome.backendDetails.pytorch = `PyTorch ${torch.torch} (${torch.threads} intra-op thread, OPENBLAS_NUM_THREADS=2)`;
+  for (const t of torch.timings) addRecord(outcome, run, 'pytorch', t, torch.baselineRssMb, log);
+  if (reference && torch.validation) {
+    const report = record(outcome, run, reference, 'pytorch', compareValidations(validations[reference]!, torch.validation));
+    log(`${run.tag} validate ${reference} vs PyTorch: ${describe(report)}`);
+  }
+}
 
-  // 4. tfjs, where it fits in seconds (or everywhere with --all-peers).
+/** 4. tfjs, where it fits in seconds (or everywhere with --all-peers). */
+async function timeTfjsPeers(
+  opts: BenchOptions,
+  run: CellRun,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
   for (const backend of ['tfjs-cpu', 'tfjs-wasm'] as const) {
     if (!opts.backends.includes(backend) || unavailable.has(backend)) continue;
     for (const mode of opts.modes) {
-      if (!opts.allPeers && !peerRunsByDefault(backend, { cell, config, mode })) continue;
+      if (!opts.allPeers && !peerRunsByDefault(backend, { cell: run.cell, config: run.config, mode })) continue;
       const env = { TFJS_BACKEND: backend === 'tfjs-wasm' ? 'wasm' : 'cpu' };
       await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'tfjs-child.js'), env, unavailable, outcome, log);
     }

@@ -30,7 +30,7 @@ import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardSte
 
 /** LSTM over a whole sequence: one input-projection GEMM, then per step one recurrent GEMM and a fused gate pass. */
 export function lstmForward(args: LstmForwardArgs): void {
-  const { T, B, I, H, y, hT, cT, x, h0, c0, mask, wIh, wHh, bIh, bHh, recurrentMask, reverse } = args;
+  const { T, B, I, H, y, hT, cT, x, h0, c0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
   const G = 4 * H;
   const cRegion = T * B * G;
   // Inference keeps the same layout in scratch of its own.

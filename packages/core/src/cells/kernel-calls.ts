@@ -1,11 +1,12 @@
-import type {
-  Backend,
-  GruBackwardArgs,
-  GruForwardArgs,
-  LstmBackwardArgs,
-  LstmForwardArgs,
-  RnnBackwardArgs,
-  RnnForwardArgs,
+import {
+  type Backend,
+  GATES,
+  type GruBackwardArgs,
+  type GruForwardArgs,
+  type LstmBackwardArgs,
+  type LstmForwardArgs,
+  type RnnBackwardArgs,
+  type RnnForwardArgs,
 } from '@rnn/backend-api';
 
 /** A forward kernel call, tagged by cell so one dispatcher serves the three cells. */
@@ -32,21 +33,18 @@ export function runForwardSync(backend: Backend, call: ForwardCall): void {
   }
 }
 
-/** Gate count per cell, to size a call's work. */
-const GATE_COUNT = { lstm: 4, gru: 3, rnn: 1 } as const;
-
 /**
  * Calls below this many forward FLOPs run on the calling thread even where the backend has async
- * kernels: handing a call to a worker thread and back costs more than such a call computes (the
- * bench's small configs train 1.04–1.33× faster in place), and it blocks the event loop for about
- * a millisecond at most.
+ * kernels: handing a call to a worker thread and back (a queue, a thread wake-up, a promise
+ * settled on the next loop turn) costs more than such a call computes, and running it in place
+ * blocks the event loop for about a millisecond at most. The bench's small configs sit below it.
  */
 export const SYNC_CALL_MAX_FLOPS = 16e6;
 
 /** Forward FLOPs of a kernel call: 2·T·B·G·H·(I+H). */
 function callFlops(call: ForwardCall | BackwardCall): number {
   const { T, B, I, H } = call.args;
-  return 2 * T * B * GATE_COUNT[call.cell] * H * (I + H);
+  return 2 * T * B * GATES[call.cell] * H * (I + H);
 }
 
 /** The async kernels to use for this call, or `undefined` to run it in place. */

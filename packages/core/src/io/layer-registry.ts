@@ -44,11 +44,6 @@ function layerFactories(): Record<string, LayerFactory> {
   };
 }
 
-/** The class names {@link rebuildLayer} knows. */
-export function knownLayerClassNames(): string[] {
-  return Object.keys(layerFactories());
-}
-
 /**
  * Rebuilds one layer from its class name and config. An unknown class name, or a config the layer
  * rejects, is a `FormatError` naming both.

@@ -32,9 +32,4 @@ export class ScratchBuffers {
     if (this.keep) this.buffers.set(role, created);
     return created;
   }
-
-  /** Drops every buffer (their memory goes back to the garbage collector). */
-  clear(): void {
-    this.buffers.clear();
-  }
 }
