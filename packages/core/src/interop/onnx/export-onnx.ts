@@ -15,8 +15,8 @@ export async function exportOnnxBytes(model: Sequential, options?: OnnxExportOpt
 /**
  * Writes a built model as an ONNX file that ONNX Runtime (or any ONNX runtime) runs with the
  * predictions of `model.predict`: input `input` (`[batch, steps, features]` float32, or
- * `[batch, steps]` int64 ids for an Embedding model), output `output`, batch and unknown lengths as
- * dynamic axes. Stateful layers add state inputs `<layer>_initial_h` (`_c`), and they and
+ * `[batch, steps]` int64 ids for an Embedding model), output `output`, batch and steps as dynamic
+ * axes. Stateful layers add state inputs `<layer>_initial_h` (`_c`), and they and
  * `returnState` layers add final-state outputs `<layer>_h` (`_c`). The file is written atomically.
  * Layers without an ONNX equivalent are an `UnsupportedError` naming the layer.
  */

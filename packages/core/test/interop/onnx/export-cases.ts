@@ -117,11 +117,14 @@ function maskedCases(): ExportCase[] {
 
 function denseCases(): ExportCase[] {
   const names = DENSE_ACTIVATION_NAMES.filter((n) => !n.includes('_')) as DenseActivationName[];
-  return names.map((activation) => ({
+  const perStep = names.map((activation) => ({
     name: `dense_${activation}`,
     input: floats,
     make: () => floatModel(new LSTM({ units: 4, returnSequences: true, inputShape: input }), new Dense({ units: 3, activation })),
   }));
+  const vectors: InputKind = { kind: 'vector', features: 5 };
+  const denseOnly = { name: 'dense_only_vectors', input: vectors, make: () => floatModel(new Dense({ units: 4, activation: 'relu', inputShape: [5] }), new Dropout({ rate: 0.5 }), new Dense({ units: 2, useBias: false })) };
+  return [...perStep, denseOnly];
 }
 
 /** Every export case. */

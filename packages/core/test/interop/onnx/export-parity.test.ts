@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { exportOnnxBytes } from '../../../src/interop/onnx';
 import { ONNX_OPSETS } from '../../../src/interop/onnx/metadata';
+import { Dense } from '../../../src/layers/dense';
+import { GRU } from '../../../src/layers/gru';
+import { Sequential } from '../../../src/model/sequential';
 import { EXPORT_CASES, SIZE_CASES } from './export-cases';
 import { expectSamePrediction, makeInput } from './helpers';
 
@@ -37,6 +40,15 @@ describe('exported models in ONNX Runtime', () => {
         await expectSamePrediction(model, await exportOnnxBytes(model, { opset }), makeInput(c.input, 4, 6, opset), `${name} opset ${opset}`);
       }
     }
+  });
+
+  it('the steps axis is dynamic even where inputShape fixes it', async () => {
+    const fixed = new Sequential([new GRU({ units: 4, returnSequences: true, inputShape: [6, 3] }), new Dense({ units: 2 })], { seed: 5 });
+    const free = new Sequential([new GRU({ units: 4, returnSequences: true, inputShape: [null, 3] }), new Dense({ units: 2 })], { seed: 6 });
+    free.loadStateDict(fixed.stateDict());
+    const bytes = await exportOnnxBytes(fixed);
+    await expectSamePrediction(fixed, bytes, makeInput({ kind: 'float', features: 3 }, 2, 6, 1), 'fixed steps at its length');
+    await expectSamePrediction(free, bytes, makeInput({ kind: 'float', features: 3 }, 2, 9, 2), 'fixed steps at another length');
   });
 
   it('the export is deterministic: the same model gives the same bytes', async () => {

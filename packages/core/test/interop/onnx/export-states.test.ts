@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../../src/backend/select';
 import { exportOnnxBytes } from '../../../src/interop/onnx';
 import { Bidirectional } from '../../../src/layers/bidirectional';
-import { RecurrentLayer } from '../../../src/layers/recurrent-layer';
+import { type ApplyResult, RecurrentLayer } from '../../../src/layers/recurrent-layer';
 import type { Sequential } from '../../../src/model/sequential';
 import { Random } from '../../../src/random';
 import { type Tensor, toTensor } from '../../../src/tensor';
@@ -20,7 +20,7 @@ async function finalStates(model: Sequential, input: ModelInput): Promise<Record
   const ctx = { backend: getBackend(), training: false, rng: new Random(0) };
   for (const layer of model.layers) {
     if (layer instanceof RecurrentLayer || layer instanceof Bidirectional) {
-      const result = await layer.apply(x, { mask });
+      const result: ApplyResult = await layer.apply(x, { mask });
       const n = result.states.length;
       const names = layer instanceof Bidirectional ? (n === 4 ? ['forward_h', 'forward_c', 'backward_h', 'backward_c'] : ['forward_h', 'backward_h']) : ['h', 'c'];
       const returnState = layer instanceof Bidirectional ? layer.forwardLayer.returnState : layer.returnState;

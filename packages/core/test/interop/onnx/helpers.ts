@@ -14,8 +14,8 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
  */
 export const ORT_TOLERANCE: Tolerance = { atol: 1e-6, rtol: 1e-5 };
 
-/** What a test feeds a model: float features `[B, T, F]` or int ids `[B, T]`. */
-export type InputKind = { kind: 'float'; features: number } | { kind: 'ids'; vocab: number };
+/** What a test feeds a model: float sequences `[B, T, F]`, int ids `[B, T]`, or float vectors `[B, F]` (T unused). */
+export type InputKind = { kind: 'float'; features: number } | { kind: 'ids'; vocab: number } | { kind: 'vector'; features: number };
 
 /** A model input both as nested arrays (for `predict`) and as an ONNX Runtime tensor. */
 export interface ModelInput {
@@ -29,6 +29,10 @@ export interface ModelInput {
  */
 export function makeInput(kind: InputKind, B: number, T: number, seed: number): ModelInput {
   const rng = new Random(seed);
+  if (kind.kind === 'vector') {
+    const nested = Array.from({ length: B }, () => Array.from({ length: kind.features }, () => rng.next() * 2 - 1));
+    return { nested, tensor: new ort.Tensor('float32', Float32Array.from(nested.flat()), [B, kind.features]) };
+  }
   if (kind.kind === 'float') {
     const nested = Array.from({ length: B }, () => Array.from({ length: T }, () => Array.from({ length: kind.features }, () => rng.next() * 2 - 1)));
     return { nested, tensor: new ort.Tensor('float32', Float32Array.from(nested.flat(2)), [B, T, kind.features]) };

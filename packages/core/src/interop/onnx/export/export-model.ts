@@ -29,7 +29,7 @@ const IR_VERSION = 8;
 /**
  * The ONNX model of a built `Sequential`: graph input `input` (`[batch, steps, features]` float, or
  * `[batch, steps]` int64 ids when the first layer is an Embedding), graph output `output`, batch and
- * unknown lengths as dynamic axes, every weight an initializer, plus the state inputs and outputs of
+ * steps as dynamic axes (also where the model's `inputShape` fixes the steps), every weight an initializer, plus the state inputs and outputs of
  * stateful and `returnState` layers. The architecture goes into `metadata_props` so that
  * `importOnnx` can rebuild the exact model.
  */
@@ -43,10 +43,13 @@ export function buildOnnxModel(model: Sequential, options: OnnxExportOptions | u
   const ctx: ExportContext = { g, stateOutputs: [], records: [] };
   const inputShape = layers[0].inputShape;
   const ids = layers[0] instanceof Embedding;
-  let flow: Flow = { name: g.input('input', ids ? DataType.INT64 : DataType.FLOAT, ['batch', ...dims(inputShape)]), rank: inputShape.length + 1, timeMajor: false, mask: null };
+  // The time axis is dynamic even where the model fixes it: the graph computes the same for any length.
+  const hasTime = ids || inputShape.length >= 2;
+  const input = g.input('input', ids ? DataType.INT64 : DataType.FLOAT, ['batch', ...dims(inputShape, hasTime)]);
+  let flow: Flow = { name: input, rank: inputShape.length + 1, timeMajor: false, mask: null };
   layers.forEach((layer, k) => (flow = exportLayer(ctx, layer, flow, k === 0)));
   const outputShape = layers.reduce<SampleShape>((shape, layer) => layer.computeOutputShape(shape), inputShape);
-  g.output('output', batchMajor(ctx, flow, 'output'), DataType.FLOAT, ['batch', ...dims(outputShape)]);
+  g.output('output', batchMajor(ctx, flow, 'output'), DataType.FLOAT, ['batch', ...dims(outputShape, hasTime && outputShape.length >= 2)]);
   for (const state of ctx.stateOutputs) g.output(state.name, state.source, DataType.FLOAT, state.dims);
   const metadata: OwnModelMetadata = { format: 'rnn-onnx', version: 1, name: model.name, seed: model.seed, inputShape: [...inputShape], layers: ctx.records };
   return {
@@ -73,9 +76,9 @@ function exportLayer(ctx: ExportContext, layer: Layer, flow: Flow, first: boolea
   );
 }
 
-/** Graph dims of a sample shape: sizes, or names for the dynamic ones (`steps` first). */
-function dims(shape: SampleShape): Dim[] {
-  return shape.map((d, i) => d ?? (i === 0 ? 'steps' : `dim_${i + 1}`));
+/** Graph dims of a sample shape: `steps` for its time axis (the first, when it has one), sizes, or names for unknown sizes. */
+function dims(shape: SampleShape, hasTime: boolean): Dim[] {
+  return shape.map((d, i) => (hasTime && i === 0 ? 'steps' : (d ?? `dim_${i + 1}`)));
 }
 
 /** The opset, after checking the options object (unknown keys are a `ConfigError`). */
