@@ -12,7 +12,8 @@ import { decodeModel } from './proto/onnx-proto';
  *   weights in the graph), so it predicts what the original predicted;
  * - a graph such as `torch.onnx.export` writes (opset 14–17, constant folding on or off, static or
  *   dynamic shapes) for `batch_first=True` Embedding + stacked/bidirectional LSTM, GRU or RNN +
- *   Linear (per step, or on `output[:, -1]`) becomes the equivalent layers with PyTorch's weights.
+ *   Linear (per step, on `output[:, -1]` or on `h_n[-1]`) becomes the equivalent layers with
+ *   PyTorch's weights.
  *
  * A damaged file (truncated, not protobuf, not an ONNX model, weights of the wrong shape) is a
  * `FormatError`; a valid graph with something @rnn cannot represent is an `UnsupportedError` naming

@@ -1,6 +1,6 @@
 import { FormatError, UnsupportedError } from '../../../errors';
 import type { DenseActivationName } from '../../../layers/activations';
-import type { NodeProto } from '../proto/onnx-proto';
+import { DataType, type NodeProto } from '../proto/onnx-proto';
 import type { ConstTensor } from '../proto/tensor-data';
 import { transpose } from './const-eval';
 import { describeNode, floatAttribute, intAttribute, intsAttribute } from './graph-index';
@@ -58,6 +58,25 @@ function dense(state: WalkState, node: NodeProto, x: DataValue, kernel: ConstTen
   return [data(x.layout, kernel.dims[1], spec)];
 }
 
+/** The output sequence (`Y`) of each recurrent node, so that reading its final state can claim it. */
+const sequenceOf = new WeakMap<LayerSpec, DataValue>();
+
+/**
+ * `h_n[-1]` of a one-direction recurrent node (its `Y_h`, direction 0): the last output, as long as
+ * nothing reads the node's sequence. The layer becomes `returnSequences: false`.
+ */
+function finalState(state: WalkState, node: NodeProto, x: DataValue, index: ConstTensor): Value[] {
+  const spec = x.from;
+  const sequence = spec ? sequenceOf.get(spec) : undefined;
+  const first = index.dims.length === 0 && (index.values[0] === 0 || index.values[0] === -1);
+  if (spec?.type !== 'recurrent' || x.directions !== 1 || !first || intAttribute(node, 'axis', 0) !== 0 || !sequence || sequence.consumed) {
+    fail(state, node, 'reads a final state other than the one direction\'s h of a recurrent node whose sequence output is unused');
+  }
+  sequence.consumed = true;
+  spec.returnSequences = false;
+  return [data('BF', x.width, null)];
+}
+
 /** `y[:, -1]` (or `y[-1]` time-major) of a unidirectional recurrent layer's sequence: its last output. */
 function lastStep(state: WalkState, node: NodeProto, x: DataValue, index: ConstTensor): Value[] {
   const axis = intAttribute(node, 'axis', 0);
@@ -84,6 +103,7 @@ const DATA_OPS: Readonly<Record<string, DataOp>> = {
   Squeeze: (node, x, inputs, state) => {
     const axes = state.opset >= 13 ? Array.from(inputs[1]?.kind === 'const' ? inputs[1].tensor.values : []) : (intsAttribute(node, 'axes') ?? []);
     if (x.layout === 'TDBH' && x.directions === 1 && axes.join(',') === '1') return [relayout(x, 'TBF')];
+    if (x.layout === 'DBH' && axes.join(',') === '0') return finalState(state, node, x, { dims: [], dataType: DataType.INT64, values: Float64Array.of(0) });
     return fail(state, node, `squeezes axes [${axes.join(', ')}] of ${describeLayout(x.layout)}; only the direction axis of a one-direction recurrent output can be squeezed`);
   },
   Reshape: (node, x, inputs, state) => {
@@ -101,7 +121,8 @@ const DATA_OPS: Readonly<Record<string, DataOp>> = {
       state.specs.push({ type: 'embedding', table });
       return [data('BTF', table.dims[1], state.specs[state.specs.length - 1])];
     }
-    return lastStep(state, node, x, constInput(state, node, inputs[1], 'index'));
+    const index = constInput(state, node, inputs[1], 'index');
+    return x.layout === 'DBH' ? finalState(state, node, x, index) : lastStep(state, node, x, index);
   },
   MatMul: (node, x, inputs, state) => dense(state, node, x, constInput(state, node, inputs[1], 'weight'), null),
   Gemm: (node, x, inputs, state) => {
@@ -132,7 +153,9 @@ export function evaluateData(node: NodeProto, x: DataValue, inputs: (Value | und
     if (x.layout !== 'TBF' || inputs[0] !== x) fail(state, node, `reads ${describeLayout(x.layout)}; a recurrent node reads its input sequence as [steps, batch, features]`);
     const spec = recurrentSpec(node, inputs, x.width, state.source);
     state.specs.push(spec);
-    return [data('TDBH', spec.units, spec, spec.directions), data('DBH', spec.units, null, spec.directions), data('DBH', spec.units, null, spec.directions)];
+    const sequence = data('TDBH', spec.units, spec, spec.directions);
+    sequenceOf.set(spec, sequence);
+    return [sequence, data('DBH', spec.units, spec, spec.directions), data('DBH', spec.units, null, spec.directions)];
   }
   if (Object.prototype.hasOwnProperty.call(ACTIVATION_OPS, op)) {
     const activation = ACTIVATION_OPS[op](node);
@@ -142,7 +165,7 @@ export function evaluateData(node: NodeProto, x: DataValue, inputs: (Value | und
     return [data(x.layout, x.width, spec)];
   }
   if (!Object.prototype.hasOwnProperty.call(DATA_OPS, op)) {
-    fail(state, node, `is not supported on the model's data; supported: LSTM, GRU, RNN, Gather (Embedding, last step), MatMul/Add and Gemm (Linear), ${Object.keys(ACTIVATION_OPS).join(', ')}, and Transpose/Squeeze/Reshape/Shape glue`);
+    fail(state, node, `is not supported on the model's data; supported: LSTM, GRU, RNN, Gather (Embedding, last step, final state), MatMul/Add and Gemm (Linear), ${Object.keys(ACTIVATION_OPS).join(', ')}, and Transpose/Squeeze/Reshape/Shape glue`);
   }
   return DATA_OPS[op](node, x, inputs, state);
 }
