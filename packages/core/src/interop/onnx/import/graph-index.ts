@@ -1,5 +1,5 @@
 import { FormatError, UnsupportedError } from '../../../errors';
-import { type AttributeProto, AttributeType, type GraphProto, type ModelProto, type NodeProto, type TensorProto, utf8, type ValueInfoProto } from '../proto/onnx-proto';
+import { type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto, utf8, type ValueInfoProto } from '../proto/onnx-proto';
 
 /** A decoded model that passed the structural checks, with what the importers look up. */
 export interface OnnxGraph {
@@ -109,8 +109,7 @@ export function stringsAttribute(node: NodeProto, name: string): string[] | unde
 
 /** A TENSOR attribute (Constant's `value`), or `undefined`. */
 export function tensorAttribute(node: NodeProto, name: string): TensorProto | undefined {
-  const a = attribute(node, name);
-  return a?.type === AttributeType.TENSOR || a?.t ? a?.t : undefined;
+  return attribute(node, name)?.t;
 }
 
 /** Names of the attributes a node sets, for refusing options we do not implement. */
