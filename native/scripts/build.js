@@ -58,8 +58,17 @@ try {
   fail('cmake-js is not installed (it is a devDependency of @rnn/native: run npm install inside the package)');
 }
 const extra = process.env.RNN_ASAN === '1' ? ['--CDRNN_ASAN=ON'] : [];
-const result = spawnSync(process.execPath, [cmakeJs, 'compile', ...extra], { cwd: root, stdio: 'inherit' });
+// cmake-js, CMake and the compiler talk a lot; their output is shown only when the build fails
+// (RNN_BUILD_VERBOSE=1 shows it always).
+const verbose = process.env.RNN_BUILD_VERBOSE === '1';
+const result = spawnSync(process.execPath, [cmakeJs, 'compile', '--log-level', 'warn', ...extra], {
+  cwd: root,
+  stdio: verbose ? 'inherit' : 'pipe',
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
 if (result.error || result.status !== 0 || !fs.existsSync(built)) {
+  if (!verbose) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
   fail(`cmake-js compile failed${result.error ? ` (${result.error.message})` : ` with exit code ${result.status}`}`);
 }
 
@@ -72,4 +81,6 @@ const check = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.
   encoding: 'utf8',
 });
 if (check.status !== 0) fail(`the built addon does not load:\n${check.stderr.trim()}`);
-process.stdout.write(`@rnn/native: built ${path.relative(root, built)} and copied it to ${path.relative(root, prebuiltDir)}/\n`);
+// Under nx every line already carries the project's name.
+const prefix = process.env.NX_TASK_TARGET_PROJECT ? '' : '@rnn/native: ';
+process.stdout.write(`${prefix}built ${path.relative(root, built)} and copied it to ${path.relative(root, prebuiltDir)}/\n`);

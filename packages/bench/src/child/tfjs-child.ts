@@ -14,6 +14,10 @@ const baselineRssMb = currentRssMb();
 
 let prepared: { model: tf.Sequential; x: tf.Tensor; y: tf.Tensor; batch: number } | null = null;
 
+// Production mode, as a served model runs: no debug checks, and no "install our node backend"
+// banner from the cpu backend in every child.
+tf.enableProdMode();
+
 async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
   const backend = process.env.TFJS_BACKEND === 'wasm' ? 'wasm' : 'cpu';
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend '${backend}' failed to initialise`);

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared';
+import { sourceAliases } from '../../vitest.shared.mts';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },

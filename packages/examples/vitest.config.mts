@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sharedSetupFiles, sourceAliases } from '../../vitest.shared';
+import { sharedSetupFiles, sourceAliases } from '../../vitest.shared.mts';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
