@@ -51,7 +51,9 @@ export { kernelContractJson } from './contract/json';
 export type { KernelIssue, KernelProblem } from './kernel-errors';
 export {
   BUFFER_PROBLEMS,
+  describeBuffer,
   fillTemplate,
+  isKernelBuffer,
   KERNEL_MESSAGES,
   KernelArgumentError,
   KernelBufferError,

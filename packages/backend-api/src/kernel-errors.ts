@@ -1,4 +1,5 @@
 import type { KernelName } from './contract/kernel-contract';
+import { describeValue } from './describe-value';
 import { ConfigError, ShapeError } from './errors';
 
 /**
@@ -31,8 +32,8 @@ export type KernelProblem =
 export const BUFFER_PROBLEMS: readonly KernelProblem[] = ['missing', 'type', 'length'];
 
 /**
- * Message templates by problem. Placeholders: `{kernel}`, `{field}`, `{value}` (what came, by
- * `describeValue`, or a buffer's length for `length`), `{need}` (a buffer's length, see
+ * Message templates by problem. Placeholders: `{kernel}`, `{field}`, `{value}` (what came: by
+ * `describeBuffer` for `missing` and `type`, a buffer's length for `length`, else by `describeValue`), `{need}` (a buffer's length, see
  * `NEED_TEMPLATES`), `{max}` (`MAX_DIMENSION`), `{sizes}` (`T = 3, B = 2`), `{allowed}` (the
  * activations, quoted), `{other}` (the second field of a pair or an alias), `{fieldState}` and
  * `{otherState}` (`given` or `null`).
@@ -61,6 +62,39 @@ export const NEED_TEMPLATES = {
   formula: '{atLeast}{formula} = {floats} floats ({sizes})',
   named: '{atLeast}{name} = {floats} floats',
 } as const;
+
+/**
+ * What came instead of a usable buffer, by kind: `a Float64Array`, `an Array of length 2`,
+ * `a Float32Array backed by a SharedArrayBuffer (…)`, `a Float32Array over a detached ArrayBuffer
+ * (…)`; any other value by `describeValue`.
+ */
+export function describeBuffer(value: unknown): string {
+  if (Array.isArray(value)) return `an Array of length ${value.length}`;
+  if (!ArrayBuffer.isView(value)) return describeValue(value);
+  const name = value.constructor.name;
+  if (typeof SharedArrayBuffer === 'function' && value.buffer instanceof SharedArrayBuffer) {
+    return `a ${name} backed by a SharedArrayBuffer (another thread could change it during the kernel)`;
+  }
+  if (value.byteLength === 0 && isDetached(value.buffer)) return `a ${name} over a detached ArrayBuffer (it was transferred)`;
+  return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/** A buffer a kernel may be given: a `Float32Array` over an attached `ArrayBuffer` no other thread shares. */
+export function isKernelBuffer(value: unknown): value is Float32Array {
+  if (!(value instanceof Float32Array)) return false;
+  if (typeof SharedArrayBuffer === 'function' && value.buffer instanceof SharedArrayBuffer) return false;
+  return value.byteLength > 0 || !isDetached(value.buffer);
+}
+
+/** A transferred buffer cannot take a new view (a detached buffer's views all have length 0). */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** What a validator reports about the call it rejects. */
 export interface KernelIssue {

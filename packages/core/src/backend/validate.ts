@@ -3,10 +3,12 @@ import {
   type AsyncKernels,
   type Backend,
   type BufferField,
+  describeBuffer,
   describeValue,
   type Factor,
   type FieldSpec,
   fillTemplate,
+  isKernelBuffer,
   KERNEL_CONTRACT,
   type KernelArgs,
   kernelError,
@@ -83,19 +85,18 @@ function checkLimits(kernel: KernelName, spec: KernelSpec, sizes: Sizes): void {
 
 const ALLOWED_ACTIVATIONS = ACTIVATION_NAMES.map((n) => `'${n}'`).join(', ');
 
+/** The rule of each option kind. */
+const OPTION_RULES = {
+  flag: (value: unknown) => typeof value === 'boolean',
+  scalar: (value: unknown) => typeof value === 'number' && Number.isFinite(value),
+  activation: (value: unknown) => ACTIVATION_NAMES.some((name) => name === value),
+};
+
 function checkOptions(kernel: KernelName, entries: readonly Entry[]): void {
   for (const { field, spec, value } of entries) {
-    const ok =
-      spec.kind === 'flag'
-        ? typeof value === 'boolean'
-        : spec.kind === 'scalar'
-          ? typeof value === 'number' && Number.isFinite(value)
-          : spec.kind === 'activation'
-            ? typeof value === 'string' && (ACTIVATION_NAMES as readonly string[]).includes(value)
-            : true;
-    if (!ok) {
-      const problem = spec.kind === 'flag' || spec.kind === 'scalar' || spec.kind === 'activation' ? spec.kind : 'size';
-      throw kernelError({ kernel, field, problem }, { value: describeValue(value), allowed: ALLOWED_ACTIVATIONS });
+    if (spec.kind !== 'flag' && spec.kind !== 'scalar' && spec.kind !== 'activation') continue;
+    if (!OPTION_RULES[spec.kind](value)) {
+      throw kernelError({ kernel, field, problem: spec.kind }, { value: describeValue(value), allowed: ALLOWED_ACTIVATIONS });
     }
   }
 }
@@ -115,25 +116,6 @@ function needText(spec: BufferField, factors: readonly Factor<string>[], sizes: 
   return text.endsWith(' ()') ? text.slice(0, -3) : text;
 }
 
-/** Why a `Float32Array` cannot be handed to a kernel, or `null` when it can. */
-function unusableArray(array: Float32Array): string | null {
-  if (typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer) {
-    return 'a Float32Array backed by a SharedArrayBuffer (another thread could change it during the kernel)';
-  }
-  if (array.length === 0 && isDetached(array.buffer)) return 'a Float32Array over a detached ArrayBuffer (it was transferred)';
-  return null;
-}
-
-/** A transferred buffer cannot take a new view (a detached buffer's arrays all have length 0). */
-function isDetached(buffer: ArrayBufferLike): boolean {
-  try {
-    new Uint8Array(buffer);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 function checkBuffer(kernel: KernelName, entry: Entry<BufferField>, sizes: Sizes, args: object): CheckedBuffer {
   const { field, spec, value } = entry;
   if (value === null && spec.nullable) return { field, spec, array: null };
@@ -142,9 +124,7 @@ function checkBuffer(kernel: KernelName, entry: Entry<BufferField>, sizes: Sizes
   const fail = (problem: 'missing' | 'type' | 'length', got: string) =>
     kernelError({ kernel, field, problem }, { need: needText(spec, factors, sizes), value: got });
   if (value === null || value === undefined) throw fail('missing', describeValue(value));
-  if (!(value instanceof Float32Array)) throw fail('type', describeValue(value));
-  const unusable = unusableArray(value);
-  if (unusable !== null) throw fail('type', unusable);
+  if (!isKernelBuffer(value)) throw fail('type', describeBuffer(value));
   if (spec.atLeast ? value.length < floats : value.length !== floats) throw fail('length', String(value.length));
   return { field, spec, array: value };
 }
