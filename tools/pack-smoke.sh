@@ -3,6 +3,8 @@
 # outside the repository with install scripts disabled (so the prebuilt native binary alone must
 # serve), and trains a small LSTM there on the native backend, then on the fallback, through both
 # `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it.
+# Last, the README's first example as a user runs it: saved as first.mts, type-checked with
+# TypeScript 5 and the latest (7) without @types/node, run with `npx tsx first.mts` on both backends.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -15,6 +17,7 @@ for pkg in packages/backend-api packages/fallback native packages/core; do
   (cd "$repo/$pkg" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
 done
 ls "$work/tarballs"
+tar -tzf "$work"/tarballs/rnn-core-*.tgz | grep -x 'package/README.md' >/dev/null || { echo "pack-smoke: the @rnn/core tarball has no README.md" >&2; exit 1; }
 
 cd "$work/app"
 npm init -y >/dev/null
@@ -29,4 +32,19 @@ for backend in native fallback; do
 done
 echo "pack-smoke: interop readers"
 node interop.cjs "$repo/packages/core/test/interop/fixtures"
+
+echo "pack-smoke: the README's first example (first.mts)"
+node "$repo/tools/pack-smoke/readme-block.mjs" "$repo/README.md" "A first model" > first.mts
+for typescript in typescript@5 typescript@latest; do
+  npm install --ignore-scripts --no-audit --no-fund --save-dev tsx "$typescript" >/dev/null
+  if [ -e node_modules/@types/node ]; then echo "pack-smoke: @types/node came along; the type check must run without it" >&2; exit 1; fi
+  echo "pack-smoke: tsc $(npx tsc --version) --strict first.mts"
+  npx tsc --noEmit --strict --module nodenext --target es2022 first.mts
+done
+for backend in native fallback; do
+  echo "pack-smoke: RNN_BACKEND=$backend npx tsx first.mts"
+  RNN_BACKEND=$backend npx tsx first.mts > first.log
+  tail -n 1 first.log | grep -qx 'true' || { cat first.log; echo "pack-smoke: first.mts did not end by printing true" >&2; exit 1; }
+  tail -n 2 first.log | head -n 1
+done
 echo "pack-smoke: ok"

@@ -59,7 +59,7 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
 }
 
 /** Builds the `model.json` object and the `weights.bin` bytes for a model. */
-export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Buffer; file: ModelFile } {
+export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Uint8Array; file: ModelFile } {
   checkOptions('serializeModel', options, SAVE_MODEL_OPTION_KEYS);
   const config = model.getConfig();
   const buffers: NamedBuffer[] = [];
