@@ -30,19 +30,40 @@ import {
 
 export type { KernelName };
 
-/** One table entry with the value the call gave for it. */
-interface Entry<F extends FieldSpec = FieldSpec> {
-  field: string;
-  spec: F;
-  value: unknown;
-}
-
-/** A buffer entry that passed its checks: a `Float32Array`, or `null` where allowed. */
-interface CheckedBuffer {
+/** A buffer of a kernel's table, arranged for the walk. */
+interface PlannedBuffer {
   field: string;
   spec: BufferField;
-  array: Float32Array | null;
+  /** The factors of its length, and of its stored shape when its `transposedBy` flag is set. */
+  factors: readonly Factor<string>[];
+  transposed: readonly Factor<string>[];
+  /** Index of the buffer it pairs with (`pairedWith`), or −1. */
+  partner: number;
 }
+
+/** A kernel's table arranged once for the walk: its fields by kind, in table order. */
+interface Plan {
+  sizes: string[];
+  limits: readonly (readonly Factor<string>[])[];
+  options: { field: string; kind: 'flag' | 'scalar' | 'activation' }[];
+  buffers: PlannedBuffer[];
+}
+
+function planOf(spec: KernelSpec): Plan {
+  const fields: [string, FieldSpec][] = Object.entries(spec.fields);
+  const plan: Plan = { sizes: [], limits: spec.limits, options: [], buffers: [] };
+  for (const [field, f] of fields) {
+    if (f.kind === 'size') plan.sizes.push(field);
+    else if (f.kind === 'buffer') {
+      const transposed = f.transposedBy === null ? [] : shapeFactors([...f.shape].reverse());
+      plan.buffers.push({ field, spec: f, factors: shapeFactors(f.shape), transposed, partner: -1 });
+    } else plan.options.push({ field, kind: f.kind });
+  }
+  for (const b of plan.buffers) b.partner = plan.buffers.findIndex((other) => other.field === b.spec.pairedWith);
+  return plan;
+}
+
+const PLANS = new Map<KernelName, Plan>();
 
 /** The sizes of the call, by field name. */
 type Sizes = Readonly<Record<string, number>>;
@@ -51,10 +72,10 @@ function isStruct(args: unknown): args is object {
   return typeof args === 'object' && args !== null && !Array.isArray(args) && !ArrayBuffer.isView(args);
 }
 
-function readSizes(kernel: KernelName, entries: readonly Entry[]): Sizes {
+function readSizes(kernel: KernelName, plan: Plan, args: object): Sizes {
   const sizes: Record<string, number> = {};
-  for (const { field, spec, value } of entries) {
-    if (spec.kind !== 'size') continue;
+  for (const field of plan.sizes) {
+    const value: unknown = Reflect.get(args, field);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw kernelError({ kernel, field, problem: 'size' }, { value: describeValue(value) });
     }
@@ -70,11 +91,13 @@ function sizesText(factors: readonly Factor<string>[], sizes: Sizes): string {
 }
 
 function productOf(factors: readonly Factor<string>[], sizes: Sizes): number {
-  return factors.reduce<number>((n, f) => n * (typeof f === 'number' ? f : sizes[f]), 1);
+  let n = 1;
+  for (const f of factors) n *= typeof f === 'number' ? f : sizes[f];
+  return n;
 }
 
-function checkLimits(kernel: KernelName, spec: KernelSpec, sizes: Sizes): void {
-  for (const factors of spec.limits) {
+function checkLimits(kernel: KernelName, plan: Plan, sizes: Sizes): void {
+  for (const factors of plan.limits) {
     const value = productOf(factors, sizes);
     if (value > MAX_DIMENSION) {
       const field = factors.join('·');
@@ -92,19 +115,13 @@ const OPTION_RULES = {
   activation: (value: unknown) => ACTIVATION_NAMES.some((name) => name === value),
 };
 
-function checkOptions(kernel: KernelName, entries: readonly Entry[]): void {
-  for (const { field, spec, value } of entries) {
-    if (spec.kind !== 'flag' && spec.kind !== 'scalar' && spec.kind !== 'activation') continue;
-    if (!OPTION_RULES[spec.kind](value)) {
-      throw kernelError({ kernel, field, problem: spec.kind }, { value: describeValue(value), allowed: ALLOWED_ACTIVATIONS });
+function checkOptions(kernel: KernelName, plan: Plan, args: object): void {
+  for (const { field, kind } of plan.options) {
+    const value: unknown = Reflect.get(args, field);
+    if (!OPTION_RULES[kind](value)) {
+      throw kernelError({ kernel, field, problem: kind }, { value: describeValue(value), allowed: ALLOWED_ACTIVATIONS });
     }
   }
-}
-
-/** The stored shape's factors: the two axes swapped when the buffer's `transposedBy` flag is set. */
-function storedFactors(spec: BufferField, args: object): Factor<string>[] {
-  const transposed = spec.transposedBy !== null && Reflect.get(args, spec.transposedBy) === true;
-  return shapeFactors(transposed ? [...spec.shape].reverse() : spec.shape);
 }
 
 /** The `{need}` of a buffer's messages, e.g. `4·H·I = 96 floats (H = 4, I = 6)`. */
@@ -116,30 +133,29 @@ function needText(spec: BufferField, factors: readonly Factor<string>[], sizes: 
   return text.endsWith(' ()') ? text.slice(0, -3) : text;
 }
 
-function checkBuffer(kernel: KernelName, entry: Entry<BufferField>, sizes: Sizes, args: object): CheckedBuffer {
-  const { field, spec, value } = entry;
-  if (value === null && spec.nullable) return { field, spec, array: null };
-  const factors = storedFactors(spec, args);
-  const floats = productOf(factors, sizes);
+/** One buffer: `null` where allowed, else a usable `Float32Array` of its length (at least, for `atLeast`). */
+function checkBuffer(kernel: KernelName, buffer: PlannedBuffer, sizes: Sizes, args: object): Float32Array | null {
+  const { field, spec } = buffer;
+  const value: unknown = Reflect.get(args, field);
+  if (value === null && spec.nullable) return null;
+  const factors = spec.transposedBy !== null && Reflect.get(args, spec.transposedBy) === true ? buffer.transposed : buffer.factors;
   const fail = (problem: 'missing' | 'type' | 'length', got: string) =>
     kernelError({ kernel, field, problem }, { need: needText(spec, factors, sizes), value: got });
   if (value === null || value === undefined) throw fail('missing', describeValue(value));
   if (!isKernelBuffer(value)) throw fail('type', describeBuffer(value));
+  const floats = productOf(factors, sizes);
   if (spec.atLeast ? value.length < floats : value.length !== floats) throw fail('length', String(value.length));
-  return { field, spec, array: value };
+  return value;
 }
 
 /** Both fields of a pair given, or both `null`; checked at the field declaring the pair. */
-function checkPairs(kernel: KernelName, buffers: readonly CheckedBuffer[]): void {
-  for (const { field, spec, array } of buffers) {
-    const partner = spec.pairedWith === null ? undefined : buffers.find((b) => b.field === spec.pairedWith);
-    if (partner === undefined || (array === null) === (partner.array === null)) continue;
+function checkPairs(kernel: KernelName, plan: Plan, arrays: readonly (Float32Array | null)[]): void {
+  plan.buffers.forEach(({ field, partner }, i) => {
+    if (partner < 0 || (arrays[i] === null) === (arrays[partner] === null)) return;
     const state = (a: Float32Array | null) => (a === null ? 'null' : 'given');
-    throw kernelError(
-      { kernel, field, problem: 'pair' },
-      { other: partner.field, fieldState: state(array), otherState: state(partner.array) },
-    );
-  }
+    const values = { other: plan.buffers[partner].field, fieldState: state(arrays[i]), otherState: state(arrays[partner]) };
+    throw kernelError({ kernel, field, problem: 'pair' }, values);
+  });
 }
 
 /** True when two views share at least one byte of the same memory. */
@@ -152,32 +168,26 @@ function overlaps(a: Float32Array, b: Float32Array): boolean {
  * Written and accumulated buffers must not share memory with any other buffer of the call: a kernel
  * writes them while it still reads its inputs, so `y` over `x` (or `dWIh` over `wIh`) would give garbage.
  */
-function checkAliases(kernel: KernelName, buffers: readonly CheckedBuffer[]): void {
-  for (const out of buffers) {
-    if (out.spec.access === 'read' || out.array === null) continue;
-    for (const other of buffers) {
-      if (other !== out && other.array !== null && overlaps(out.array, other.array)) {
-        throw kernelError({ kernel, field: out.field, problem: 'alias' }, { other: other.field });
-      }
-    }
-  }
-}
-
-function isBufferEntry(entry: Entry): entry is Entry<BufferField> {
-  return entry.spec.kind === 'buffer';
+function checkAliases(kernel: KernelName, plan: Plan, arrays: readonly (Float32Array | null)[]): void {
+  plan.buffers.forEach(({ field, spec }, i) => {
+    const out = arrays[i];
+    if (spec.access === 'read' || out === null) return;
+    const other = arrays.findIndex((a, j) => j !== i && a !== null && overlaps(out, a));
+    if (other >= 0) throw kernelError({ kernel, field, problem: 'alias' }, { other: plan.buffers[other].field });
+  });
 }
 
 /** Validates `args` for `kernel` against the contract; throws the contract's error for the first failure. */
 function checkKernelArgs(kernel: KernelName, args: unknown): void {
   if (!isStruct(args)) throw kernelError({ kernel, field: '', problem: 'struct' }, { value: describeValue(args) });
-  const spec: KernelSpec = KERNEL_CONTRACT[kernel];
-  const entries: Entry[] = Object.entries(spec.fields).map(([field, f]) => ({ field, spec: f, value: Reflect.get(args, field) }));
-  const sizes = readSizes(kernel, entries);
-  checkLimits(kernel, spec, sizes);
-  checkOptions(kernel, entries);
-  const buffers = entries.filter(isBufferEntry).map((entry) => checkBuffer(kernel, entry, sizes, args));
-  checkPairs(kernel, buffers);
-  checkAliases(kernel, buffers);
+  let plan = PLANS.get(kernel);
+  if (plan === undefined) PLANS.set(kernel, (plan = planOf(KERNEL_CONTRACT[kernel])));
+  const sizes = readSizes(kernel, plan, args);
+  checkLimits(kernel, plan, sizes);
+  checkOptions(kernel, plan, args);
+  const arrays = plan.buffers.map((buffer) => checkBuffer(kernel, buffer, sizes, args));
+  checkPairs(kernel, plan, arrays);
+  checkAliases(kernel, plan, arrays);
 }
 
 /** Validates the arguments of the kernel named `kernel`. */
