@@ -57,6 +57,11 @@ try {
 } catch {
   fail('cmake-js is not installed (it is a devDependency of @rnn/native: run npm install inside the package)');
 }
+// The addon's view of the kernel contract, regenerated from @rnn/backend-api's tables when they are
+// here (in the repository); a packed @rnn/native builds from the committed copy.
+const generated = spawnSync(process.execPath, [path.join(__dirname, 'generate-contract.js')], { cwd: root, stdio: 'inherit' });
+if (generated.status !== 0) fail('generating the kernel contract tables failed');
+
 const extra = process.env.RNN_ASAN === '1' ? ['--CDRNN_ASAN=ON'] : [];
 // cmake-js, CMake and the compiler talk a lot; their output is shown only when the build fails
 // (RNN_BUILD_VERBOSE=1 shows it always).

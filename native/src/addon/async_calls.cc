@@ -22,24 +22,20 @@ class AsyncCall final : public KernelTask {
   std::vector<napi_ref> held;
 };
 
-namespace {
-
-// The rejection value of a failed kernel; nullptr when it cannot be made (environment stopping).
-napi_value failure_error(napi_env env, const AsyncCall& call) noexcept {
-  const bool oom = call.outcome() == KernelOutcome::OutOfMemory;
-  const std::string text = std::string(call.fn) + (oom ? ": out of memory for the kernel's scratch buffers"
-                                                       : ": the native kernel failed: " + call.failure());
-  napi_value message = nullptr, error = nullptr;
+napi_value kernel_failure(napi_env env, const char* fn, KernelOutcome outcome, const std::string& what) noexcept {
+  const bool oom = outcome == KernelOutcome::OutOfMemory;
+  const std::string text =
+      std::string(fn) + (oom ? ": out of memory for the kernel's scratch buffers" : ": the native kernel failed: " + what);
+  napi_value message = nullptr, code = nullptr, error = nullptr;
   if (napi_create_string_utf8(env, text.c_str(), text.size(), &message) != napi_ok) return nullptr;
-  const napi_status status = oom ? napi_create_range_error(env, nullptr, message, &error)
-                                 : napi_create_error(env, nullptr, message, &error);
+  if (napi_create_string_utf8(env, "RNN_KERNEL_FAILED", NAPI_AUTO_LENGTH, &code) != napi_ok) return nullptr;
+  const napi_status status =
+      oom ? napi_create_range_error(env, code, message, &error) : napi_create_error(env, code, message, &error);
   return status == napi_ok ? error : nullptr;
 }
 
-}  // namespace
-
 void AddonInstance::create(Napi::Env env) {
-  auto* self = new AddonInstance(env);
+  auto* self = new AddonInstance(env, load_contract(env));
   napi_value name = nullptr;
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, "rnn.kernel", NAPI_AUTO_LENGTH, &name));
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr,
@@ -92,7 +88,7 @@ void AddonInstance::settle(napi_env env, AsyncCall* call) noexcept {
     if (call->outcome() == KernelOutcome::Done) {
       napi_value undefined = nullptr;
       if (napi_get_undefined(env, &undefined) == napi_ok) napi_resolve_deferred(env, call->deferred, undefined);
-    } else if (napi_value error = failure_error(env, *call)) {
+    } else if (napi_value error = kernel_failure(env, call->fn, call->outcome(), call->failure())) {
       napi_reject_deferred(env, call->deferred, error);
     }
     if (pending_.empty()) napi_unref_threadsafe_function(env, tsfn_);

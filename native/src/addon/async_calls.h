@@ -11,20 +11,30 @@
 
 #include <napi.h>
 
+#include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "contract.h"
 #include "runtime/kernel_scheduler.h"
 
 namespace rnn {
 
 class AsyncCall;
 
+// The error for a kernel that did not finish (code RNN_KERNEL_FAILED): a RangeError when it ran out
+// of memory, else an Error saying `what`. nullptr when it cannot be made (environment stopping).
+napi_value kernel_failure(napi_env env, const char* fn, KernelOutcome outcome, const std::string& what) noexcept;
+
 class AddonInstance final : public TaskOwner {
  public:
   // Creates the instance of `env` and stores it as the environment's instance data (freed with it).
   static void create(Napi::Env env);
   static AddonInstance& of(Napi::Env env);
+
+  // The kernel contract, loaded once per environment.
+  const Contract& contract() const { return contract_; }
 
   // Queues `kernel`; the promise settles on this environment's thread once it ran. `held` are
   // references to the typed arrays the kernel reads and writes, released when the promise settles.
@@ -33,12 +43,13 @@ class AddonInstance final : public TaskOwner {
   void deliver(KernelTask* task) noexcept override;
 
  private:
-  explicit AddonInstance(napi_env env) : env_(env) {}
+  AddonInstance(napi_env env, Contract contract) : env_(env), contract_(std::move(contract)) {}
   static void call_js(napi_env env, napi_value js_callback, void* context, void* data) noexcept;
   static void cleanup(void* arg) noexcept;
   void settle(napi_env env, AsyncCall* call) noexcept;
 
   napi_env env_;
+  Contract contract_;
   napi_threadsafe_function tsfn_ = nullptr;
   std::unordered_set<AsyncCall*> pending_;  // submitted, not yet settled (this thread only)
   bool closing_ = false;

@@ -8,9 +8,9 @@
 //   hardSigmoid  y = clip(x / 6 + 0.5, 0, 1)  dy/dx = 0 < y < 1 ? 1/6 : 0   (Keras 3)
 //
 // exp and tanh are our own branch-free float versions (Cephes expf / tanhf polynomials) instead of
-// std::exp / std::tanh: the scalar libm calls cost ~15 ns each and made the pointwise gate pass
-// take 2/3 of an LSTM forward; these vectorise. Accuracy against double: see
-// bench/activation_accuracy.cc (max relative error ~2e-7, i.e. 1–2 ulp).
+// std::exp / std::tanh: libm's scalar calls do not vectorise and would dominate the pointwise gate
+// pass; these do. Accuracy against double: max relative error ~2e-7, i.e. 1–2 ulp (checked by
+// bench/activation_accuracy.cc).
 #pragma once
 
 #include <algorithm>
@@ -58,6 +58,22 @@ inline float fast_tanh(float x) {
 }
 
 enum class Activation { Tanh, Sigmoid, Relu, Linear, HardSigmoid };
+
+// The activation a contract name stands for; false for a name the kernels do not implement.
+inline bool activation_named(const char* name, Activation& out) {
+  static const struct {
+    const char* name;
+    Activation value;
+  } kNames[] = {{"tanh", Activation::Tanh}, {"sigmoid", Activation::Sigmoid}, {"relu", Activation::Relu},
+                {"linear", Activation::Linear}, {"hardSigmoid", Activation::HardSigmoid}};
+  for (const auto& entry : kNames) {
+    if (std::strcmp(entry.name, name) == 0) {
+      out = entry.value;
+      return true;
+    }
+  }
+  return false;
+}
 
 // Applies `act` in place to v[0..n). The switch sits outside the loop so each loop vectorises.
 inline void activate_inplace(Activation act, float* v, std::size_t n) {

@@ -13,9 +13,9 @@ namespace rnn {
 namespace {
 
 // Threads for large GEMMs, and the count OpenBLAS is set to right now. sgemm switches lazily, only
-// when a GEMM needs the other count, because openblas_set_num_threads costs ~10 µs: switching around
-// every small per-step GEMM made a 50-step LSTM 30% slower. The addon serialises kernel calls, so
-// the switching never races with another GEMM.
+// when a GEMM needs the other count: openblas_set_num_threads costs more than a small per-step GEMM
+// computes (bench README, "Native constants"). Calls run one at a time (one kernel slot), so the
+// switching never races with another GEMM.
 std::atomic<int> g_threads{1};  // read by getNumThreads on any JS thread
 int g_current = 1;
 
@@ -25,14 +25,11 @@ void use_threads(int threads) {
   g_current = threads;
 }
 
-// GEMMs below this many multiply-adds (M·N·K) run on one thread. Measured with
-// bench/gemm_thread_threshold.cc on a shared 2-core x86-64 VM, OpenBLAS 0.3.21 (pthreads), under a
-// load average of ~10 (other jobs running): 1 vs 2 threads, microseconds per call,
-//   64³ (2.6e5)  38 vs 45;  80³ (5.1e5)  81 vs 114;  32·256·64 (5.2e5)  80 vs 139;
-//   128³ (2.1e6) 186 vs 294; 32·512·128 (2.1e6) 300 vs 280; 64·512·128 (4.2e6) 464 vs 414.
-// So the second thread pays off only from ~2e6 up. OpenBLAS's own cut-off (65536 · 4 = 2.6e5 in
-// this build) is far lower and build-dependent, so we decide explicitly. The recurrent per-step
-// GEMM [B, G·H] of typical layers stays below this; the big input-side GEMMs over T·B rows use threads.
+// GEMMs below this many multiply-adds (M·N·K) run on one thread: below it a second thread costs
+// more than it saves (bench/gemm_thread_threshold.cc measures it; figures in the bench README).
+// OpenBLAS's own cut-off is build-dependent and far lower, so we decide explicitly. The recurrent
+// per-step GEMM [B, G·H] of typical layers stays below this; the big all-steps GEMMs over T·B rows
+// use threads.
 constexpr long long kSingleThreadMnk = 2'000'000;
 
 }  // namespace
@@ -78,9 +75,9 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
     return;
   }
   // Two threads: split C in two halves ourselves (rows, or columns when it is wider), one on the
-  // persistent worker, each on single-threaded OpenBLAS. OpenBLAS's own pool, once used, spins in
-  // sched_yield for ~2^28 cycles after every call and took a third of the CPU from the batch-split
-  // recurrence on 2 cores; this way it is never woken.
+  // persistent worker, each on single-threaded OpenBLAS. OpenBLAS's own pool, once used, keeps
+  // spinning in sched_yield after every call, taking cores from the batch-split recurrence; this
+  // way it is never woken.
   if (M >= N) {
     const int m0 = half_point(M);
     const float* a2 = trans_a ? a + m0 : a + static_cast<std::size_t>(m0) * lda;

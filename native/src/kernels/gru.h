@@ -18,18 +18,6 @@
 
 namespace rnn {
 
-struct GruForward : RecurrentForward {
-  bool reset_after = true;
-  Activation activation = Activation::Tanh;
-  Activation recurrent_activation = Activation::Sigmoid;
-};
-
-struct GruBackward : RecurrentBackward {
-  bool reset_after = true;
-  Activation activation = Activation::Tanh;
-  Activation recurrent_activation = Activation::Sigmoid;
-};
-
 void gru_forward(const GruForward& a, KernelContext& context);
 void gru_backward(const GruBackward& a, KernelContext& context);
 

@@ -16,24 +16,6 @@
 
 namespace rnn {
 
-struct LstmForward : RecurrentForward {
-  float* c_T = nullptr;             // [B, H] output: final cell state
-  const float* c0 = nullptr;        // [B, H]; null = zeros
-  const float* peephole = nullptr;  // [3H] i, f, o; null = plain LSTM
-  Activation activation = Activation::Tanh;
-  Activation recurrent_activation = Activation::Sigmoid;
-};
-
-struct LstmBackward : RecurrentBackward {
-  float* dc0 = nullptr;             // [B, H] overwritten; null = not wanted
-  float* dpeephole = nullptr;       // [3H] +=; null without peephole
-  const float* dc_T = nullptr;      // [B, H]; null = zeros
-  const float* c0 = nullptr;        // [B, H]; null = zeros
-  const float* peephole = nullptr;  // [3H]
-  Activation activation = Activation::Tanh;
-  Activation recurrent_activation = Activation::Sigmoid;
-};
-
 void lstm_forward(const LstmForward& a, KernelContext& context);
 void lstm_backward(const LstmBackward& a, KernelContext& context);
 

@@ -13,8 +13,8 @@ namespace rnn {
 
 namespace {
 
-// Below this many per-step-GEMM multiply-adds per call, waking the worker (~10–30 µs) costs more
-// than the second core saves. Small LSTM (T20 B32 H32) has 2.6e6; a 1×1 problem has 1.
+// Below this many per-step-GEMM multiply-adds per call, waking the worker costs more than the second
+// core saves. For scale: the bench's small LSTM (T20 B32 H32) has 2.6e6; a 1×1 problem has 1.
 long long split_min_macs() {
   static const long long value = [] {
     if (const char* env = std::getenv("RNN_SPLIT_MIN_MACS")) {
@@ -29,8 +29,9 @@ long long split_min_macs() {
 
 std::atomic<bool> g_in_split{false};
 
-// One persistent worker thread: spawning a std::thread per call costs ~50 µs. It is never joined
-// (a detached thread blocked on its condition variable does not keep the process alive).
+// One persistent worker thread, since spawning a thread per call would cost more than a small call
+// computes. It is never joined (a detached thread blocked on its condition variable does not keep
+// the process alive).
 class Worker {
  public:
   Worker() { std::thread([this] { loop(); }).detach(); }

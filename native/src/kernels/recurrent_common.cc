@@ -9,20 +9,16 @@
 
 namespace rnn {
 
-const float* masked_hidden(const float* h, const float* recurrent_mask, float* scratch, std::size_t BH) {
-  if (recurrent_mask == nullptr) return h;
-  for (std::size_t k = 0; k < BH; ++k) scratch[k] = recurrent_mask[k] * h[k];
-  return scratch;
-}
+namespace {
 
-void input_projection(float* xproj, const float* x, const float* w_ih, const float* b_ih, int rows, int GH, int I) {
-  if (b_ih == nullptr) {
+void input_projection(float* xproj, const float* x, const float* w_ih, const float* bias, int rows, int GH, int I) {
+  if (bias == nullptr) {
     sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 0.0f, xproj, GH);
     return;
   }
   // Rows start as the bias and the GEMM adds onto them (beta = 1): one pass instead of OpenBLAS
   // zeroing C (beta = 0) and a second pass adding the bias.
-  for (int r = 0; r < rows; ++r) std::memcpy(xproj + static_cast<std::size_t>(r) * GH, b_ih, sizeof(float) * GH);
+  for (int r = 0; r < rows; ++r) std::memcpy(xproj + static_cast<std::size_t>(r) * GH, bias, sizeof(float) * GH);
   sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 1.0f, xproj, GH);
 }
 
@@ -38,18 +34,18 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
   return bias;
 }
 
+}  // namespace
+
+void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols) {
+  const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, fold_cols);  // [GH]
+  input_projection(pre, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), a.T * a.B, GH, a.I);
+}
+
 std::vector<float> transposed(const float* m, int rows, int cols) {
   std::vector<float> out(static_cast<std::size_t>(rows) * cols);
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) out[static_cast<std::size_t>(c) * rows + r] = m[static_cast<std::size_t>(r) * cols + c];
   return out;
-}
-
-void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld) {
-  for (int r = 0; r < rows; ++r) {
-    float* row = m + static_cast<std::size_t>(r) * ld;
-    for (int c = 0; c < cols; ++c) row[c] += bias[c];
-  }
 }
 
 namespace {
@@ -94,11 +90,11 @@ void accumulate_column_sums(float* out, const float* m, int rows, int cols, int 
   }
 }
 
-void gather_previous_hidden(float* hprev, const float* y, const float* h0, const float* recurrent_mask,
-                            const SequenceDims& dims, bool reverse) {
-  const std::size_t BH = static_cast<std::size_t>(dims.B) * dims.H;
-  for (int t = 0; t < dims.T; ++t) {
-    const float* prev = previous_hidden(y, h0, t, dims.T, reverse, BH);
+void gather_previous_hidden(float* hprev, const RecurrentBackward& a, const float* h0) {
+  const std::size_t BH = static_cast<std::size_t>(a.B) * a.H;
+  const float* recurrent_mask = a.recurrent_mask;
+  for (int t = 0; t < a.T; ++t) {
+    const float* prev = previous_hidden(a.y, h0, t, a.T, a.reverse, BH);
     float* out = hprev + static_cast<std::size_t>(t) * BH;
     if (recurrent_mask == nullptr) {
       std::memcpy(out, prev, BH * sizeof(float));
@@ -108,9 +104,12 @@ void gather_previous_hidden(float* hprev, const float* y, const float* h0, const
   }
 }
 
-void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev, const float* y,
-                                      const float* h0, const SequenceDims& dims, bool reverse) {
-  const int T = dims.T, B = dims.B, H = dims.H;
+void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev,
+                                      const RecurrentBackward& a) {
+  const int T = a.T, B = a.B, H = a.H;
+  const bool reverse = a.reverse;
+  const float* y = a.y;
+  const float* h0 = a.h0;
   if (T <= 0 || B <= 0) return;
   if (hprev != nullptr) {
     sgemm(true, false, M, H, T * B, 1.0f, dg, ldg, hprev, H, 1.0f, dw, H);
@@ -130,28 +129,17 @@ void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg
   }
 }
 
-void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum) {
-  const int rows = a.dims.T * a.dims.B;
-  const int I = a.dims.I;
-  sgemm(true, false, GH, I, rows, 1.0f, dgates, GH, a.x, I, 1.0f, a.dw_ih, I);
-  if (a.dx != nullptr) sgemm(false, false, rows, I, GH, 1.0f, dgates, GH, a.w_ih, I, 0.0f, a.dx, I);
-  if (bias_sum && a.db_ih != nullptr) accumulate_column_sums(a.db_ih, dgates, rows, GH, GH);
+void accumulate_shared_gate_grads(const RecurrentBackward& a, const float* dgates, int GH, const float* hprev) {
+  accumulate_recurrent_weight_grad(a.d_w_hh, dgates, GH, GH, hprev, a);
+  float* db = a.d_b_hh ? a.d_b_hh : a.d_b_ih;
+  if (db) accumulate_column_sums(db, dgates, a.T * a.B, GH, GH, a.d_b_hh ? a.d_b_ih : nullptr);
 }
 
-void propagate_hidden_gradient(float* dh, float* dh_rec, const float* dg_rows, const float* w_hh, int GH,
-                               const RecurrentBackward& a, int t, int b0, int b1) {
-  const int B = a.dims.B, H = a.dims.H;
-  sgemm(false, false, b1 - b0, H, GH, 1.0f, dg_rows, GH, w_hh, H, 0.0f, dh_rec, H);
-  for (int b = b0; b < b1; ++b) {
-    if (!step_counts(a.mask, t, B, b)) continue;  // padded rows keep their dh
-    const std::size_t row = static_cast<std::size_t>(b) * H;
-    const float* rec = dh_rec + (row - static_cast<std::size_t>(b0) * H);
-    if (a.recurrent_mask) {
-      for (int k = 0; k < H; ++k) dh[row + k] = a.recurrent_mask[row + k] * rec[k];
-    } else {
-      std::memcpy(dh + row, rec, H * sizeof(float));
-    }
-  }
+void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH) {
+  const int rows = a.T * a.B;
+  const int I = a.I;
+  sgemm(true, false, GH, I, rows, 1.0f, dgates, GH, a.x, I, 1.0f, a.d_w_ih, I);
+  if (a.dx != nullptr) sgemm(false, false, rows, I, GH, 1.0f, dgates, GH, a.w_ih, I, 0.0f, a.dx, I);
 }
 
 }  // namespace rnn

@@ -1,4 +1,6 @@
-// Pieces every recurrent kernel shares: step order, the big input-side GEMMs, bias sums.
+// Pieces the recurrent kernels share outside their per-step math: step order, the big all-steps
+// GEMMs (input projection, dW_ih, dW_hh, dx), bias sums, and the per-step row operations of the
+// sequence driver (sequence_driver.h).
 #pragma once
 
 #include <cstddef>
@@ -20,46 +22,53 @@ inline const float* previous_hidden(const float* y, const float* h0, int t, int 
   return y + static_cast<std::size_t>(reverse ? t + 1 : t - 1) * BH;
 }
 
-// The hidden state as it enters the recurrent GEMM: m ⊙ h with a recurrent dropout mask, else h.
-// scratch: [B, H], used only with a mask.
-const float* masked_hidden(const float* h, const float* recurrent_mask, float* scratch, std::size_t BH);
+// --- Per step, for batch rows [b0, b1) of [B, H] buffers -------------------------------------------
 
-// xproj = x · w_ihᵀ + b_ih for all T·B rows at once. xproj [T·B, GH], x [T·B, I], w_ih [GH, I].
-void input_projection(float* xproj, const float* x, const float* w_ih, const float* b_ih, int rows, int GH, int I);
+// h as it enters W_hh: m ⊙ h written to scratch rows b0..b1 (and scratch returned) with a recurrent
+// mask m [B, H], else h itself.
+const float* masked_rows(const float* h, const float* recurrent_mask, float* scratch, int b0, int b1, int H);
 
-// The bias of the input projection with b_hh folded in: b_ih[c] + b_hh[c] for c < fold_cols,
-// b_ih[c] for the rest (either may be null). Empty when both are null. [GH]
-std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols);
+// Padding: rows whose mask[t, b] is 0 take src's row (the state carried through the step).
+void carry_padded_rows(float* dst, const float* src, const float* mask, int t, int B, int b0, int b1, int H);
+
+// dh[b0..b1) += dy_t[b0..b1).
+void add_rows(float* dh, const float* dy_t, int b0, int b1, int H);
+
+// dL/dh_{t-1} for the rows that stepped: direct + m ⊙ rec (direct may be null = 0, m null = 1).
+// Padded rows keep the dh they carry.
+void combine_hidden_gradient(float* dh, const float* direct, const float* rec, const float* recurrent_mask,
+                             const float* mask, int t, int B, int b0, int b1, int H);
+
+// --- All steps at once --------------------------------------------------------------------------------
+
+// pre = x · w_ihᵀ + b_ih + b_hh for all T·B rows at once, b_hh folded in for the first fold_cols
+// columns only (a cell whose recurrent bias must stay inside its gate math keeps the rest out).
+// pre [T·B, GH]; either bias may be null.
+void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols);
 
 // The transpose [cols, rows] of m [rows, cols].
 std::vector<float> transposed(const float* m, int rows, int cols);
 
-// m[r, c] += bias[c] for r < rows, c < cols; m has leading dimension ld.
-void add_bias_rows(float* m, const float* bias, int rows, int cols, int ld);
-
 // out[c] += Σ_r m[r, c]; m [rows, ld], summed in double so long sequences do not lose digits.
-// out2, when given, gets the same sums added (db_ih and db_hh of LSTM / SimpleRNN are equal).
+// out2, when given, gets the same sums added.
 void accumulate_column_sums(float* out, const float* m, int rows, int cols, int ld, float* out2 = nullptr);
 
-
-// hprev [T, B, H]: for every time index, the (recurrent-masked) state that entered W_hh at that step.
-void gather_previous_hidden(float* hprev, const float* y, const float* h0, const float* recurrent_mask,
-                            const SequenceDims& dims, bool reverse);
+// hprev [T, B, H]: for every time index, the (recurrent-masked) state that entered W_hh at that step
+// (h0: the initial state, zeros when the call has none).
+void gather_previous_hidden(float* hprev, const RecurrentBackward& a, const float* h0);
 
 // dw [M, H] (ld H) += Σ_t dg_tᵀ · (m ⊙ h_{t-1}); dg [T·B, M] with leading dimension ldg. With hprev
-// ([T, B, H], gather_previous_hidden) one GEMM; without (no recurrent mask) y itself, shifted by one
-// step, plus h0 (may be null = zeros) for the first step processed: no [T, B, H] copy.
-void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev, const float* y,
-                                      const float* h0, const SequenceDims& dims, bool reverse);
+// ([T, B, H], gather_previous_hidden) one GEMM; without (no recurrent mask) a.y itself, shifted by
+// one step, plus a.h0 (null = zeros) for the first step processed: no [T, B, H] copy.
+void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev,
+                                      const RecurrentBackward& a);
 
-// One backward step for rows [b0, b1) at time t: dh_{t-1} = m ⊙ (dG_t · W_hh) for the rows that
-// stepped; padded rows keep the dh they carry. dg_rows [b1 − b0, G·H] are those rows' gate
-// gradients, w_hh [G·H, H], dh [B, H], dh_rec [b1 − b0, H] scratch for the GEMM's result.
-void propagate_hidden_gradient(float* dh, float* dh_rec, const float* dg_rows, const float* w_hh, int GH,
-                               const RecurrentBackward& a, int t, int b0, int b1);
+// dW_hh and both bias gradients of a cell whose recurrent side sees the same gate gradients as its
+// input side (LSTM, SimpleRNN): dgates [T·B, GH], hprev as above or null. db_ih and db_hh are the
+// same column sums: summed once, added to both.
+void accumulate_shared_gate_grads(const RecurrentBackward& a, const float* dgates, int GH, const float* hprev);
 
-// After the backward loop, the input side at once: dW_ih += dGᵀ·X, dx = dG·W_ih, db_ih += Σ dG.
-// dgates [T·B, GH].
-void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH, bool bias_sum = true);
+// The input side after the backward loop: dW_ih += dGᵀ·X and dx = dG·W_ih. dgates [T·B, GH].
+void accumulate_input_side(const RecurrentBackward& a, const float* dgates, int GH);
 
 }  // namespace rnn

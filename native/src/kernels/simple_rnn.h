@@ -11,14 +11,6 @@
 
 namespace rnn {
 
-struct RnnForward : RecurrentForward {
-  Activation activation = Activation::Tanh;
-};
-
-struct RnnBackward : RecurrentBackward {
-  Activation activation = Activation::Tanh;
-};
-
 void rnn_forward(const RnnForward& a, KernelContext& context);
 void rnn_backward(const RnnBackward& a, KernelContext& context);
 

@@ -15,9 +15,11 @@ export interface NativeBlasInfo {
 /**
  * The compiled addon `@rnn/native` exports: the contract's kernels (sync), the same with an `Async`
  * suffix (each returns a Promise and runs on the addon's executor thread), and thread controls. Every
- * function validates its argument object and throws `TypeError` / `RangeError` naming the function
- * and field. It lives in the contract package so that the addon's declarations and core's loader
- * share one definition, while core's types never depend on the optional native package.
+ * function validates its argument object against the kernel contract and throws the contract's
+ * message as a `TypeError` / `RangeError` with `code` (`RNN_KERNEL_BUFFER`, `RNN_KERNEL_ARGUMENT`)
+ * and `issue` (`{ kernel, field, problem }`). It lives in the contract package so that the addon's
+ * declarations and core's loader share one definition, while core's types never depend on the
+ * optional native package.
  */
 export interface NativeBinding extends Kernels {
   lstmForwardAsync: AsyncKernels['lstmForward'];

@@ -1,4 +1,16 @@
-import type { AsyncKernels, Backend, BackendDetails, NativeBinding } from '@rnn/backend-api';
+import {
+  type Backend,
+  type BackendDetails,
+  BUFFER_PROBLEMS,
+  type KernelArgs,
+  KernelArgumentError,
+  KernelBufferError,
+  type KernelIssue,
+  type KernelName,
+  type NativeBinding,
+  RnnError,
+} from '@rnn/backend-api';
+import { type PerKernel, perKernel } from './validate';
 
 export type { NativeBinding };
 
@@ -24,29 +36,53 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
 ];
 
 /**
+ * The addon's own errors as the contract's classes: a kernel-argument error (it carries `issue`)
+ * becomes a `KernelBufferError` or `KernelArgumentError` with the same message, a failed kernel
+ * (code `RNN_KERNEL_FAILED`, e.g. out of memory) an `RnnError`. Anything else (an exception thrown
+ * by a getter of the caller's argument object) passes through unchanged.
+ */
+export function nativeError(error: unknown): unknown {
+  const e = error as { message?: unknown; issue?: KernelIssue; code?: unknown } | null;
+  if (typeof e !== 'object' || e === null || typeof e.message !== 'string') return error;
+  if (e.issue !== undefined && typeof e.issue.problem === 'string') {
+    const issue: KernelIssue = { kernel: e.issue.kernel, field: e.issue.field, problem: e.issue.problem };
+    return BUFFER_PROBLEMS.includes(issue.problem) ? new KernelBufferError(e.message, issue) : new KernelArgumentError(e.message, issue);
+  }
+  return e.code === 'RNN_KERNEL_FAILED' ? new RnnError(e.message) : error;
+}
+
+/**
  * The native backend over a loaded addon. The addon validates every argument again before it
- * touches memory, so a wrong call throws `TypeError`/`RangeError` instead of crashing.
+ * touches memory, by the same contract as core's validator: a wrong call throws the same
+ * `KernelBufferError`/`KernelArgumentError` instead of crashing.
  */
 export function createNativeBackend(binding: NativeBinding): Backend {
-  const asyncKernels: AsyncKernels = {
-    lstmForward: (args) => binding.lstmForwardAsync(args),
-    lstmBackward: (args) => binding.lstmBackwardAsync(args),
-    gruForward: (args) => binding.gruForwardAsync(args),
-    gruBackward: (args) => binding.gruBackwardAsync(args),
-    rnnForward: (args) => binding.rnnForwardAsync(args),
-    rnnBackward: (args) => binding.rnnBackwardAsync(args),
-    gemm: (args) => binding.gemmAsync(args),
+  const sync: PerKernel<void> = binding;
+  const asyncExports: PerKernel<Promise<void>> = {
+    lstmForward: binding.lstmForwardAsync,
+    lstmBackward: binding.lstmBackwardAsync,
+    gruForward: binding.gruForwardAsync,
+    gruBackward: binding.gruBackwardAsync,
+    rnnForward: binding.rnnForwardAsync,
+    rnnBackward: binding.rnnBackwardAsync,
+    gemm: binding.gemmAsync,
   };
   const backend = {
     name: 'native' as const,
-    lstmForward: (args) => binding.lstmForward(args),
-    lstmBackward: (args) => binding.lstmBackward(args),
-    gruForward: (args) => binding.gruForward(args),
-    gruBackward: (args) => binding.gruBackward(args),
-    rnnForward: (args) => binding.rnnForward(args),
-    rnnBackward: (args) => binding.rnnBackward(args),
-    gemm: (args) => binding.gemm(args),
-    async: asyncKernels,
+    ...perKernel(<K extends KernelName>(kernel: K) => (args: KernelArgs[K]) => {
+      try {
+        sync[kernel](args);
+      } catch (error) {
+        throw nativeError(error);
+      }
+    }),
+    async: perKernel(<K extends KernelName>(kernel: K) => async (args: KernelArgs[K]) => {
+      try {
+        await asyncExports[kernel](args);
+      } catch (error) {
+        throw nativeError(error);
+      }
+    }),
     details: (): BackendDetails => ({ name: 'native', threads: binding.getNumThreads(), blas: binding.blasInfo().blas }),
     setThreads: (threads: number) => binding.setNumThreads(threads),
   } satisfies Backend;

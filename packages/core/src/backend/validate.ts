@@ -196,10 +196,10 @@ export function validateKernelArgs<K extends KernelName>(kernel: K, args: Kernel
 }
 
 /** A function per kernel, each taking that kernel's arguments. */
-type PerKernel<R> = { [K in KernelName]: (args: KernelArgs[K]) => R };
+export type PerKernel<R> = { [K in KernelName]: (args: KernelArgs[K]) => R };
 
 /** One function per kernel, made by `make`. */
-function perKernel<R>(make: <K extends KernelName>(kernel: K) => (args: KernelArgs[K]) => R): PerKernel<R> {
+export function perKernel<R>(make: <K extends KernelName>(kernel: K) => (args: KernelArgs[K]) => R): PerKernel<R> {
   return {
     lstmForward: make('lstmForward'),
     lstmBackward: make('lstmBackward'),

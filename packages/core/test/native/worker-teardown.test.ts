@@ -18,6 +18,8 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/worker-teardown.cjs', import.m
 const PARALLEL = 3;
 /** Worker lifecycles per child process. */
 const CYCLES = 5;
+/** A watchdog, not a bound: dozens of child processes, slow under a sanitizer or a loaded machine. */
+const TIMEOUT_MS = 600_000;
 
 interface Outcome {
   delays: number[];
@@ -65,13 +67,13 @@ async function expectSurvival(mode: string, tries: number, perChild: number): Pr
 describeNative('ending a JS environment while native calls are in flight', () => {
   it('worker.terminate() mid-call, 50 times: the process survives and the addon still computes', async () => {
     await expectSurvival('terminate', 50, CYCLES);
-  });
+  }, TIMEOUT_MS);
 
   it('process.exit() inside a worker with calls in flight, 50 times: the process survives', async () => {
     await expectSurvival('worker-exit', 50, CYCLES);
-  });
+  }, TIMEOUT_MS);
 
   it('process.exit() on the main thread with calls in flight, 20 times: exits cleanly with code 0', async () => {
     await expectSurvival('main-exit', 20, 1);
-  });
+  }, TIMEOUT_MS);
 });

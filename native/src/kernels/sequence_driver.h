@@ -1,0 +1,201 @@
+// The one time-loop skeleton of the recurrent kernels (the idea of ATen's FullLayer<Cell>): the
+// driver owns step order and direction, the batch-row split over threads, the state each step
+// starts from, the recurrent-dropout product m ⊙ h, padding carry, dy accumulation, the running
+// state gradients and the final states; a cell family supplies only its step math (LstmCell,
+// GruCell, RnnCell in lstm.cc, gru.cc, simple_rnn.cc).
+//
+// A forward cell type derives from CellShape (kGates, kCellState) and provides
+//   using Args = …;                   its argument struct (RecurrentForward + the cell's fields)
+//   Cell(const Args&, KernelContext&)  the input projection and per-call buffers
+//   void step(const ForwardStep&)      rows [b0, b1) of one step: y_t (and c_new) from h_prev (and c_prev)
+// A backward cell type derives from CellShape (also kDirectPath) and provides
+//   using Args;
+//   static std::size_t scratch_floats(const Args&)   its own per-call scratch (PlainBackwardCell: none)
+//   Cell(const Args&, float* scratch)
+//   void clear_row(int t, int b)       zero its own per-step gradients of a padded row (PlainBackwardCell: none)
+//   void step(const BackwardStep&)     the gate gradients of the live rows, and what flows to h_{t-1}
+//   void weight_gradients(const float* dgates, const float* hprev)   dW_hh and the biases, after the loop
+//
+// Every buffer the steps see is full-batch [B, ·]; the two halves of a split touch disjoint rows.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+#include "kernel_context.h"
+#include "parallel.h"
+#include "recurrent_common.h"
+
+namespace rnn {
+
+// The constants a cell gives the driver: G gate blocks, whether it carries a cell state c besides
+// h, whether dL/dh_{t-1} has a part outside W_hh. Cells derive from it.
+template <int G, bool CellState, bool DirectPath = false>
+struct CellShape {
+  static constexpr int kGates = G;
+  static constexpr bool kCellState = CellState;
+  static constexpr bool kDirectPath = DirectPath;
+};
+
+// What a backward cell without scratch or per-step gradients of its own declares (it derives from
+// this and hides what it has).
+template <class A>
+struct PlainBackwardCell {
+  static std::size_t scratch_floats(const A&) { return 0; }
+  void clear_row(int, int) {}
+};
+
+// The forward gates [T, B, G·H]: the workspace's (training) or the slot's scratch (inference).
+inline float* gate_buffer(const RecurrentForward& a, KernelContext& context, int G) {
+  return a.workspace ? a.workspace : context.scratch.floats(static_cast<std::size_t>(a.T) * a.B * G * a.H);
+}
+
+// One forward step for batch rows [b0, b1).
+struct ForwardStep {
+  int t;               // time index of the step
+  int b0, b1;
+  const float* h_prev;  // [B, H] state the step starts from
+  const float* hm;      // [B, H] h_prev as it enters W_hh (m ⊙ h_prev with a recurrent mask; rows b0..b1)
+  const float* c_prev;  // [B, H] cell state it starts from (cells with kCellState, else null)
+  float* c_new;         // [B, H] cell state after it
+  float* y_t;           // [B, H] hidden state after it: the output at t
+};
+
+// One backward step for batch rows [b0, b1). Padded rows (mask 0) are the driver's: their dgates
+// are zero, their dh and dc pass through unchanged, and a cell skips them (live(b) false).
+struct BackwardStep {
+  int t;
+  int b0, b1;
+  const float* mask;    // [T, B] or null
+  int B;
+  const float* h_prev;  // [B, H]
+  const float* hm;      // [B, H] as in ForwardStep
+  const float* c_prev;  // [B, H] (kCellState)
+  const float* c_t;     // [B, H] (kCellState)
+  const float* dh;      // [B, H] dL/dh_t, dy_t included
+  float* dc;            // [B, H] dL/dc_t in, dL/dc_{t-1} out (kCellState; the cell updates live rows)
+  float* dgates;        // [B, G·H] out: pre-activation gate gradients of the live rows
+  float* rec;           // [B, H] out: dL/d(m ⊙ h_prev) through the recurrent weights, live rows
+  float* direct;        // [B, H] out, or null: dL/dh_prev outside W_hh (GRU's z ⊙ dh), live rows
+
+  bool live(int b) const { return step_counts(mask, t, B, b); }
+};
+
+// The cell state c of a forward call: per time index in the workspace (training: backward reads
+// it), else two alternating [B, H] buffers. at(s) is the state after processing step s.
+class CellStates {
+ public:
+  CellStates(float* per_time, std::size_t BH, int T, bool reverse)
+      : per_time_(per_time), ping_pong_(per_time ? 0 : 2 * BH), BH_(BH), T_(T), reverse_(reverse) {}
+  float* at(int s) {
+    return per_time_ ? per_time_ + static_cast<std::size_t>(time_of_step(s, T_, reverse_)) * BH_
+                     : ping_pong_.data() + static_cast<std::size_t>(s % 2) * BH_;
+  }
+
+ private:
+  float* per_time_;
+  std::vector<float> ping_pong_;  // [2, B, H]
+  std::size_t BH_;
+  int T_;
+  bool reverse_;
+};
+
+template <class Cell>
+void forward_sequence(const typename Cell::Args& a, KernelContext& context) {
+  const int T = a.T, B = a.B, H = a.H;
+  const int GH = Cell::kGates * H;
+  const std::size_t BH = static_cast<std::size_t>(B) * H;
+  Cell cell(a, context);
+  std::vector<float> zeros(BH, 0.0f);                 // [B, H] for null initial states
+  std::vector<float> hm(a.recurrent_mask ? BH : 0);   // [B, H] m ⊙ h_prev
+  const float* h0 = a.h0 ? a.h0 : zeros.data();
+  const float* c0 = zeros.data();
+  float* c_per_time = nullptr;  // [T, B, H] the workspace's tail, after the gates
+  if constexpr (Cell::kCellState) {
+    if (a.c0) c0 = a.c0;
+    if (a.workspace) c_per_time = a.workspace + static_cast<std::size_t>(T) * B * GH;
+  }
+  CellStates c(c_per_time, Cell::kCellState ? BH : 0, T, a.reverse);
+
+  const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
+  for_row_halves(B, split, [&](int b0, int b1) {
+    for (int s = 0; s < T && !context.stop_requested(); ++s) {
+      const int t = time_of_step(s, T, a.reverse);
+      ForwardStep step{t, b0, b1, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr, nullptr,
+                       a.y + static_cast<std::size_t>(t) * BH};
+      step.hm = masked_rows(step.h_prev, a.recurrent_mask, hm.data(), b0, b1, H);
+      if (Cell::kCellState) {
+        step.c_prev = s == 0 ? c0 : c.at(s - 1);
+        step.c_new = c.at(s);
+      }
+      cell.step(step);
+      carry_padded_rows(step.y_t, step.h_prev, a.mask, t, B, b0, b1, H);
+      if (Cell::kCellState) carry_padded_rows(step.c_new, step.c_prev, a.mask, t, B, b0, b1, H);
+    }
+  });
+  std::memcpy(a.h_t, a.y + static_cast<std::size_t>(time_of_step(T - 1, T, a.reverse)) * BH, BH * sizeof(float));
+  if constexpr (Cell::kCellState) std::memcpy(a.c_t, c.at(T - 1), BH * sizeof(float));
+}
+
+template <class Cell>
+void backward_sequence(const typename Cell::Args& a, KernelContext& context) {
+  const int T = a.T, B = a.B, H = a.H;
+  const int GH = Cell::kGates * H;
+  const std::size_t BH = static_cast<std::size_t>(B) * H;
+  const std::size_t BGH = static_cast<std::size_t>(B) * GH;
+  // One reusable scratch, every element written before it is read: dgates [T, B, G·H], then with a
+  // recurrent mask hprev [T, B, H] (m ⊙ h_{t-1} per step, for dW_hh), then the cell's own.
+  const std::size_t n_hprev = a.recurrent_mask ? static_cast<std::size_t>(T) * BH : 0;
+  float* dgates = context.scratch.floats(static_cast<std::size_t>(T) * BGH + n_hprev + Cell::scratch_floats(a));
+  float* hprev = a.recurrent_mask ? dgates + static_cast<std::size_t>(T) * BGH : nullptr;
+  Cell cell(a, dgates + static_cast<std::size_t>(T) * BGH + n_hprev);
+
+  std::vector<float> zeros(BH, 0.0f);                    // [B, H] for null initial states
+  std::vector<float> dh(BH, 0.0f);                       // [B, H] running dL/dh
+  std::vector<float> dc(Cell::kCellState ? BH : 0, 0.0f);  // [B, H] running dL/dc
+  std::vector<float> rec(BH);                            // [B, H] the step's recurrent-path gradient
+  std::vector<float> direct(Cell::kDirectPath ? BH : 0);  // [B, H] the step's direct-path gradient
+  std::vector<float> hm(a.recurrent_mask ? BH : 0);      // [B, H] m ⊙ h_prev
+  if (a.dh_t) std::memcpy(dh.data(), a.dh_t, BH * sizeof(float));
+  const float* h0 = a.h0 ? a.h0 : zeros.data();
+  const float* c0 = zeros.data();
+  const float* c_all = nullptr;  // [T, B, H] the forward's cell states, in the workspace after the gates
+  if constexpr (Cell::kCellState) {
+    if (a.dc_t) std::memcpy(dc.data(), a.dc_t, BH * sizeof(float));
+    if (a.c0) c0 = a.c0;
+    c_all = a.workspace + static_cast<std::size_t>(T) * BGH;
+  }
+
+  const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
+  for_row_halves(B, split, [&](int b0, int b1) {
+    for (int s = T - 1; s >= 0 && !context.stop_requested(); --s) {
+      const int t = time_of_step(s, T, a.reverse);
+      BackwardStep step{t, b0, b1, a.mask, B, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr,
+                        nullptr, dh.data(), dc.data(), dgates + static_cast<std::size_t>(t) * BGH, rec.data(),
+                        Cell::kDirectPath ? direct.data() : nullptr};
+      step.hm = masked_rows(step.h_prev, a.recurrent_mask, hm.data(), b0, b1, H);
+      if (Cell::kCellState) {
+        step.c_t = c_all + static_cast<std::size_t>(t) * BH;
+        step.c_prev = s == 0 ? c0 : c_all + static_cast<std::size_t>(time_of_step(s - 1, T, a.reverse)) * BH;
+      }
+      if (a.dy) add_rows(dh.data(), a.dy + static_cast<std::size_t>(t) * BH, b0, b1, H);
+      for (int b = b0; b < b1; ++b) {
+        if (step.live(b)) continue;
+        std::memset(step.dgates + static_cast<std::size_t>(b) * GH, 0, GH * sizeof(float));
+        cell.clear_row(t, b);
+      }
+      cell.step(step);
+      combine_hidden_gradient(dh.data(), step.direct, rec.data(), a.recurrent_mask, a.mask, t, B, b0, b1, H);
+    }
+  });
+  if (a.dh0) std::memcpy(a.dh0, dh.data(), BH * sizeof(float));
+  if constexpr (Cell::kCellState) {
+    if (a.dc0) std::memcpy(a.dc0, dc.data(), BH * sizeof(float));
+  }
+  if (hprev) gather_previous_hidden(hprev, a, h0);
+  cell.weight_gradients(dgates, hprev);
+  accumulate_input_side(a, dgates, GH);
+}
+
+}  // namespace rnn
