@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// Forward + backward kernel times of one or more builds of the addon, side by side in one process
-// (rounds alternate between the builds, so a noisy shared machine affects them alike).
+// Inference forward, training forward and backward kernel times of one or more builds of the addon,
+// side by side (rounds alternate between the builds, so a noisy shared machine affects them alike).
 //   node native/bench/kernel_times.js [--threads 2] [--rounds 9] [--cells lstm,gru,rnn]
 //        [--configs small,medium,large] BINARY.node [BINARY2.node ...]
-// Prints the median ms of forward and backward per case and build, and each build's ratio to the first.
+// Prints the median ms of inference forward (no workspace), training forward and backward per case
+// and build, and each later build's speed relative to the first (> 1: faster).
 const path = require('node:path');
 
 const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512] };
@@ -37,7 +38,10 @@ if (process.env.KT_CHILD) {
     const t1 = process.hrtime.bigint();
     for (let j = 0; j < reps; j++) m.exports[bwd](c.b);
     const t2 = process.hrtime.bigint();
-    process.send({ f: Number(t1 - t0) / 1e6 / reps, b: Number(t2 - t1) / 1e6 / reps });
+    for (let j = 0; j < reps; j++) m.exports[fwd](c.i);
+    const t3 = process.hrtime.bigint();
+    const ms = (a, b) => Number(b - a) / 1e6 / reps;
+    process.send({ f: ms(t0, t1), b: ms(t1, t2), i: ms(t2, t3) });
   });
 }
 
@@ -70,7 +74,10 @@ function makeCase(cell, [B, T, I, H]) {
   if (cell !== 'rnn') b.recurrentActivation = 'sigmoid';
   if (cell === 'lstm') { b.dc0 = null; b.dPeephole = null; b.dcT = null; b.c0 = null; b.peephole = null; }
   if (cell === 'gru') b.resetAfter = true;
-  return { f, b };
+  // Inference: the same call without a workspace, into outputs of its own.
+  const i = { ...f, workspace: null, y: new Float32Array(T * B * H), hT: new Float32Array(B * H) };
+  if (cell === 'lstm') i.cT = new Float32Array(B * H);
+  return { f, b, i };
 }
 const name = { lstm: ['lstmForward', 'lstmBackward'], gru: ['gruForward', 'gruBackward'], rnn: ['rnnForward', 'rnnBackward'] };
 const median = (v) => { const s = [...v].sort((p, q) => p - q); return s[s.length >> 1]; };
@@ -80,18 +87,21 @@ const builds = opt.bins.map((b) => fork(__filename, process.argv.slice(2), { env
 const run = (child, msg) => new Promise((resolve) => { child.once('message', resolve); child.send(msg); });
 for (const config of opt.configs) {
   for (const cell of opt.cells) {
-    const times = builds.map(() => ({ f: [], b: [] }));
+    const times = builds.map(() => ({ i: [], f: [], b: [] }));
     const reps = config === 'large' ? 1 : config === 'medium' ? 5 : 50;
     for (let r = -1; r < opt.rounds; r++) {
       for (let i = 0; i < builds.length; i++) {
         const t = await run(builds[i], { cell, config, reps });
-        if (r >= 0) { times[i].f.push(t.f); times[i].b.push(t.b); }
+        if (r >= 0) for (const k of ['i', 'f', 'b']) times[i][k].push(t[k]);
       }
     }
     const line = times.map((t, i) => {
-      const f = median(t.f), b = median(t.b);
-      const rel = i === 0 ? '' : ` (${(median(times[0].f) / f).toFixed(2)}x, ${(median(times[0].b) / b).toFixed(2)}x)`;
-      return `fwd ${f.toFixed(3)} bwd ${b.toFixed(3)}${rel}`;
+      const text = ['i', 'f', 'b'].map((k) => {
+        const ms = median(t[k]);
+        const rel = i === 0 ? '' : ` (${(median(times[0][k]) / ms).toFixed(2)}x)`;
+        return `${{ i: 'infer', f: 'fwd', b: 'bwd' }[k]} ${ms.toFixed(3)}${rel}`;
+      });
+      return text.join(' ');
     });
     console.log(`${cell} ${config}: ${line.join(' | ')}`);
   }
