@@ -7,14 +7,23 @@ namespace rnn {
 
 namespace {
 
-// Why a Float32Array cannot be handed to a kernel: the texts core's validator gives.
-const char* const kSharedText =
-    "a Float32Array backed by a SharedArrayBuffer (another thread could change it during the kernel)";
-const char* const kDetachedText = "a Float32Array over a detached ArrayBuffer (it was transferred)";
 const char* const kDot = "\xC2\xB7";  // ·
 
 bool is_struct(const Napi::Value& v) {
   return v.IsObject() && !v.IsFunction() && !v.IsArray() && !v.IsTypedArray() && !v.IsDataView();
+}
+
+// A buffer a kernel may be given (the contract's isKernelBuffer): a Float32Array over an attached
+// ArrayBuffer no other thread shares.
+bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) return false;
+  napi_typedarray_type type;
+  size_t count = 0;
+  napi_value buffer = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &count, nullptr, &buffer, nullptr) != napi_ok) return false;
+  bool plain = false, detached = false;
+  if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok || !plain) return false;
+  return napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached;
 }
 
 bool is_safe_integer(double d) { return std::isfinite(d) && d == std::trunc(d) && std::fabs(d) <= 9007199254740991.0; }
@@ -141,20 +150,11 @@ void KernelReader::check_buffer(int i, FieldValues& values) {
     fail(p, spec.name, {{"need", need_text(spec, factors, values)}, {"value", got}});
   };
   if (v.IsNull() || v.IsUndefined()) reject(Problem::Missing, describe_value(env_, v));
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    reject(Problem::Type, describe_value(env_, v));
-  }
+  if (!is_kernel_buffer(env_, v)) reject(Problem::Type, describe_buffer(env_, v));
   napi_typedarray_type type;
   size_t count = 0;
   void* data = nullptr;
-  napi_value arraybuffer;
-  size_t byte_offset = 0;
-  NAPI_THROW_IF_FAILED_VOID(env_, napi_get_typedarray_info(env_, v, &type, &count, &data, &arraybuffer, &byte_offset));
-  bool plain = false, detached = false;
-  NAPI_THROW_IF_FAILED_VOID(env_, napi_is_arraybuffer(env_, arraybuffer, &plain));
-  if (!plain) reject(Problem::Type, kSharedText);
-  NAPI_THROW_IF_FAILED_VOID(env_, napi_is_detached_arraybuffer(env_, arraybuffer, &detached));
-  if (detached) reject(Problem::Type, kDetachedText);
+  NAPI_THROW_IF_FAILED_VOID(env_, napi_get_typedarray_info(env_, v, &type, &count, &data, nullptr, nullptr));
   const double length = static_cast<double>(count);
   if (spec.at_least ? length < floats : length != floats) reject(Problem::Length, std::to_string(count));
   values[i].buffer = static_cast<float*>(data);

@@ -70,6 +70,9 @@ std::string fill_template(const std::string& text, const std::vector<std::pair<s
 // What a value is, for a message's "got …", as @rnn/backend-api's describeValue says it.
 std::string describe_value(Napi::Env env, const Napi::Value& value);
 
+// What came instead of a usable buffer, as @rnn/backend-api's describeBuffer says it.
+std::string describe_buffer(Napi::Env env, const Napi::Value& value);
+
 // A number as JavaScript's String(n) prints it.
 std::string js_number(Napi::Env env, double n);
 

@@ -25,6 +25,9 @@ const ODD_VALUES: ((n: number) => unknown)[] = [
   () => 3n, () => Symbol('s'), () => [1, 2], () => ({}), () => ({ length: 4 }), () => new Map(), () => Object.create(null),
   () => () => 0, (n) => new Float64Array(n), (n) => new Int32Array(n), (n) => new Uint8Array(4 * n),
   (n) => new DataView(new ArrayBuffer(4 * n)), (n) => new ArrayBuffer(4 * n), (n) => Array.from({ length: n }, () => 0),
+  () => 'x'.repeat(70), () => function named() {}, () => [[1]], () => Array.from({ length: 12 }, () => 1), () => ({ a: 1, b: 2 }),
+  () => Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, i])), () => new (class Foo {})(), () => new SharedArrayBuffer(8),
+  (n) => new Float64Array(new SharedArrayBuffer(8 * Math.max(n, 1))), (n) => { const a = new Int32Array(n); structuredClone(a.buffer, { transfer: [a.buffer] }); return a; },
 ];
 
 const SIZES = [0, -1, 2.5, NaN, Infinity, 2 ** 31, 2 ** 31 - 1, 2 ** 40, 2 ** 53, 2 ** 53 - 1, 65536, '3', null, undefined, true];
@@ -61,7 +64,7 @@ function change(rng: Random, kernel: KernelName, args: Record<string, unknown>):
   const n = args[field] instanceof Float32Array ? (args[field] as Float32Array).length : 4;
   if (r < 0.08) delete args[field];
   else if (r < 0.2) args[field] = pick(rng, ODD_VALUES)(n);
-  else if (spec.kind === 'size') args[field] = rng.next() < 0.6 ? pick(rng, SIZES) : (args[field] as number) + 1;
+  else if (spec.kind === 'size') args[field] = rng.next() < 0.6 || typeof args[field] !== 'number' ? pick(rng, SIZES) : args[field] + 1;
   else if (spec.kind === 'flag') args[field] = rng.next() < 0.6 ? !args[field] : pick(rng, [0, 1, 'true', null]);
   else if (spec.kind === 'scalar') args[field] = pick(rng, [NaN, Infinity, -2.5, 0, 1e38, '1', null]);
   else if (spec.kind === 'activation') args[field] = pick(rng, ACTIVATIONS);
