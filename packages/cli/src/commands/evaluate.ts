@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { compareOnWindows, type Comparison } from '../evaluation/compare';
+import { cutWindows, takeWindows } from '../model/windows';
+import { evaluationChart } from '../plots/series-charts';
+import { writeSvg } from '../plots/render';
+import { lineWriter, type CliIo } from '../program/io';
+import { positiveInteger } from '../program/option-parsers';
+import { comparisonLines } from '../report/comparison-report';
+import { jsonNumber } from '../report/numbers';
+import { rowLabel } from '../series/load-series';
+import { loadModelAndData, positionsOf, testStartRow, type ModelAndData } from './model-data';
+
+/** Options of `rnn evaluate`. */
+export interface EvaluateOptions {
+  plot?: string | false;
+  zoom: number;
+  format: 'table' | 'json';
+}
+
+/** Adds `rnn evaluate` to `program`. */
+export function addEvaluateCommand(program: Command, io: CliIo): void {
+  program
+    .command('evaluate')
+    .summary('test a model on the rows it never saw, against naive baselines')
+    .description(
+      'Forecast the held-out test span of a CSV file (the rows after the training data) and compare the model with the\n' +
+        'naive ("same as the last value") and seasonal-naive ("same as one season ago") baselines: RMSE, MAE, MAPE,\n' +
+        'and a verdict from a Diebold–Mariano test that says when the test span is too short to tell.',
+    )
+    .argument('<model-dir>', 'a directory written by rnn train')
+    .argument('<csv>', 'the CSV file (the training file, or a newer one with the same columns)')
+    .addOption(new Option('--zoom <n>', 'points in the zoomed panel of the plot').argParser(positiveInteger).default(60))
+    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('--plot <file>', 'plot SVG (default: <model-dir>/evaluation.svg)'))
+    .addOption(new Option('--no-plot', 'write no plot'))
+    .action((dir: string, csv: string, options: EvaluateOptions) => runEvaluate(dir, csv, options, io).then(() => undefined));
+}
+
+/** `rnn evaluate`: the model and its baselines on the test span. */
+export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, io: CliIo): Promise<Comparison> {
+  const data = await loadModelAndData(dir, csv);
+  const { spec } = data.model;
+  const all = cutWindows(data.series, spec.window, spec.horizon);
+  const first = Math.max(0, all.targetRow.findIndex((r) => r >= testStartRow(data)));
+  const test = takeWindows(all, first, all.targetRow.length);
+  const comparison = await compareOnWindows(data.model, test, data.series.columns[0]);
+  const rows = test.targetRow;
+  const span = `${rowLabel(data.series, rows[0])} to ${rowLabel(data.series, rows[rows.length - 1])}`;
+  const plot = o.plot === false ? null : await writeSvg(o.plot ?? join(dir, 'evaluation.svg'), chart(data, rows, comparison, o.zoom));
+  if (o.format === 'json') {
+    io.stdout.write(`${JSON.stringify(jsonReport(data, span, comparison), null, 2)}\n`);
+  } else {
+    const say = lineWriter(io.stdout);
+    const ahead = spec.horizon === 1 ? 'next value' : `next ${spec.horizon} values`;
+    say(`Test span of '${spec.target}': ${rows.length} windows, forecasting the ${ahead} from ${span}`);
+    for (const line of comparisonLines(comparison, spec.unit)) say(line);
+  }
+  if (plot) lineWriter(o.format === 'json' ? io.stderr : io.stdout)(`Wrote ${plot}`);
+  return comparison;
+}
+
+/** First-step forecasts of every forecaster at the first target row of each test window. */
+function chart(data: ModelAndData, rows: readonly number[], c: Comparison, zoom: number) {
+  const h = data.model.spec.horizon;
+  const firstStep = (values: Float32Array) => rows.map((_, i) => values[i * h]);
+  const lines = c.forecasts.map((f) => ({ name: f.name.replace(/ \(\d+\)$/, ''), values: firstStep(f.predicted) }));
+  return evaluationChart(data.model.spec, positionsOf(data.series, rows), firstStep(c.actual), lines, zoom);
+}
+
+function jsonReport(data: ModelAndData, span: string, c: Comparison) {
+  return {
+    target: data.model.spec.target,
+    span,
+    windows: c.actual.length / data.model.spec.horizon,
+    metrics: Object.fromEntries(
+      c.forecasts.map((f) => [f.name, { rmse: jsonNumber(f.metrics.rmse), mae: jsonNumber(f.metrics.mae), mape: f.metrics.mape }]),
+    ),
+    verdicts: c.verdicts.map((v) => ({ baseline: v.baseline, outcome: v.outcome, rmseGainPercent: v.rmseGainPercent, pValue: v.pValue, text: v.text })),
+  };
+}
