@@ -5,6 +5,7 @@
 # `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it.
 # Last, the README's first example as a user runs it: saved as first.mts, type-checked with
 # TypeScript 5 and the latest (7) without @types/node, run with `npx tsx first.mts` on both backends.
+# Then the installed `rnn` command line on a generated CSV file.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -12,8 +13,8 @@ trap 'rm -rf "$work"' EXIT
 
 echo "pack-smoke: building and packing into $work/tarballs"
 mkdir -p "$work/tarballs" "$work/app"
-(cd "$repo" && npx nx run-many -t build --projects=@rnn/backend-api,@rnn/fallback,@rnn/native,@rnn/core --outputStyle=static >/dev/null)
-for pkg in packages/backend-api packages/fallback native packages/core; do
+(cd "$repo" && npx nx run-many -t build --projects=@rnn/backend-api,@rnn/fallback,@rnn/native,@rnn/core,@rnn/cli --outputStyle=static >/dev/null)
+for pkg in packages/backend-api packages/fallback native packages/core packages/cli; do
   (cd "$repo/$pkg" && npm pack --silent --pack-destination "$work/tarballs" >/dev/null)
 done
 ls "$work/tarballs"
@@ -47,4 +48,12 @@ for backend in native fallback; do
   tail -n 1 first.log | grep -qx 'true' || { cat first.log; echo "pack-smoke: first.mts did not end by printing true" >&2; exit 1; }
   tail -n 2 first.log | head -n 1
 done
+
+echo "pack-smoke: the rnn command line (npx rnn), on a generated CSV file"
+node -e 'const rows = ["date,value"];
+for (let i = 0; i < 120; i++) rows.push(new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10) + "," + (10 + Math.sin(i / 4)).toFixed(3));
+require("fs").writeFileSync("series.csv", rows.join("\n") + "\n");'
+npx --no-install rnn --help >/dev/null
+npx --no-install rnn train series.csv --column value --window 8 --units 8 --epochs 2 --quiet --no-plot --out series-model >/dev/null
+npx --no-install rnn forecast series-model series.csv --steps 3 --format csv --no-plot
 echo "pack-smoke: ok"

@@ -3,7 +3,7 @@
  * line of this project shares: one-line errors with exit code 2, typed flag parsers.
  */
 export { runCli, rnnProgram } from './program';
-export { createProgram, runProgram, EXIT_OK, EXIT_FAILED, EXIT_USAGE } from './program/run-program';
+export { createProgram, ExitWith, runAsMain, runProgram, EXIT_OK, EXIT_FAILED, EXIT_USAGE } from './program/run-program';
 export { processIo } from './program/io';
 export type { CliIo, OutputStream } from './program/io';
 export { UsageError } from './program/usage-error';

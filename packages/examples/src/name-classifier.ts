@@ -6,7 +6,9 @@
  *
  * Run: `node packages/examples/dist/name-classifier.js [--epochs N]`.
  */
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
+import { createProgram, processIo, runAsMain, type CliIo } from '@rnn/cli';
+import { epochsOption, logTo } from './example-cli';
 import { CharTokenizer, Dense, Embedding, GRU, Random, Sequential, Tensor, padSequences } from '@rnn/core';
 import { loadNameLists } from './names';
 import { secondsSince } from './metrics';
@@ -94,10 +96,13 @@ export async function main(options: NameClassifierOptions = {}): Promise<NameCla
   return { trainNames: nTrain, testNames: nTest, accuracy, majorityBaseline, examples };
 }
 
-if (typeof require !== 'undefined' && require.main === module) {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' } } });
-  main({ epochs: values.epochs === undefined ? undefined : Number(values.epochs) }).catch((err: unknown) => {
-    console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
-    process.exitCode = 1;
-  });
+/** The example's command line: its flags, checked, and `--help`. */
+export function nameClassifierProgram(io: CliIo = processIo()): Command {
+  return createProgram('name-classifier', 'Train a GRU to tell female from male first names; report held-out accuracy.', io)
+    .addOption(epochsOption(8))
+    .action(async (options: { epochs: number }) => {
+      await main({ ...options, log: logTo(io) });
+    });
 }
+
+if (typeof require !== 'undefined' && require.main === module) runAsMain(nameClassifierProgram());

@@ -5,7 +5,9 @@
  *
  * Run: `node packages/examples/dist/name-generator.js [--epochs N] [--temperature T] [--count N]`.
  */
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
+import { createProgram, positiveInteger, positiveNumber, processIo, runAsMain, type CliIo } from '@rnn/cli';
+import { epochsOption, logTo } from './example-cli';
 import { CharTokenizer, Dense, Embedding, LSTM, Random, Sequential, Tensor, padSequences } from '@rnn/core';
 import { loadNameLists } from './names';
 import { secondsSince } from './metrics';
@@ -105,11 +107,15 @@ function sample(p: Float32Array, temperature: number, rng: Random, never: number
   return weights.length - 1;
 }
 
-if (typeof require !== 'undefined' && require.main === module) {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, temperature: { type: 'string' }, count: { type: 'string' } } });
-  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-  main({ epochs: num(values.epochs), temperature: num(values.temperature), count: num(values.count) }).catch((err: unknown) => {
-    console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
-    process.exitCode = 1;
-  });
+/** The example's command line: its flags, checked, and `--help`. */
+export function nameGeneratorProgram(io: CliIo = processIo()): Command {
+  return createProgram('name-generator', 'Train a character-level LSTM on first names, then invent new ones.', io)
+    .addOption(epochsOption(10))
+    .addOption(new Option('--temperature <t>', 'sampling temperature: below 1 safer, above 1 wilder').argParser(positiveNumber).default(0.8))
+    .addOption(new Option('--count <n>', 'names to invent').argParser(positiveInteger).default(12))
+    .action(async (options: { epochs: number; temperature: number; count: number }) => {
+      await main({ ...options, log: logTo(io) });
+    });
 }
+
+if (typeof require !== 'undefined' && require.main === module) runAsMain(nameGeneratorProgram());

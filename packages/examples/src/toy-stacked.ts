@@ -9,9 +9,12 @@
  *   got one vector instead of a sequence: every recurrent layer that feeds another must return sequences;
  * - it trained on that single sample; here the model sees all five rotations of the pattern.
  *
- * Run: `node packages/examples/dist/toy-stacked.js`.
+ * Run: `node packages/examples/dist/toy-stacked.js [--epochs N]`.
  */
 import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor } from '@rnn/core';
+import type { Command } from 'commander';
+import { createProgram, processIo, runAsMain, type CliIo } from '@rnn/cli';
+import { epochsOption, logTo } from './example-cli';
 
 /** Options of {@link main}. */
 export interface ToyStackedOptions {
@@ -61,9 +64,13 @@ export async function main(options: ToyStackedOptions = {}): Promise<ToyStackedR
   return { initialLoss, finalLoss, rows };
 }
 
-if (typeof require !== 'undefined' && require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? `${err.name}: ${err.message}` : err);
-    process.exitCode = 1;
-  });
+/** The example's command line: its flags, checked, and `--help`. */
+export function toyStackedProgram(io: CliIo = processIo()): Command {
+  return createProgram('toy-stacked', 'Train SimpleRNN → LSTM → GRU on the repeating pattern 1 0 1 1 0.', io)
+    .addOption(epochsOption(300, 'training epochs (the data is one batch of 5)'))
+    .action(async (options: { epochs: number }) => {
+      await main({ ...options, log: logTo(io) });
+    });
 }
+
+if (typeof require !== 'undefined' && require.main === module) runAsMain(toyStackedProgram());

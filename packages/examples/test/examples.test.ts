@@ -1,58 +1,55 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main as nameClassifier } from '../src/name-classifier';
-import { main as nameGenerator } from '../src/name-generator';
-import { DEFAULT_CSV, PriceModel, main as stockForecast } from '../src/stock-forecast';
-import { Dense, Sequential, Tensor, readCsv } from '@rnn/core';
-import { main as toyStacked } from '../src/toy-stacked';
+import { runProgram, type CliIo } from '@rnn/cli';
+import type { Command } from 'commander';
+import { main as nameClassifier, nameClassifierProgram } from '../src/name-classifier';
+import { main as nameGenerator, nameGeneratorProgram } from '../src/name-generator';
+import { DEFAULT_CSV, demoCommands, main as stockForecast, stockForecastProgram } from '../src/stock-forecast';
+import { main as toyStacked, toyStackedProgram } from '../src/toy-stacked';
 import { tempDir } from '../../../test-support/temp-dirs';
 
 // Smoke tests: each example end to end on a small slice for an epoch or two, so none of them rots.
 // They check that the pieces fit and the reports are sane, not that the models are good.
 const quiet = { log: () => {}, verbose: 0 as const };
 
-describe('examples (short settings)', () => {
-  for (const scaling of ['window', 'global'] as const) {
-    it(`stock-forecast (${scaling} scaling): trains, reports RMSEs in index points, plots, and reloads bit-identically`, async () => {
-      const out = tempDir('rnn-stock-');
-      const r = await stockForecast({ ...quiet, scaling, epochs: 1, lastRows: 400, out });
-      expect(r.scaling).toBe(scaling);
-      expect(r.trainSamples + r.testSamples).toBe(400 - 10);
-      expect(r.testSamples).toBe(Math.ceil(390 * 0.2));
-      // Day-to-day moves of the S&P 500 in 2019–2020 are tens of points: a sane naive RMSE.
-      // The naive RMSE, recomputed from the raw CSV: proves both sides of the RMSE are in index points.
-      const closes = readCsv(DEFAULT_CSV, { column: 'close' }).slice(-r.testSamples - 1);
-      const moves = closes.slice(1).map((c, i) => (c - closes[i]) ** 2);
-      expect(r.naiveRmse).toBeCloseTo(Math.sqrt(moves.reduce((a, b) => a + b, 0) / moves.length), 2);
-      expect(r.naiveRmse).toBeGreaterThan(5);
-      expect(Number.isFinite(r.modelRmse)).toBe(true);
-      expect(r.beatsNaive).toBe(r.modelRmse < r.naiveRmse);
-      expect(r.improvementPercent).toBeCloseTo(((r.naiveRmse - r.modelRmse) / r.naiveRmse) * 100, 6);
-      expect(r.naiveValLoss).toBeGreaterThan(0);
-      expect(r.aboveTrainingMax).toBeGreaterThanOrEqual(0);
-      expect(r.aboveTrainingMax).toBeLessThanOrEqual(1);
-      expect(r.reloadIdentical).toBe(true);
-      expect(r.nextFive).toHaveLength(5);
-      // Index points, near the last close (2875 on 2020-04-17), whichever the scaling.
-      for (const v of r.nextFive) expect(v).toBeGreaterThan(1000), expect(v).toBeLessThan(6000);
-      for (const p of r.plots) expect(readFileSync(p, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
-      expect(existsSync(join(r.modelDir, 'weights.bin'))).toBe(true);
-    });
-  }
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return { io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } }, out: () => out, err: () => err };
+}
 
-  it('stock-forecast: window scaling is percent moves from the last close, and maps back exactly', () => {
-    const x = new Tensor(Float32Array.from([100, 102, 98, 100, 2000, 2100, 1900, 2000]), [2, 4, 1]);
-    const y = new Tensor(Float32Array.from([101, 1980]), [2, 1]);
-    const pm = new PriceModel(new Sequential([new Dense({ units: 1, inputShape: [4] })]), { scaling: 'window', window: 4, factor: 100 });
-    // The same shape at any price level gives the same inputs: what lets the model outgrow its training range.
-    expect(Array.from(pm.scaleInputs(x).data)).toEqual(Array.from(Float32Array.from([0, 2, -2, 0, 0, 5, -5, 0])));
-    const t = pm.scaleTargets(x, y);
-    expect(t.data[0]).toBeCloseTo(1, 5);
-    expect(t.data[1]).toBeCloseTo(-1, 5);
-    const back = pm.unscale(x, t).data;
-    expect(back[0]).toBeCloseTo(101, 3);
-    expect(back[1]).toBeCloseTo(1980, 2);
+describe('examples (short settings)', () => {
+  it('stock-forecast: rnn train, evaluate and forecast on the S&P 500 closes, in index points', async () => {
+    const dir = tempDir('rnn-stock-');
+    const lines = readFileSync(DEFAULT_CSV, 'utf8').trim().split('\n');
+    const csv = join(dir, 'sp500-tail.csv');
+    writeFileSync(csv, [lines[0], ...lines.slice(-400)].join('\n') + '\n');
+    const c = capture();
+    const code = await stockForecast({ csv, epochs: 1, out: dir, quiet: true }, c.io);
+    expect(code, c.err()).toBe(0);
+    expect(c.err()).toBe('');
+    const out = c.out();
+    expect(out).toMatch(/\$ rnn train .*sp500-tail\.csv --column close --window 10 --units 50,50 --epochs 1/);
+    expect(out).toMatch(/Scaling 'close': ratio to each window's last value/);
+    expect(out).toMatch(/Saved the model to .*sp500-model \(reloaded and checked: identical predictions\)/);
+    expect(out).toMatch(/Test span of 'close': 78 windows/);
+    expect(out).toMatch(/^ {2}naive +\d+\.\d+/m);
+    expect(out).toMatch(/Verdict: .*the naive baseline/);
+    expect(out).toMatch(/Forecast of 'close' for the 5 business days after 2020-04-17/);
+    const forecast = [...out.matchAll(/^ {2}2020-04-2\d +(\d+\.\d)$/gm)].map((m) => Number(m[1]));
+    expect(forecast).toHaveLength(5);
+    for (const v of forecast) expect(v).toBeGreaterThan(1000), expect(v).toBeLessThan(6000);
+    for (const plot of ['learning-curve', 'evaluation', 'forecast']) expect(existsSync(join(dir, 'sp500-model', `${plot}.svg`))).toBe(true);
+  });
+
+  it('stock-forecast: the default run is the tutorial model on the bundled closes, in index points', () => {
+    const [train, evaluate, forecast] = demoCommands();
+    expect(train[0]).toBe('train');
+    expect(resolve(train[1])).toBe(DEFAULT_CSV);
+    expect(train.slice(2).join(' ')).toBe('--column close --window 10 --units 50,50 --epochs 10 --scaling auto --unit index points --out out/sp500-model');
+    expect(evaluate[0]).toBe('evaluate');
+    expect(forecast).toContain('--steps');
   });
 
   it('toy-stacked: SimpleRNN → LSTM → GRU trains on [5, 5, 1] and lowers its loss', async () => {
@@ -77,5 +74,32 @@ describe('examples (short settings)', () => {
     expect(r.samples).toHaveLength(3);
     for (const s of r.samples) expect(s).toMatch(/^[a-z' -]{0,13}$/);
     expect(Number.isFinite(r.finalLoss)).toBe(true);
+  });
+});
+
+describe('every example checks its flags the same way', () => {
+  const programs: [string, (io: CliIo) => Command, string[]][] = [
+    ['stock-forecast', stockForecastProgram, ['--epochs', '-3']],
+    ['name-generator', nameGeneratorProgram, ['--count', 'abc']],
+    ['name-classifier', nameClassifierProgram, ['--epochs', '0']],
+    ['toy-stacked', toyStackedProgram, ['--epochs', '2.5']],
+  ];
+  for (const [name, program, bad] of programs) {
+    it(`${name}: --help works; a bad value or an unknown flag is one line with exit code 2`, async () => {
+      const help = capture();
+      expect(await runProgram(program(help.io), ['--help'], help.io)).toBe(0);
+      expect(help.out()).toMatch(new RegExp(`^Usage: ${name} \\[options\\]`));
+      for (const argv of [bad, ['--epochz', '3']]) {
+        const c = capture();
+        expect(await runProgram(program(c.io), argv, c.io)).toBe(2);
+        expect(c.out()).toBe('');
+        expect(c.err()).toMatch(new RegExp(`^${name}: (option '--\\w+ <\\w+>' argument '${bad[1].replace('.', '\\.')}' is invalid\\. Expected .*|unknown option '--epochz' \\(Did you mean --epochs\\?\\))\\n$`));
+      }
+    });
+  }
+  it('name-generator: a temperature of 0 or less is refused before training', async () => {
+    const c = capture();
+    expect(await runProgram(nameGeneratorProgram(c.io), ['--temperature', '0'], c.io)).toBe(2);
+    expect(c.err()).toBe("name-generator: option '--temperature <t>' argument '0' is invalid. Expected a number > 0.\n");
   });
 });

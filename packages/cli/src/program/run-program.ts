@@ -40,7 +40,16 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
   }
 }
 
+/** Thrown by an action whose failure was already reported (e.g. a wrapped `rnn` run): ends with `code`, printing nothing. */
+export class ExitWith extends Error {
+  constructor(readonly code: number) {
+    super(`exit code ${code}`);
+    this.name = 'ExitWith';
+  }
+}
+
 function reportError(program: Command, argv: readonly string[], err: unknown, io: CliIo): number {
+  if (err instanceof ExitWith) return err.code;
   if (err instanceof CommanderError) {
     // Help and version were printed by commander; `rnn` alone printed the help to stderr.
     if (err.exitCode === 0) return EXIT_OK;
@@ -70,4 +79,11 @@ function oneLine(message: string): string {
     .trim()
     .split(/\s*\n\s*/)
     .join(' ');
+}
+
+/** Runs `program` on the process's arguments and sets the process's exit code: the `main` of a command-line file. */
+export function runAsMain(program: Command, io: CliIo = processIo()): void {
+  runProgram(program, process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
 }

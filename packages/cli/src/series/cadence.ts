@@ -24,12 +24,13 @@ const MONTH_NAMES: Record<number, string> = { 1: 'months', 3: 'quarters', 12: 'y
 export function detectCadence(dates: readonly number[]): Cadence | null {
   if (dates.length < 2) return null;
   const gaps = dates.slice(1).map((d, i) => d - dates[i]);
+  // Months first: Dec 31 → Jan 31 → Mar 2 is two equal gaps of 31 days, but not a monthly series.
+  const months = monthSteps(dates);
+  if (months !== null) return { kind: 'months', months, description: MONTH_NAMES[months] ?? `${months}-month steps` };
   if (gaps.every((g) => g === gaps[0])) {
     const name = FIXED_NAMES.find(([ms]) => ms === gaps[0])?.[1] ?? `steps of ${gaps[0] / 1000} s`;
     return { kind: 'fixed', ms: gaps[0], description: name };
   }
-  const months = monthSteps(dates);
-  if (months !== null) return { kind: 'months', months, description: MONTH_NAMES[months] ?? `${months}-month steps` };
   const midnight = dates.every((d) => d % DAY === 0);
   const weekdays = dates.every((d) => new Date(d).getUTCDay() % 6 !== 0);
   // Trading days: weekdays only, with holidays and the odd closure of a few days in between.

@@ -1,0 +1,3 @@
+import { endToEndTestConfig } from '../../vitest.shared.mts';
+
+export default endToEndTestConfig();
