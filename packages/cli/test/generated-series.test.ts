@@ -75,7 +75,6 @@ describe('rnn train / evaluate / forecast on generated series', () => {
     it(`${name}: the model beats the naive baseline clearly (RMSE ≥ ${margin}% lower, Diebold–Mariano p < 0.05)`, () => {
       const report = JSON.parse(cases[name]!.evaluate.out) as EvaluateJson;
       const naive = report.verdicts.find((v) => v.baseline === 'the naive baseline')!;
-      console.log(`${name}: model RMSE ${report.metrics.model.rmse.toPrecision(4)}, naive ${report.metrics.naive.rmse.toPrecision(4)}, ${naive.rmseGainPercent.toFixed(1)}% lower, p ${naive.pValue}`);
       expect(naive.outcome).toBe('better');
       expect(naive.rmseGainPercent).toBeGreaterThan(margin);
     });
