@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '@rnn/core';
 import { runCli } from '../src/program';
+import { tempDir as sharedTempDir } from '../../../test-support/temp-dirs';
 
 /** The outcome of one in-process `rnn` run. */
 export interface Run {
@@ -20,9 +20,9 @@ export async function rnn(...argv: string[]): Promise<Run> {
   return { code, out, err };
 }
 
-/** A new temporary directory. */
+/** A new temporary directory, removed when the test file ends. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'rnn-cli-'));
+  return sharedTempDir('rnn-cli-');
 }
 
 /** Writes a CSV file from a header and rows into `dir`; returns its path. */
