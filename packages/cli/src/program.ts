@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addEvaluateCommand } from './commands/evaluate';
+import { addExportCommand } from './commands/export';
 import { addForecastCommand } from './commands/forecast';
 import { addInfoCommand } from './commands/info';
 import { addTrainCommand } from './commands/train';
@@ -15,6 +16,7 @@ export function rnnProgram(io: CliIo = processIo()): Command {
   addEvaluateCommand(program, io);
   addForecastCommand(program, io);
   addInfoCommand(program, io);
+  addExportCommand(program, io);
   return program;
 }
 

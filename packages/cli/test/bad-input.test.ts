@@ -93,7 +93,7 @@ describe('rnn: bad input is a one-line error with exit code 2', () => {
     expect(help.out).toMatch(/--epochs <n>\s+most training epochs/);
     const top = await rnn('--help');
     expect(top.out).toMatch(/train \[options\] <csv>\s+train a model/);
-    expect(top.out).not.toMatch(/export/);
+    expect(top.out).toMatch(/export \[options\] <model-dir>\s+write a model/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, readSafetensors } from '@rnn/core';
 import { generated, rnn, tempDir, writeCsv, type Run } from './helpers';
 
 // `rnn train`, `evaluate` and `forecast` end to end on the generated series of the issue, with
@@ -59,7 +60,8 @@ describe('rnn train / evaluate / forecast on generated series', () => {
         expect(run.code, run.err).toBe(0);
         // JSON on stdout; stderr says only where the plot went.
         expect(run.err).toMatch(/^(Wrote \S+\.svg\n)*$/);
-        expect(run.out).not.toMatch(/NaN|Infinity|-0(?![.\d])/);
+        // No NaN, no infinity, and no number printed as -0 or -0.00.
+        expect(run.out).not.toMatch(/NaN|Infinity|(?<![\w-])-0(\.0+)?(?![\w.])/);
       }
       expect(c.train.out).toMatch(/Saved the model to .* \(reloaded and checked: identical predictions\)/);
       const report = JSON.parse(c.evaluate.out) as EvaluateJson;
@@ -98,6 +100,30 @@ describe('rnn train / evaluate / forecast on generated series', () => {
     const tooFar = await rnn('forecast', c.model, c.csv, '--steps', '5');
     expect(tooFar.code).toBe(2);
     expect(tooFar.err).toMatch(/^rnn forecast: 'target' is forecast from other columns too \(lead, noise\).*--steps can be at most the model's horizon \(1\)/);
+  });
+
+  it('rnn export --safetensors writes the weights in PyTorch names with the series description', async () => {
+    const file = join(dir, 'seasonal.safetensors');
+    const run = await rnn('export', cases.seasonal!.model, '--safetensors', file);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(/^Wrote .*seasonal\.safetensors: 6 tensors in PyTorch's names and layouts \(0\.weight_ih_l0, /);
+    const net = await loadModel(cases.seasonal!.model);
+    const { tensors, metadata } = await readSafetensors(file);
+    const expected = net.stateDict();
+    expect(Object.keys(tensors).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, t] of Object.entries(expected)) expect(Array.from(tensors[name].data)).toEqual(Array.from(t.data));
+    expect(JSON.parse(metadata['rnn.series'])).toMatchObject({ target: 'sales', window: 24, scaling: [{ kind: 'ratio' }] });
+    const nothing = await rnn('export', cases.seasonal!.model);
+    expect(nothing.code).toBe(2);
+    expect(nothing.err).toBe('rnn export: nothing to export: give --safetensors FILE\n');
+  });
+
+  it('a scaling of levels says how much of the test span lies beyond the training range', async () => {
+    const model = join(dir, 'seasonal-minmax');
+    const train = await rnn('train', cases.seasonal!.csv, '--column', 'sales', '--date', 'month', ...short, '--epochs', '1', '--scaling', 'minmax', '--no-plot', '--out', model);
+    expect(train.out).toMatch(/Scaling 'sales': min-max scaled over the training span, .*values beyond that range must be extrapolated; as asked/);
+    const evaluate = await rnn('evaluate', model, cases.seasonal!.csv, '--no-plot');
+    expect(evaluate.out).toMatch(/Note: \d+% of the test values lie outside the training range \[[\d.]+, [\d.]+\], where a model of minmax-scaled levels has to extrapolate/);
   });
 
   it('rnn info describes a model', async () => {

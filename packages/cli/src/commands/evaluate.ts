@@ -55,9 +55,27 @@ export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, 
     const ahead = spec.horizon === 1 ? 'next value' : `next ${spec.horizon} values`;
     say(`Test span of '${spec.target}': ${rows.length} windows, forecasting the ${ahead} from ${span}`);
     for (const line of comparisonLines(comparison, spec.unit)) say(line);
+    const outside = outsideTrainingRange(data, comparison.actual);
+    if (outside !== null) say(outside);
   }
   if (plot) lineWriter(o.format === 'json' ? io.stderr : io.stdout)(`Wrote ${plot}`);
   return comparison;
+}
+
+/**
+ * With a scaling of levels (standard, minmax), the share of test values beyond the training range,
+ * where such a model has to extrapolate (relative scalings have no such limit); `null` when none.
+ */
+function outsideTrainingRange(data: ModelAndData, actual: Float32Array): string | null {
+  const { spec } = data.model;
+  if (spec.scaling[0].kind !== 'standard' && spec.scaling[0].kind !== 'minmax') return null;
+  const [min, max] = spec.data.trainingRange;
+  const share = actual.filter((v) => v < min || v > max).length / actual.length;
+  if (share === 0) return null;
+  return (
+    `Note: ${(share * 100).toFixed(0)}% of the test values lie outside the training range [${min}, ${max}], where a model ` +
+    `of ${spec.scaling[0].kind}-scaled levels has to extrapolate; relative scalings (--scaling ratio or diff) do not.`
+  );
 }
 
 /** First-step forecasts of every forecaster at the first target row of each test window. */

@@ -82,7 +82,9 @@ export async function runTrain(csv: string, o: TrainOptions, io: CliIo): Promise
   const trainRows = counts.train + o.window + o.horizon - 1; // the rows the training windows cover
   const fitted = series.inputs.map((name, f) => fitScaling(name, series.columns[f], series.columns[f].slice(0, trainRows), o.window, o.scaling));
   const spec = newSpec(series, o, fitted, counts, parts.test.targetRow[0]);
-  spec.season = chooseSeason(o.season, series.columns[0].slice(0, trainRows));
+  const trainTarget = series.columns[0].slice(0, trainRows);
+  spec.data.trainingRange = [Math.min(...trainTarget), Math.max(...trainTarget)];
+  spec.season = chooseSeason(o.season, trainTarget);
   say(`Training data: ${describeData(series, series.dates ? detectCadence(series.dates)?.description ?? null : null)}`);
   for (const line of [...describeScaling(spec), describeSeason(spec), describeSplit(spec)]) say(line);
 
@@ -127,6 +129,7 @@ function newSpec(series: Series, o: TrainOptions, fitted: ReturnType<typeof fitS
       windows: counts,
       testStartRow,
       testStartDate: series.dates ? series.dates[testStartRow] : null,
+      trainingRange: [0, 0],
     },
     training: { epochs: 0, bestEpoch: 0, stoppedEarly: false, seconds: 0, backend: '', loss: [], valLoss: [], validation: {} },
   };

@@ -50,6 +50,8 @@ export interface DataSpan {
   testStartRow: number;
   /** Its date, when the series has dates: `rnn evaluate` on a newer file tests from there on. */
   testStartDate: number | null;
+  /** Smallest and largest target value of the training rows: beyond them a model of levels extrapolates. */
+  trainingRange: [number, number];
 }
 
 /** How training went. */
