@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, readSafetensors } from '@rnn/core';
+import { Tensor, importOnnx, loadModel, readSafetensors } from '@rnn/core';
 import { generated, rnn, tempDir, writeCsv, type Run } from './helpers';
 
 // `rnn train`, `evaluate` and `forecast` end to end on the generated series of the issue, with
@@ -102,20 +102,28 @@ describe('rnn train / evaluate / forecast on generated series', () => {
     expect(tooFar.err).toMatch(/^rnn forecast: 'target' is forecast from other columns too \(lead, noise\).*--steps can be at most the model's horizon \(1\)/);
   });
 
-  it('rnn export --safetensors writes the weights in PyTorch names with the series description', async () => {
-    const file = join(dir, 'seasonal.safetensors');
-    const run = await rnn('export', cases.seasonal!.model, '--safetensors', file);
+  it('rnn export writes ONNX that predicts what the model predicts, and safetensors in PyTorch names with the series description', async () => {
+    const onnx = join(dir, 'seasonal.onnx');
+    const safetensors = join(dir, 'seasonal.safetensors');
+    const run = await rnn('export', cases.seasonal!.model, '--onnx', onnx, '--safetensors', safetensors);
     expect(run.code, run.err).toBe(0);
-    expect(run.out).toMatch(/^Wrote .*seasonal\.safetensors: 6 tensors in PyTorch's names and layouts \(0\.weight_ih_l0, /);
+    expect(run.out).toMatch(/^Wrote .*seasonal\.onnx: ONNX opset 17, input 'input' \[batch, 24, 1\] → output 'output' \[batch, 1\], scaled values\.$/m);
+    expect(run.out).toMatch(/^Wrote .*seasonal\.safetensors: 6 tensors in PyTorch's names and layouts \(0\.weight_ih_l0, /m);
     const net = await loadModel(cases.seasonal!.model);
-    const { tensors, metadata } = await readSafetensors(file);
+    const x = new Tensor(Float32Array.from({ length: 2 * 24 }, (_, i) => Math.sin(i / 5)), [2, 24, 1]);
+    const again = await importOnnx(onnx);
+    expect(Array.from((await again.predict(x)).data)).toEqual(Array.from((await net.predict(x)).data));
+    const { tensors, metadata } = await readSafetensors(safetensors);
     const expected = net.stateDict();
     expect(Object.keys(tensors).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, t] of Object.entries(expected)) expect(Array.from(tensors[name].data)).toEqual(Array.from(t.data));
     expect(JSON.parse(metadata['rnn.series'])).toMatchObject({ target: 'sales', window: 24, scaling: [{ kind: 'ratio' }] });
     const nothing = await rnn('export', cases.seasonal!.model);
     expect(nothing.code).toBe(2);
-    expect(nothing.err).toBe('rnn export: nothing to export: give --safetensors FILE\n');
+    expect(nothing.err).toBe('rnn export: nothing to export: give --onnx FILE, --safetensors FILE, or both\n');
+    const badOpset = await rnn('export', cases.seasonal!.model, '--onnx', onnx, '--opset', '9');
+    expect(badOpset.code).toBe(2);
+    expect(badOpset.err).toMatch(/argument '9' is invalid\. Allowed choices are 14, 15, 16, 17\./);
   });
 
   it('a scaling of levels says how much of the test span lies beyond the training range', async () => {
