@@ -56,4 +56,5 @@ require("fs").writeFileSync("series.csv", rows.join("\n") + "\n");'
 npx --no-install rnn --help >/dev/null
 npx --no-install rnn train series.csv --column value --window 8 --units 8 --epochs 2 --quiet --no-plot --out series-model >/dev/null
 npx --no-install rnn forecast series-model series.csv --steps 3 --format csv --no-plot
+npx --no-install rnn export series-model --onnx series.onnx --safetensors series.safetensors
 echo "pack-smoke: ok"

@@ -11,6 +11,7 @@ import { detectCadence, futureDates, type Cadence } from '../series/cadence';
 import { formatTimestamp } from '../series/dates';
 import { rowLabel, type Series } from '../series/load-series';
 import { loadModelAndData, positionsOf, type ModelAndData } from './model-data';
+import { extent } from '../series/extent';
 
 /** Options of `rnn forecast`. */
 export interface ForecastOptions {
@@ -94,7 +95,8 @@ function writeOutput(data: ModelAndData, points: ForecastPoint[], format: Foreca
     return;
   }
   const say = lineWriter(io.stdout);
-  const decimals = decimalsFor(Math.max(...data.series.columns[0].map(Math.abs)) / 10);
+  const [low, high] = extent(data.series.columns[0]);
+  const decimals = decimalsFor(Math.max(Math.abs(low), Math.abs(high)) / 10);
   const method = spec.inputs.length === 1 && points.length > spec.horizon ? ', each forecast fed back as input' : '';
   say(`Forecast of '${spec.target}' for the ${what} after ${rowLabel(data.series, data.series.rows - 1)}${method}:`);
   const header = [key, spec.unit ? `${spec.target} (${spec.unit})` : spec.target];

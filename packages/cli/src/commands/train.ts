@@ -16,6 +16,7 @@ import { loadSeries, rowLabel, type Series } from '../series/load-series';
 import { addSeriesOptions, seriesRequest, type SeriesOptions } from './series-options';
 import { chooseSeason, describeData, fitModel, splitWindows } from './train-steps';
 import { describeScaling, describeSeason, describeSplit } from './describe';
+import { extent } from '../series/extent';
 
 /** Options of `rnn train`, as parsed. */
 export interface TrainOptions extends SeriesOptions {
@@ -83,7 +84,7 @@ export async function runTrain(csv: string, o: TrainOptions, io: CliIo): Promise
   const fitted = series.inputs.map((name, f) => fitScaling(name, series.columns[f], series.columns[f].slice(0, trainRows), o.window, o.scaling));
   const spec = newSpec(series, o, fitted, counts, parts.test.targetRow[0]);
   const trainTarget = series.columns[0].slice(0, trainRows);
-  spec.data.trainingRange = [Math.min(...trainTarget), Math.max(...trainTarget)];
+  spec.data.trainingRange = extent(trainTarget);
   spec.season = chooseSeason(o.season, trainTarget);
   say(`Training data: ${describeData(series, series.dates ? detectCadence(series.dates)?.description ?? null : null)}`);
   for (const line of [...describeScaling(spec), describeSeason(spec), describeSplit(spec)]) say(line);

@@ -32,7 +32,9 @@ export function verdict(
 ): Verdict {
   const windows = actual.length / horizon;
   const gain = base.metrics.rmse > 0 ? ((base.metrics.rmse - model.metrics.rmse) / base.metrics.rmse) * 100 : 0;
-  const size = `RMSE ${Math.abs(gain).toFixed(1)}% ${gain >= 0 ? 'lower' : 'higher'}`;
+  // One decimal, or one significant digit for gains under 0.05% (never "0.0% lower").
+  const shown = Math.abs(gain) >= 0.05 || gain === 0 ? Math.abs(gain).toFixed(1) : Math.abs(gain).toPrecision(1);
+  const size = `RMSE ${shown}% ${gain >= 0 ? 'lower' : 'higher'}`;
   if (windows < MIN_WINDOWS) {
     const text = `inconclusive against ${baseline}: ${windows} window${windows === 1 ? ' is' : 's are'} too few to tell (${size}; at least ${MIN_WINDOWS} are needed)`;
     return { baseline, outcome: 'too-few', rmseGainPercent: gain, pValue: null, windows, text };

@@ -1,3 +1,5 @@
+import { extent } from '../series/extent';
+
 /** What the x axis shows: dates, row numbers of the file, or epochs. */
 export type XAxis = { kind: 'time' } | { kind: 'row' } | { kind: 'epoch' };
 
@@ -16,7 +18,8 @@ export function xEncoding(axis: XAxis, xs: readonly number[]): Record<string, un
     return { field: 'x', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false, padding: 12 } };
   }
   if (axis.kind === 'row') return { field: 'x', type: 'quantitative', title: 'row of the file', axis: { format: 'd', tickMinStep: 1 }, scale: { zero: false } };
-  const span = xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0;
+  const [first, last] = extent(xs);
+  const span = xs.length > 1 ? last - first : 0;
   return { field: 'x', type: 'temporal', title: 'date', scale: { type: 'utc' }, axis: timeAxis(span) };
 }
 

@@ -1,3 +1,5 @@
+import { extent } from '../series/extent';
+
 /**
  * Decimals that show a quantity of typical size `scale` to about four significant digits, e.g.
  * 2 for errors of tens of index points, 4 for errors of tenths of a degree.
@@ -20,6 +22,6 @@ export function jsonNumber(value: number): number {
 
 /** Left-aligned first column, right-aligned others, two spaces apart. */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  const widths = rows[0].map((_, j) => extent(rows.map((r) => r[j].length))[1]);
   return rows.map((r) => r.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd());
 }

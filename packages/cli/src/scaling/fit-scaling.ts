@@ -1,5 +1,6 @@
 import { UsageError } from '../program/usage-error';
 import type { ColumnScaling, ScalingKind } from './column-scaling';
+import { extent } from '../series/extent';
 
 /** A scaling kind, or `auto` to choose one from the data. */
 export type ScalingChoice = ScalingKind | 'auto';
@@ -45,8 +46,8 @@ function fit(kind: ScalingKind, train: readonly number[], window: number): Colum
     return { kind, center: mean, scale: Math.sqrt(train.reduce((a, v) => a + (v - mean) ** 2, 0) / train.length) };
   }
   if (kind === 'minmax') {
-    const min = Math.min(...train);
-    return { kind, center: min, scale: Math.max(...train) - min };
+    const [min, max] = extent(train);
+    return { kind, center: min, scale: max - min };
   }
   return { kind, center: 0, scale: relativeChangeRms(kind, train, window) };
 }
@@ -72,7 +73,8 @@ function relativeChangeRms(kind: 'ratio' | 'diff', train: readonly number[], win
 
 /** The spread of the training span, for windows that never move (a series constant in stretches). */
 function fallbackScale(train: readonly number[]): number {
-  return Math.max(...train) - Math.min(...train);
+  const [min, max] = extent(train);
+  return max - min;
 }
 
 function checkNotConstant(name: string, train: readonly number[]): void {
