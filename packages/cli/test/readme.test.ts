@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readmeBlocks } from '../../core/test/readme-blocks';
 import { rnn, tempDir, writeCsv } from './helpers';
 
 // The `rnn` commands the repository README shows, run from the README text on a CSV file like the
 // one it names (daily temperatures that cross 0 °C), with short training.
-const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Forecast your own CSV'), readme.indexOf('## A first model'));
-const commands = [...section.matchAll(/^npx rnn (.+)$/gm)].map((m) => m[1].split(/\s+/));
+const shell = readmeBlocks('Forecast your own CSV: `rnn`').filter((b) => b.lang === 'sh');
+const commands = shell.flatMap((b) => [...b.code.matchAll(/^npx rnn (.+)$/gm)].map((m) => m[1].split(/\s+/)));
 
 describe('README: rnn on your own CSV', () => {
   it('shows train, evaluate and forecast, and they run as written', async () => {
