@@ -3,9 +3,9 @@
 # outside the repository with install scripts disabled (so the prebuilt native binary alone must
 # serve), and trains a small LSTM there on the native backend, then on the fallback, through both
 # `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it.
-# Last, the README's first example as a user runs it: saved as first.mts, type-checked with
+# Then the README's first example as a user runs it: saved as first.mts, type-checked with
 # TypeScript 5 and the latest (7) without @types/node, run with `npx tsx first.mts` on both backends.
-# Then the installed `rnn` command line on a generated CSV file.
+# Last, the installed `rnn` command line on a generated CSV file.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
