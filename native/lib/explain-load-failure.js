@@ -1,4 +1,6 @@
 'use strict';
+const { INSTALL_FIX } = require('./install-fix');
+
 /**
  * Turns one failed `require()` of a .node file into a one-line cause with its fix: a missing
  * shared library (the OpenBLAS runtime, usually), a binary for another Node.js ABI, or a binary
@@ -15,7 +17,7 @@ function explainLoadFailure(file, error, platformTag) {
   if (missingLibrary) {
     const lib = missingLibrary[1];
     const fix = /openblas/i.test(lib)
-      ? 'install the OpenBLAS runtime: apt-get install libopenblas0 (or libopenblas-dev to build)'
+      ? `install the OpenBLAS runtime: ${INSTALL_FIX.runtime} (to build: ${INSTALL_FIX.buildTools})`
       : `install the package that provides ${lib}`;
     return `${file}: ${lib} is missing (${message}); fix: ${fix}`;
   }

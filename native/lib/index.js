@@ -10,6 +10,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { explainLoadFailure } = require('./explain-load-failure');
+const { LOAD_FIXES } = require('./install-fix');
 
 const packageRoot = path.join(__dirname, '..');
 const platformTag = `${process.platform}-${process.arch}`;
@@ -36,10 +37,7 @@ function load() {
       causes.push(explainLoadFailure(file, error, platformTag));
     }
   }
-  const fixes = [
-    'install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0; to build from source also libopenblas-dev cmake g++)',
-    'then rebuild the addon: npm rebuild @rnn/native, or run `npx cmake-js compile` inside the @rnn/native package',
-  ];
+  const fixes = [...LOAD_FIXES];
   const error = new Error(
     `@rnn/native could not load its compiled addon for ${platformTag}:\n  - ${causes.join('\n  - ')}\nTo fix: ${fixes.join('; ')}.`,
   );

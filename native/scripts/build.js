@@ -11,6 +11,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { INSTALL_FIX } = require('../lib/install-fix');
 
 const root = path.join(__dirname, '..');
 const built = path.join(root, 'build', 'Release', 'rnn_native.node');
@@ -37,7 +38,7 @@ function missingTools() {
 function fail(reason) {
   const notice =
     `@rnn/native: the native addon was not built: ${reason}.\n` +
-    '  Install the build tools and rebuild: apt-get install libopenblas-dev cmake g++, then `npm rebuild @rnn/native`\n' +
+    `  Install the build tools and rebuild: ${INSTALL_FIX.buildTools}, then \`${INSTALL_FIX.rebuild}\`\n` +
     '  (in this repository: `npm run build -w @rnn/native`).\n' +
     '  Until then @rnn/core runs on its TypeScript fallback backend (same results, slower).';
   if (required) {

@@ -4,31 +4,51 @@ import * as path from 'node:path';
 import { NativeUnavailableError } from '../errors';
 import { createNativeBackend, NATIVE_BINDING_FUNCTIONS, type NativeBinding } from './native-backend';
 
-/** The rebuild advice every failure ends with. */
-const FIX =
-  'To use it: install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0; to build: libopenblas-dev cmake g++) ' +
-  'and rebuild with `npm rebuild @rnn/native` (or `npx cmake-js compile` inside the @rnn/native package).';
-
 // Compiled CommonJS has `require`; vitest provides one too. createRequire covers any other host.
 const nodeRequire: NodeRequire =
   typeof require === 'function'
     ? require
     : createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'));
 
+/** What to do when @rnn/native is not installed at all. */
+const INSTALL_NATIVE = 'install it: npm install @rnn/native (an optional dependency of @rnn/core; installs that omit optional dependencies leave it out)';
+
 /** Why `require('@rnn/native')` failed, one line per cause (the loader's own list when it has one). */
 function causesOf(error: unknown): string[] {
   const e = error as { code?: string; message?: string; causes?: unknown };
   if (e?.code === 'RNN_NATIVE_UNAVAILABLE' && Array.isArray(e.causes)) return e.causes.map(String);
-  if (e?.code === 'MODULE_NOT_FOUND' && /@rnn\/native/.test(e.message ?? '')) {
-    return ['@rnn/native is not installed (it is an optional dependency of @rnn/core)'];
-  }
+  if (isMissingPackage(error)) return ['@rnn/native is not installed (it is an optional dependency of @rnn/core)'];
   return [String(e?.message ?? error).split('\n')[0]];
+}
+
+function isMissingPackage(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === 'MODULE_NOT_FOUND' && /@rnn\/native/.test(e.message ?? '');
+}
+
+/**
+ * The remedies: the loader's own (`fixes`, from @rnn/native's lib/install-fix.js, where the install
+ * text is written once), else that module's, else how to install the package.
+ */
+function fixesOf(error: unknown): string[] {
+  const fixes = (error as { fixes?: unknown })?.fixes;
+  if (Array.isArray(fixes)) return fixes.map(String);
+  if (isMissingPackage(error)) return [INSTALL_NATIVE];
+  try {
+    return [...(nodeRequire('@rnn/native/lib/install-fix') as { LOAD_FIXES: readonly string[] }).LOAD_FIXES];
+  } catch {
+    return [INSTALL_NATIVE];
+  }
 }
 
 /** The typed error for a failed `require('@rnn/native')`: every cause, and the fix in the message. */
 export function nativeUnavailableError(error: unknown): NativeUnavailableError {
   const causes = causesOf(error);
-  return new NativeUnavailableError(`The native backend cannot load: ${causes.join('; ')}. ${FIX}`, causes);
+  return unavailable(causes, fixesOf(error));
+}
+
+function unavailable(causes: string[], fixes: string[]): NativeUnavailableError {
+  return new NativeUnavailableError(`The native backend cannot load: ${causes.join('; ')}. To fix: ${fixes.join('; ')}.`, causes);
 }
 
 /**
@@ -46,7 +66,7 @@ export function loadNativeBackend(): { backend: Backend; error?: undefined } | {
   const missing = NATIVE_BINDING_FUNCTIONS.filter((name) => typeof binding[name] !== 'function');
   if (missing.length > 0) {
     const causes = [`@rnn/native loaded but lacks ${missing.join(', ')} (a binary from another version)`];
-    return { error: new NativeUnavailableError(`The native backend cannot load: ${causes[0]}. ${FIX}`, causes) };
+    return { error: unavailable(causes, fixesOf(null)) };
   }
   return { backend: createNativeBackend(binding as NativeBinding) };
 }

@@ -1,3 +1,5 @@
+import { ShapeError } from '../errors';
+
 /**
  * Layout helpers at the boundary between the public batch-first API (`[batch, steps, features]`)
  * and the time-major kernels (`[steps, batch, features]`). They write into `out` when given (a
@@ -42,8 +44,8 @@ export function toBatchFirst(src: Float32Array, t: number, b: number, f: number,
 
 function checkedOut(src: Float32Array, out: Float32Array | undefined): Float32Array {
   if (out === undefined) return new Float32Array(src.length);
-  if (out.length !== src.length) throw new RangeError(`layout copy: out has ${out.length} values, src ${src.length}`);
-  if (out.buffer === src.buffer) throw new RangeError('layout copy: out must not share memory with src');
+  if (out.length !== src.length) throw new ShapeError(`layout copy: out has ${out.length} values, src ${src.length}`);
+  if (out.buffer === src.buffer) throw new ShapeError('layout copy: out must not share memory with src');
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { RowCopier } from '../layers/sequence-layout';
 import { Tensor } from '../tensor';
+import { ShapeError } from '../errors';
 
 /** Values per sample: the product of every axis but the batch axis. */
 export function sampleSize(t: Tensor): number {
@@ -17,7 +18,7 @@ export function takeRows(t: Tensor, order: ArrayLike<number>, start: number, end
   const size = sampleSize(t);
   const rows = end - start;
   if (out !== undefined && out.length !== rows * size) {
-    throw new RangeError(`takeRows: out has ${out.length} values, ${rows} rows of ${size} need ${rows * size}`);
+    throw new ShapeError(`takeRows: out has ${out.length} values, ${rows} rows of ${size} need ${rows * size}`);
   }
   const dst = out ?? new Float32Array(rows * size); // [end − start, …sample]
   if (size >= LARGE_SAMPLE) {

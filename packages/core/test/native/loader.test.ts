@@ -16,7 +16,7 @@ const tag = `${process.platform}-${process.arch}`;
 function fakePackage(binaries: Record<string, string | Buffer>): string {
   const root = tempDir('rnn-native-loader-');
   mkdirSync(join(root, 'lib'));
-  for (const file of ['index.js', 'explain-load-failure.js']) copyFileSync(join(nativeLib, file), join(root, 'lib', file));
+  for (const file of ['index.js', 'explain-load-failure.js', 'install-fix.js']) copyFileSync(join(nativeLib, file), join(root, 'lib', file));
   for (const [rel, content] of Object.entries(binaries)) {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     writeFileSync(join(root, rel), content);
@@ -68,7 +68,7 @@ describe('@rnn/native loader errors', () => {
     const dlopen = new Error('libopenblas.so.0: cannot open shared object file: No such file or directory');
     expect(explainLoadFailure('/x/rnn_native.node', dlopen, tag)).toBe(
       '/x/rnn_native.node: libopenblas.so.0 is missing (libopenblas.so.0: cannot open shared object file: No such file or directory); ' +
-        'fix: install the OpenBLAS runtime: apt-get install libopenblas0 (or libopenblas-dev to build)',
+        'fix: install the OpenBLAS runtime: apt-get install libopenblas0 (to build: apt-get install libopenblas-dev cmake g++)',
     );
     const abi = new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 108.');
     expect(explainLoadFailure('/x/rnn_native.node', abi, tag)).toMatch(/built for another Node\.js ABI .*fix: rebuild it/);
@@ -79,12 +79,13 @@ describe('@rnn/native loader errors', () => {
     expect(error).toBeInstanceOf(NativeUnavailableError);
     expect(error.causes).toHaveLength(2);
     expect(error.causes[0]).toMatch(/prebuilds.*: not found$/);
-    expect(error.message).toMatch(/^The native backend cannot load: .*not found; .*not found\. To use it: install OpenBLAS/);
+    expect(error.message).toMatch(/^The native backend cannot load: .*not found; .*not found\. To fix: install OpenBLAS/);
   });
 
   it('core reports an absent @rnn/native package as such', () => {
     const missing = Object.assign(new Error("Cannot find module '@rnn/native'"), { code: 'MODULE_NOT_FOUND' });
     expect(nativeUnavailableError(missing).causes).toEqual(['@rnn/native is not installed (it is an optional dependency of @rnn/core)']);
+    expect(nativeUnavailableError(missing).message).toMatch(/To fix: install it: npm install @rnn\/native/);
   });
 });
 

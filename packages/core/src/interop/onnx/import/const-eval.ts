@@ -1,5 +1,6 @@
 import { DataType } from '../proto/onnx-proto';
 import type { ConstTensor } from '../proto/tensor-data';
+import { FormatError } from '../../../errors';
 
 /**
  * Evaluation of the shape and indexing operators on constant tensors, so that the weight-reordering
@@ -44,7 +45,7 @@ function remap(t: ConstTensor, dims: number[], sourceIndex: (index: number[]) =>
 /** A negative axis counted from the end; an axis out of range is an error naming the operator. */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new RangeError(`${op}: axis ${axis} is out of range for rank ${rank}`);
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new FormatError(`${op}: axis ${axis} is out of range for rank ${rank}`);
   return a;
 }
 
@@ -107,7 +108,7 @@ export function gather(t: ConstTensor, indices: ConstTensor, axis: number): Cons
     for (let d = 0; d < k; d++) flat += index[a + d] * at[d];
     const i = indices.values[flat];
     const wrapped = i < 0 ? i + n : i;
-    if (wrapped < 0 || wrapped >= n) throw new RangeError(`Gather: index ${i} is out of range for a dimension of ${n}`);
+    if (wrapped < 0 || wrapped >= n) throw new FormatError(`Gather: index ${i} is out of range for a dimension of ${n}`);
     return [...index.slice(0, a), wrapped, ...index.slice(a + k)];
   });
 }
@@ -118,7 +119,7 @@ export function reshape(t: ConstTensor, shape: readonly number[], allowZero: boo
   const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const inferred = dims.map((d) => (d === -1 ? t.values.length / known : d));
   if (inferred.reduce((a, b) => a * b, 1) !== t.values.length || inferred.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new RangeError(`Reshape: cannot reshape [${t.dims.join(', ')}] to [${shape.join(', ')}]`);
+    throw new FormatError(`Reshape: cannot reshape [${t.dims.join(', ')}] to [${shape.join(', ')}]`);
   }
   return { dims: inferred, dataType: t.dataType, values: t.values };
 }
