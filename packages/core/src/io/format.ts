@@ -46,7 +46,13 @@ export interface ModelFile {
   version: number;
   architecture: { className: 'Sequential'; name: string; seed: number | null; layers: SavedLayer[] };
   /** `null` for a model that was never compiled. */
-  compile: { optimizer: { [key: string]: JsonValue }; loss: { [key: string]: JsonValue }; metrics: string[] } | null;
+  compile: {
+    optimizer: { [key: string]: JsonValue };
+    loss: { [key: string]: JsonValue };
+    metrics: string[];
+    /** `compile`'s `divergence`, when it was given one. */
+    divergence?: JsonValue;
+  } | null;
   /** The optimizer's `getState()`, with every Float32Array replaced by `{ "$tensor": name }` (stored in `weights.bin`). */
   optimizerState: JsonValue;
   /** Preprocessing objects saved with the model (e.g. a fitted scaler's `toJSON()`). */

@@ -74,6 +74,7 @@ function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string,
         optimizer,
         loss: file.compile.loss as unknown as CompileOptions['loss'],
         metrics: file.compile.metrics as CompileOptions['metrics'],
+        ...(file.compile.divergence === undefined ? {} : { divergence: file.compile.divergence as CompileOptions['divergence'] }),
       });
       if (file.optimizerState !== null) {
         const state = restoreTensors(file.optimizerState as JsonValue, buffers, used);

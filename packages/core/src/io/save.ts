@@ -27,6 +27,7 @@ export interface SaveableModel {
     optimizer: Record<string, unknown>;
     loss: string | Record<string, unknown>;
     metrics: readonly string[];
+    divergence?: false | object;
   } | null;
   /** The compiled optimizer (read only when `compileConfig` is set). */
   readonly optimizer: { getState(): unknown };
@@ -86,6 +87,7 @@ export function serializeModel(model: SaveableModel, options: SaveModelOptions =
           optimizer: toJsonObject(compiled.optimizer, 'optimizer config'),
           loss: toJsonObject(typeof compiled.loss === 'string' ? { name: compiled.loss } : compiled.loss, 'loss config'),
           metrics: [...compiled.metrics],
+          ...(compiled.divergence === undefined ? {} : { divergence: compiled.divergence && toJsonObject({ ...compiled.divergence }, 'divergence') }),
         }
       : null,
     optimizerState,

@@ -9,6 +9,9 @@ import { isObject, type JsonValue } from './format';
  */
 export function extractTensors(value: unknown, prefix: string, buffers: NamedBuffer[]): JsonValue {
   if (value instanceof Float32Array) {
+    // loadModel refuses non-finite values, so a save must never write one.
+    const bad = value.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new FormatError(`cannot save state '${prefix}': it holds ${value[bad]} at index ${bad}`);
     buffers.push({ name: prefix, shape: [value.length], values: value });
     return { $tensor: prefix };
   }

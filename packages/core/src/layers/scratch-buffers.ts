@@ -33,3 +33,12 @@ export class ScratchBuffers {
     return created;
   }
 }
+
+/** `source`'s values in `target` when the lengths agree (a buffer reused from call to call), else in a new copy. */
+export function copyInto(target: Float32Array | undefined, source: Float32Array): Float32Array {
+  if (target && target.length === source.length) {
+    target.set(source);
+    return target;
+  }
+  return source.slice();
+}

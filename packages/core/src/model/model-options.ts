@@ -4,7 +4,7 @@ import type { BatchOptions, CompileOptions, EvaluateOptions, SequentialOptions, 
 
 /** The option keys of `Sequential`'s constructor and methods, checked by the one option checker. */
 export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>({ name: true, seed: true });
-export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true });
+export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>({ optimizer: true, loss: true, metrics: true, divergence: true });
 export const PREDICT_OPTION_KEYS = optionKeys<BatchOptions>({ batchSize: true });
 export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, sampleWeight: true });
 export const STATE_DICT_OPTION_KEYS = optionKeys<StateDictOptions>({ mapping: true });

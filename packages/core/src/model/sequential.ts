@@ -7,6 +7,7 @@ import { checkOptions, checkRequiredOptions } from '../options';
 import { Random } from '../random';
 import { Tensor, type TensorLike } from '../tensor';
 import type { History } from '../train/callbacks';
+import { resolveDivergence, type DivergenceSpec } from '../train/divergence';
 import { getLoss, type Loss, type LossSpec } from '../train/losses';
 import { createMetric, type MetricAlias, type MetricName } from '../train/metrics';
 import { getOptimizer, type Optimizer, type OptimizerSpec } from '../train/optimizers';
@@ -27,6 +28,7 @@ import { loadStackStateDict, stackStateDict } from './model-state-dict';
 import { resolveMapping, type StateDictMapping } from './state-dict-mapping';
 import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import { formatSummary } from './summary';
+import { StepGuard } from './step-guard';
 import { trainStep, type StepResult } from './train-step';
 
 /** Options of `new Sequential(layers, options)`. */
@@ -45,6 +47,11 @@ export interface CompileOptions {
   loss: LossSpec;
   /** Metrics reported by `fit` and `evaluate`: `'mae' | 'mse' | 'rmse' | 'accuracy'`. */
   metrics?: (MetricName | MetricAlias)[];
+  /**
+   * When training counts as diverged (see `DivergenceOptions`): by default a non-finite value or a
+   * batch loss above 1e4 times the loss training started from; `false` keeps only the non-finite check.
+   */
+  divergence?: DivergenceSpec;
 }
 
 /** What `compile` was given, in a form `save` can store and `compile` can take again. */
@@ -52,6 +59,8 @@ export interface CompileConfig {
   optimizer: ReturnType<Optimizer['getConfig']>;
   loss: string | Record<string, unknown>;
   metrics: (MetricName | MetricAlias)[];
+  /** Present when `compile` was given one. */
+  divergence?: DivergenceSpec;
 }
 
 /** Options of `stateDict` and `loadStateDict`. */
@@ -84,6 +93,8 @@ interface Compiled {
   optimizer: Optimizer;
   loss: Loss;
   metrics: (MetricName | MetricAlias)[];
+  /** Divergence checks and one-step undo, for this optimizer. */
+  guard: StepGuard;
 }
 
 /**
@@ -184,11 +195,13 @@ export class Sequential {
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new ConfigError(`${this.name}.compile: metrics must be an array of names, got ${typeof metrics}`);
     for (const m of metrics) createMetric(m, loss.name); // validates each name now, not mid-fit
-    this.compiled = { optimizer, loss, metrics: [...metrics] };
+    const guard = new StepGuard(resolveDivergence(options.divergence));
+    this.compiled = { optimizer, loss, metrics: [...metrics], guard };
     this.compiledConfig = {
       optimizer: optimizer.getConfig(),
       loss: loss.getConfig ? loss.getConfig() : loss.name,
       metrics: [...metrics],
+      ...(options.divergence === undefined ? {} : { divergence: options.divergence === false ? false : { ...options.divergence } }),
     };
   }
 
@@ -209,7 +222,7 @@ export class Sequential {
 
   /** Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics. */
   async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
-    this.requireCompiled('fit');
+    this.requireCompiled('fit').guard.startRun();
     const xs = toDataTensor(x, 'x');
     const ys = toDataTensor(y, 'y');
     checkSameBatch(xs, ys);
@@ -388,8 +401,8 @@ export class Sequential {
   }
 
   private step(x: Tensor, y: Tensor, weights: NamedWeights | null, where: string): Promise<StepResult> {
-    const { optimizer, loss } = this.requireCompiled('training');
-    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer }, x, y, weights, this.context(true), where);
+    const { optimizer, loss, guard } = this.requireCompiled('training');
+    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer, guard }, x, y, weights, this.context(true), where);
   }
 
   private evaluateTensors(x: Tensor, y: Tensor, weights: NamedWeights | null, batchSize: number): Promise<Record<string, number>> {

@@ -8,3 +8,5 @@ export * from './metrics';
 export * from './callbacks';
 export { ProgressLogger } from './progress-logger';
 export type { ProgressLoggerOptions, ProgressStream } from './progress-logger';
+export { DEFAULT_MAX_LOSS_GROWTH } from './divergence';
+export type { DivergenceOptions, DivergenceSpec } from './divergence';

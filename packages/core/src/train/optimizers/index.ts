@@ -1,5 +1,5 @@
 export { BaseOptimizer } from './optimizer';
-export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, BaseOptimizerOptions } from './optimizer';
+export type { Optimizer, OptimizerConfig, OptimizerName, OptimizerState, BaseOptimizerOptions, StateBuffer, StepUndo } from './optimizer';
 export { clipGradientNorm, clipGradientValues } from './gradient-clipping';
 export type { ClippingOptions } from './gradient-clipping';
 export { SGD } from './sgd';

@@ -1,5 +1,6 @@
 import { ConfigError, ShapeError, StateDictError } from '../../errors';
 import { checkNumber } from '../../options';
+import { copyInto } from '../../layers/scratch-buffers';
 import type { Parameter } from '../parameter';
 import { clipGradients, clippingConfig, parseClipping, type ClippingOptions, type GradientClipping } from './gradient-clipping';
 
@@ -37,6 +38,49 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
 }
 
+/** One buffer of an optimizer's running state: its slot, the parameter's position, the values. */
+export interface StateBuffer {
+  slot: string;
+  index: number;
+  values: Float32Array;
+}
+
+/**
+ * What the trainer needs to undo an optimizer step that diverged: the live state buffers (to check
+ * them) and a checkpoint to go back to. The built-in optimizers implement it over buffers reused from
+ * step to step; `stepUndoFor` adapts any other `Optimizer` through `getState`/`setState`.
+ */
+export interface StepUndo {
+  /** The running state as it is now (not copies), slot by slot. */
+  stateBuffers(): StateBuffer[];
+  /** Copies the step count and every state buffer aside. */
+  checkpoint(): void;
+  /** Puts back what the last `checkpoint` copied. */
+  rollback(): void;
+}
+
+/** The optimizer's own `StepUndo`, or one over `getState`/`setState` (which copy) for other optimizers. */
+export function stepUndoFor(optimizer: Optimizer): StepUndo {
+  const own = optimizer as Optimizer & Partial<StepUndo>;
+  if (typeof own.checkpoint === 'function' && typeof own.rollback === 'function' && typeof own.stateBuffers === 'function') {
+    return own as StepUndo;
+  }
+  let saved: OptimizerState | null = null;
+  if (typeof optimizer.getState !== 'function' || typeof optimizer.setState !== 'function') {
+    return { stateBuffers: () => [], checkpoint: () => undefined, rollback: () => undefined }; // a stateless optimizer
+  }
+  return {
+    stateBuffers: () =>
+      Object.entries(optimizer.getState().slots ?? {}).flatMap(([slot, list]) => list.map((values, index) => ({ slot, index, values }))),
+    checkpoint: () => {
+      saved = optimizer.getState();
+    },
+    rollback: () => {
+      if (saved) optimizer.setState(saved);
+    },
+  };
+}
+
 /** Options every built-in optimizer takes. */
 export interface BaseOptimizerOptions extends ClippingOptions {
   learningRate?: number;
@@ -50,7 +94,7 @@ export const BASE_OPTION_KEYS = ['learningRate', 'clipNorm', 'clipValue', 'globa
  * buffers per parameter (keyed by position, allocated on the first step) and state save/restore.
  * Subclasses implement the per-parameter update.
  */
-export abstract class BaseOptimizer implements Optimizer {
+export abstract class BaseOptimizer implements Optimizer, StepUndo {
   abstract readonly name: OptimizerName;
   /** Steps taken so far (PyTorch's `step`, starting at 1 inside the first update). */
   iterations = 0;
@@ -58,6 +102,10 @@ export abstract class BaseOptimizer implements Optimizer {
   private readonly clipping: GradientClipping;
   /** slot name → one buffer per parameter; null until the first step. */
   private slots: Map<string, Float32Array[]> | null = null;
+  /** What `checkpoint` saved: the step count and copies of the slots (null: none existed yet). */
+  private saved: { iterations: number; slots: Map<string, Float32Array[]> | null } | null = null;
+  /** The slot copies `checkpoint` writes into, reused from step to step (same layout as `slots`). */
+  private readonly savedBuffers = new Map<string, Float32Array[]>();
 
   protected constructor(
     protected readonly owner: string,
@@ -144,6 +192,34 @@ export abstract class BaseOptimizer implements Optimizer {
     const empty = names.length === 0 || state.slots[names[0]].length === 0;
     this.slots = empty ? null : new Map(names.map((n) => [n, state.slots[n].map((b) => b.slice())]));
     this.iterations = iterations;
+  }
+
+  stateBuffers(): StateBuffer[] {
+    const slots = this.slots;
+    if (!slots) return [];
+    return this.slotNames().flatMap((slot) => (slots.get(slot) as Float32Array[]).map((values, index) => ({ slot, index, values })));
+  }
+
+  checkpoint(): void {
+    const slots = this.slots;
+    if (slots) {
+      for (const [slot, buffers] of slots) {
+        const kept = this.savedBuffers.get(slot) ?? [];
+        this.savedBuffers.set(slot, buffers.map((b, i) => copyInto(kept[i], b)));
+      }
+    }
+    this.saved = { iterations: this.iterations, slots: slots ? this.savedBuffers : null };
+  }
+
+  rollback(): void {
+    const saved = this.saved;
+    if (!saved) return;
+    this.iterations = saved.iterations;
+    if (saved.slots === null) {
+      this.slots = null;
+    } else {
+      this.slots = new Map([...saved.slots].map(([slot, copies]) => [slot, copies.map((c, i) => copyInto(this.slots?.get(slot)?.[i], c))]));
+    }
   }
 
   /** Allocates slot buffers on the first step; later steps must pass the same parameters. */
