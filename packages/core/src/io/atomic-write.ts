@@ -28,7 +28,8 @@ export function writeFilesAtomically(dir: string, files: readonly FileToWrite[])
   syncDirectory(dir);
 }
 
-function writeAndSync(path: string, data: Uint8Array): void {
+/** Writes `data` to `path` (created or truncated) and fsyncs it. */
+export function writeAndSync(path: string, data: Uint8Array): void {
   const fd = openSync(path, 'w', 0o644);
   try {
     let written = 0;
@@ -40,7 +41,7 @@ function writeAndSync(path: string, data: Uint8Array): void {
 }
 
 /** fsync of a directory makes renames durable on POSIX; some platforms (Windows) refuse it, harmlessly. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   let fd: number | null = null;
   try {
     fd = openSync(dir, 'r');

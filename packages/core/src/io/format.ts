@@ -58,6 +58,11 @@ export interface ModelFile {
   /** Preprocessing objects saved with the model (e.g. a fitted scaler's `toJSON()`). */
   attachments: { [key: string]: JsonValue };
   weights: WeightsManifest;
+  /**
+   * Random per save (16 hex digits): two saves of the same model differ in it, so a reader can tell
+   * that model.json was replaced while it read the weights (see `loadModel`). Older files lack it.
+   */
+  saveId?: string;
 }
 
 /** Parses `model.json` text and checks its structure; anything off is a `FormatError` naming the field. */
@@ -97,6 +102,7 @@ export function parseModelFile(text: string, path: string): ModelFile {
     return fail('compile should be null or { optimizer, loss, metrics }');
   }
   if (!isObject(raw.attachments)) return fail('attachments should be an object');
+  if (raw.saveId !== undefined && typeof raw.saveId !== 'string') return fail('saveId should be a string');
   checkManifest(raw.weights, fail);
   return raw as unknown as ModelFile;
 }

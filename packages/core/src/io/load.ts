@@ -12,6 +12,8 @@ import { unpackWeights, type NamedBuffer } from './weights-file';
 
 /** The largest model.json read: architecture, configs, manifest and attachments are far smaller. */
 const MODEL_JSON_MAX_BYTES = 256 * 2 ** 20;
+/** Reads of model.json + weights while saves keep replacing them, before giving up (see `readModelFiles`). */
+const READ_ATTEMPTS = 10;
 
 /**
  * Loads a model saved by `saveModel`: rebuilds the `Sequential` and its layers, loads the weights,
@@ -23,21 +25,40 @@ const MODEL_JSON_MAX_BYTES = 256 * 2 ** 20;
  * layer class is a `FormatError` saying which file and what is wrong.
  */
 export async function loadModel(dir: string): Promise<Sequential> {
-  const jsonPath = join(dir, MODEL_JSON);
-  const text = (await readRegularFile(jsonPath, { what: 'model description', maxBytes: MODEL_JSON_MAX_BYTES })).toString('utf8');
-  const file = parseModelFile(text, jsonPath);
-  const binPath = join(dir, file.weights.file);
-  if (file.weights.file.includes('/') || file.weights.file.includes('\\')) {
-    throw new FormatError(`${jsonPath}: weights.file must be a file name in the same directory, got '${file.weights.file}'`);
-  }
-  // A weights file longer than its manifest says is refused before it is read.
-  const bytes = await readRegularFile(binPath, { what: 'weights file', maxBytes: file.weights.byteLength });
-  const buffers = unpackWeights(bytes, file.weights, binPath);
+  const { file, buffers, jsonPath } = await readModelFiles(dir);
   const model = rebuildSequential(file, jsonPath);
   loadWeights(model, buffers, jsonPath);
   restoreCompile(model, file, buffers, jsonPath);
   for (const [key, value] of Object.entries(file.attachments)) setAttachment(model, key, value);
   return model;
+}
+
+/**
+ * Reads model.json and the weights file it names, and checks them against each other. A save in
+ * another process may replace both meanwhile (see `writeModelDirectory`): when the weights are
+ * missing or fail their check and model.json has changed since it was read, the pair is read again.
+ * When model.json has not changed, the files really are damaged: that is the `FormatError`.
+ */
+async function readModelFiles(dir: string): Promise<{ file: ModelFile; buffers: Map<string, NamedBuffer>; jsonPath: string }> {
+  const jsonPath = join(dir, MODEL_JSON);
+  const readJson = async (): Promise<string> =>
+    (await readRegularFile(jsonPath, { what: 'model description', maxBytes: MODEL_JSON_MAX_BYTES })).toString('utf8');
+  for (let attempt = 1; ; attempt++) {
+    const text = await readJson();
+    const file = parseModelFile(text, jsonPath);
+    if (file.weights.file.includes('/') || file.weights.file.includes('\\')) {
+      throw new FormatError(`${jsonPath}: weights.file must be a file name in the same directory, got '${file.weights.file}'`);
+    }
+    const binPath = join(dir, file.weights.file);
+    try {
+      // A weights file longer than its manifest says is refused before it is read.
+      const bytes = await readRegularFile(binPath, { what: 'weights file', maxBytes: file.weights.byteLength });
+      return { file, buffers: unpackWeights(bytes, file.weights, binPath), jsonPath };
+    } catch (err) {
+      const replaced = err instanceof FormatError && attempt < READ_ATTEMPTS && (await readJson().catch(() => text)) !== text;
+      if (!replaced) throw err;
+    }
+  }
 }
 
 function rebuildSequential(file: ModelFile, path: string): Sequential {

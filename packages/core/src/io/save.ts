@@ -1,19 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { FormatError } from '../errors';
 import { checkOptions, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
 import type { Tensor } from '../tensor';
 import { getAttachments } from './attachments';
-import { writeFilesAtomically } from './atomic-write';
 import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
-  WEIGHTS_BIN,
   isObject,
+  parseModelFile,
   type JsonValue,
   type ModelFile,
   type SavedLayer,
 } from './format';
+import { writeModelDirectory } from './model-directory';
 import { extractTensors } from './tensor-refs';
 import { packWeights, type NamedBuffer } from './weights-file';
 
@@ -46,17 +47,22 @@ const SAVE_MODEL_OPTION_KEYS = optionKeys<SaveModelOptions>({ attachments: true 
  * compile and optimizer config, optimizer state, attachments, weights manifest with SHA-256) and
  * `weights.bin` (every weight and optimizer slot, little-endian float32, back to back).
  *
- * Both files are written to temporary files in `dir`, fsynced and renamed into place (weights
- * first), so a crash never leaves a half-written file; a crash between the two renames leaves a
- * checksum mismatch that `loadModel` reports as a `FormatError`, never wrong weights.
+ * Atomic across both files (see `writeModelDirectory`): a reader, or a process killed at any point
+ * of the save, sees the old model or the new one. Saves into one directory run one at a time; what
+ * a killed save left behind is removed by the next one. The file is checked as `loadModel` checks it
+ * before anything is written, so a save never replaces a good model with one that would not load.
  */
 export async function saveModel(model: SaveableModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
   checkOptions('saveModel', options, SAVE_MODEL_OPTION_KEYS);
   const { bytes, file } = serializeModel(model, options);
-  writeFilesAtomically(dir, [
-    { name: WEIGHTS_BIN, data: bytes },
-    { name: MODEL_JSON, data: Buffer.from(JSON.stringify(file, null, 2) + '\n', 'utf8') },
-  ]);
+  const saveId = randomBytes(8).toString('hex');
+  const modelJson = (weightsFile: string): Buffer => {
+    const text = JSON.stringify({ ...file, weights: { ...file.weights, file: weightsFile }, saveId }, null, 2) + '\n';
+    parseModelFile(text, MODEL_JSON);
+    return Buffer.from(text, 'utf8');
+  };
+  modelJson(file.weights.file);
+  await writeModelDirectory(dir, bytes, modelJson);
 }
 
 /** Builds the `model.json` object and the `weights.bin` bytes for a model. */

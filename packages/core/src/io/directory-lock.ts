@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { RnnError } from '../errors';
+
+/** The lock file a save holds in the model directory. */
+export const LOCK_FILE = '.rnn-save.lock';
+/** A stale lock being taken over is renamed to `<LOCK_FILE>.stale-<tag>` first (see `takeOverIfStale`). */
+export const STALE_LOCK_PREFIX = `${LOCK_FILE}.stale-`;
+
+/** How long a save waits for another one into the same directory before giving up. */
+const WAIT_LIMIT_MS = 120_000;
+/** Pause between two tries to take the lock. */
+const POLL_MS = 15;
+/** A lock file without a readable holder (its writer died between creating and filling it) is stale after this. */
+const UNREADABLE_STALE_MS = 5_000;
+
+/** Who holds a lock: the lock file's content. */
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+/**
+ * Runs `task` while holding the save lock of `dir`: one save at a time per directory, across the
+ * processes of this host and within one process. The lock is a file created exclusively (`wx`) that
+ * names its holder's host and pid. A lock whose holder is gone (a process killed mid-save: same host,
+ * pid no longer running) is taken over; one held by a live process is waited for, up to two minutes.
+ * Readers never take the lock (see `loadModel`).
+ */
+export async function withDirectoryLock<T>(dir: string, task: () => Promise<T>): Promise<T> {
+  const path = join(dir, LOCK_FILE);
+  const me: LockOwner = { pid: process.pid, host: hostname() };
+  const mine = JSON.stringify(me);
+  await acquire(path, mine, dir);
+  try {
+    return await task();
+  } finally {
+    // Removed only while it is still ours (it always is, unless our own pid was judged dead).
+    if ((await readFile(path, 'utf8').catch(() => null)) === mine) await rm(path, { force: true });
+  }
+}
+
+async function acquire(path: string, mine: string, dir: string): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      await writeFile(path, mine, { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new RnnError(`cannot save into ${dir}: cannot create the lock file ${path}: ${(err as Error).message}`);
+      }
+    }
+    if (await takeOverIfStale(path)) continue;
+    if (Date.now() - started > WAIT_LIMIT_MS) {
+      const holder = await readFile(path, 'utf8').catch(() => 'unknown');
+      throw new RnnError(
+        `cannot save into ${dir}: another save holds ${path} (${holder}) for over ${WAIT_LIMIT_MS / 1000} s; if no process is saving there, delete that file`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Removes the lock at `path` if its holder is gone; true if it did. The lock is first renamed to a
+ * name of our own, so of two processes taking over the same stale lock only one gets it; if what we
+ * renamed turns out to be a live lock after all (taken by someone in between), it is put back.
+ */
+async function takeOverIfStale(path: string): Promise<boolean> {
+  if (!(await isStale(path))) return false;
+  const aside = join(dirname(path), `${STALE_LOCK_PREFIX}${randomBytes(6).toString('hex')}`);
+  try {
+    await rename(path, aside);
+  } catch {
+    return true; // someone else moved it first: try again
+  }
+  if (!(await isStale(aside))) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
+  return true;
+}
+
+/**
+ * Whether the lock file at `path` is stale: its holder is on this host and no longer runs, or it has
+ * had no readable holder for a while. A lock from another host is never judged stale.
+ */
+async function isStale(path: string): Promise<boolean> {
+  let owner: LockOwner | null = null;
+  try {
+    owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+  } catch {
+    // Gone (not stale: simply try again), or not filled yet (stale only if it stays so).
+    const since = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    return since > UNREADABLE_STALE_MS;
+  }
+  if (!Number.isInteger(owner?.pid) || owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
