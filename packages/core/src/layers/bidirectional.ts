@@ -209,9 +209,12 @@ export class Bidirectional extends Layer {
     // Keras's Bidirectional sets zero_output_for_mask on both directions: padded steps output zeros.
     const zeroed = this.returnSequences && mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
     if (zeroed) zeroMaskedSteps(merged, zeroed, O);
-    this.savedOutputs = ctx.training ? [a, b] : null;
-    this.savedDims = ctx.training ? { B, T } : null;
-    this.savedMask = ctx.training ? zeroed : null;
+    if (ctx.training) {
+      // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
+      this.savedOutputs = [a, b];
+      this.savedDims = { B, T };
+      this.savedMask = zeroed;
+    }
     const states = [...fw.states, ...bw.states];
     if (!this.returnSequences) return { output: new Tensor(merged, [B, O]), states, mask: null };
     const sequence = new TimeMajor(merged, B, T, O);

@@ -123,7 +123,7 @@ export class Dense extends Layer {
     // Linear needs no second buffer; otherwise keep z for backward when training.
     const y = this.activation.name === 'linear' ? z : ctx.training ? new Float32Array(z.length) : z; // [rows, out]
     this.activation.forward(z, y, out);
-    this.cache = ctx.training ? { x: x.data, z, y, rows } : null;
+    if (ctx.training) this.cache = { x: x.data, z, y, rows }; // inference leaves a training pass's cache be
     return { y: new Tensor(y, [...x.shape.slice(0, -1), out]), mask };
   }
 

@@ -50,7 +50,8 @@ export class Dropout extends Layer {
   }
 
   override async forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput> {
-    if (!ctx.training || this.rate === 0) {
+    if (!ctx.training) return { y: x, mask }; // inference leaves a training pass's mask be
+    if (this.rate === 0) {
       this.keep = null;
       return { y: x, mask };
     }

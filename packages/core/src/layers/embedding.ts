@@ -85,7 +85,7 @@ export class Embedding extends Layer {
       mask = new Float32Array(ids.length); // [batch, steps]
       for (let k = 0; k < ids.length; k++) mask[k] = ids[k] !== 0 ? 1 : 0;
     }
-    this.cachedIds = ctx.training ? ids : null;
+    if (ctx.training) this.cachedIds = ids; // inference leaves a training pass's ids be
     return { y: new Tensor(y, [...x.shape, dim]), mask };
   }
 

@@ -262,7 +262,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     }
 
     if (this.stateful) this.carried = final.map((s) => s.slice());
-    this.saved = workspace ? { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form } : null;
+    // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
+    if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
     const states = final.map((s) => new Tensor(s, [B, H]));
     if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
     return { ...sequenceOutput(y, { T, B, H }, mask, form), states };

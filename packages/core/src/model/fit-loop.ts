@@ -63,6 +63,8 @@ export interface FitHost {
   evaluate(x: Tensor, y: Tensor, weights: NamedWeights | null, batchSize: number): Promise<Record<string, number>>;
   /** Checks validation data against the model (batch agreement, input shape). */
   checkValidation(x: Tensor, y: Tensor): void;
+  /** Runs a callback hook alone on the model (it may replace weights; no `predict` runs meanwhile). */
+  exclusive?<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /** Validated options with defaults filled in. */
@@ -142,7 +144,7 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
   const n = data.x.shape[0];
   const steps = Math.ceil(n / settings.batchSize);
   const history = new History();
-  const callbacks = new CallbackList([history, ...settings.callbacks]);
+  const callbacks = new CallbackList([history, ...settings.callbacks], host.exclusive?.bind(host));
   if (settings.verbose > 0) callbacks.add(new ProgressLogger({ verbose: settings.verbose }));
   const control = host.control;
   control.stopTraining = false;

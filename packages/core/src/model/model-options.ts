@@ -1,6 +1,7 @@
 import { checkCount, checkNumber, checkOptions, checkString, optionKeys } from '../options';
 import type { WeightOptions } from './sample-weights';
-import type { BatchOptions, CompileOptions, EvaluateOptions, SequentialOptions, StateDictOptions } from './sequential';
+import type { CompileOptions } from './compile';
+import type { BatchOptions, EvaluateOptions, SequentialOptions, StateDictOptions } from './sequential';
 
 /** The option keys of `Sequential`'s constructor and methods, checked by the one option checker. */
 export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>({ name: true, seed: true });

@@ -7,15 +7,15 @@ import { checkOptions, checkRequiredOptions } from '../options';
 import { Random } from '../random';
 import { Tensor, type TensorLike } from '../tensor';
 import type { History } from '../train/callbacks';
-import { resolveDivergence, type DivergenceSpec } from '../train/divergence';
-import { getLoss, type Loss, type LossSpec } from '../train/losses';
-import { createMetric, type MetricAlias, type MetricName } from '../train/metrics';
-import { getOptimizer, type Optimizer, type OptimizerSpec } from '../train/optimizers';
+import type { Loss } from '../train/losses';
+import { createMetric } from '../train/metrics';
+import type { Optimizer } from '../train/optimizers';
 import type { Parameter } from '../train/parameter';
+import { CallGate } from './call-gate';
+import { compileSettings, type CompileConfig, type CompileOptions, type Compiled } from './compile';
 import { checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
 import {
   batchSizeOption,
-  COMPILE_OPTION_KEYS,
   EVALUATE_OPTION_KEYS,
   parseSequentialOptions,
   PREDICT_OPTION_KEYS,
@@ -28,8 +28,9 @@ import { loadStackStateDict, stackStateDict } from './model-state-dict';
 import { resolveMapping, type StateDictMapping } from './state-dict-mapping';
 import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
 import { formatSummary } from './summary';
-import { StepGuard } from './step-guard';
 import { trainStep, type StepResult } from './train-step';
+
+export type { CompileConfig, CompileOptions } from './compile';
 
 /** Options of `new Sequential(layers, options)`. */
 export interface SequentialOptions {
@@ -37,30 +38,6 @@ export interface SequentialOptions {
   name?: string;
   /** Seeds weight initialisation, shuffling and dropout; default: a random seed (see `getConfig().seed`). */
   seed?: number;
-}
-
-/** Options of `compile`. */
-export interface CompileOptions {
-  /** An optimizer name (`'adam'`, …), config or instance. */
-  optimizer: OptimizerSpec;
-  /** A loss name (`'mse'`, `'binary_crossentropy'`, …), config or instance. */
-  loss: LossSpec;
-  /** Metrics reported by `fit` and `evaluate`: `'mae' | 'mse' | 'rmse' | 'accuracy'`. */
-  metrics?: (MetricName | MetricAlias)[];
-  /**
-   * When training counts as diverged (see `DivergenceOptions`): by default a non-finite value or a
-   * batch loss above 1e4 times the loss training started from; `false` keeps only the non-finite check.
-   */
-  divergence?: DivergenceSpec;
-}
-
-/** What `compile` was given, in a form `save` can store and `compile` can take again. */
-export interface CompileConfig {
-  optimizer: ReturnType<Optimizer['getConfig']>;
-  loss: string | Record<string, unknown>;
-  metrics: (MetricName | MetricAlias)[];
-  /** Present when `compile` was given one. */
-  divergence?: DivergenceSpec;
 }
 
 /** Options of `stateDict` and `loadStateDict`. */
@@ -88,15 +65,6 @@ export interface EvaluateOptions extends BatchOptions {
 /** Options of `trainOnBatch`: Keras's `sample_weight` and `class_weight`, as in `fit`. */
 export type TrainOnBatchOptions = WeightOptions;
 
-/** The compiled training setup. */
-interface Compiled {
-  optimizer: Optimizer;
-  loss: Loss;
-  metrics: (MetricName | MetricAlias)[];
-  /** Divergence checks and one-step undo, for this optimizer. */
-  guard: StepGuard;
-}
-
 /**
  * A linear stack of layers with Keras's training API: `add`, `compile`, `fit`, `evaluate`,
  * `predict`, `summary`, plus PyTorch-style `stateDict` keyed by layer index (`0.weight_ih_l0`).
@@ -117,6 +85,8 @@ export class Sequential {
   private outputShapes: SampleShape[] | null = null;
   private compiled: Compiled | null = null;
   private compiledConfig: CompileConfig | null = null;
+  /** Orders overlapping calls on this model (see `CallGate`). */
+  private readonly calls: CallGate;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     if (!Array.isArray(layers)) throw new ConfigError(`Sequential expected an array of layers, got ${typeof layers}`);
@@ -124,6 +94,7 @@ export class Sequential {
     this.name = name ?? uniqueLayerName('sequential');
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 32);
     this.rng = new Random(this.seed);
+    this.calls = new CallGate(this.name);
     for (const layer of layers) this.add(layer);
   }
 
@@ -187,22 +158,10 @@ export class Sequential {
 
   /** Sets the optimizer, loss and metrics used by `fit`, `evaluate` and `trainOnBatch`. */
   compile(options: CompileOptions): void {
-    checkRequiredOptions(`${this.name}.compile`, options, COMPILE_OPTION_KEYS, "{ optimizer: 'adam', loss: 'mse' }");
-    if (options.optimizer === undefined) throw new ConfigError(`${this.name}.compile: optimizer is required (e.g. 'adam')`);
-    if (options.loss === undefined) throw new ConfigError(`${this.name}.compile: loss is required (e.g. 'mse')`);
-    const optimizer = getOptimizer(options.optimizer);
-    const loss = getLoss(options.loss);
-    const metrics = options.metrics ?? [];
-    if (!Array.isArray(metrics)) throw new ConfigError(`${this.name}.compile: metrics must be an array of names, got ${typeof metrics}`);
-    for (const m of metrics) createMetric(m, loss.name); // validates each name now, not mid-fit
-    const guard = new StepGuard(resolveDivergence(options.divergence));
-    this.compiled = { optimizer, loss, metrics: [...metrics], guard };
-    this.compiledConfig = {
-      optimizer: optimizer.getConfig(),
-      loss: loss.getConfig ? loss.getConfig() : loss.name,
-      metrics: [...metrics],
-      ...(options.divergence === undefined ? {} : { divergence: options.divergence === false ? false : { ...options.divergence } }),
-    };
+    this.calls.assertIdle('compile it');
+    const { compiled, config } = compileSettings(this.name, options);
+    this.compiled = compiled;
+    this.compiledConfig = config;
   }
 
   /** The compiled optimizer (a `ConfigError` before `compile`). */
@@ -220,62 +179,71 @@ export class Sequential {
     return this.compiledConfig;
   }
 
-  /** Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics. */
-  async fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
-    this.requireCompiled('fit').guard.startRun();
-    const xs = toDataTensor(x, 'x');
-    const ys = toDataTensor(y, 'y');
-    checkSameBatch(xs, ys);
-    this.prepareInput(xs, 'x');
-    return runFit(
-      {
+  /**
+   * Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics.
+   * Training calls on one model (`fit`, `trainOnBatch`) run one after the other, in call order;
+   * `predict` and `evaluate` may run meanwhile (see `CallGate`).
+   */
+  fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
+    return this.calls.serial('fit', async () => {
+      this.requireCompiled('fit').guard.startRun();
+      const xs = toDataTensor(x, 'x');
+      const ys = toDataTensor(y, 'y');
+      checkSameBatch(xs, ys);
+      this.prepareInput(xs, 'x');
+      const host = {
         control: this,
         rng: this.runRng as Random,
         lossName: this.loss.name,
-        trainBatch: (bx, by, bw, where) => this.step(bx, by, bw, where),
+        trainBatch: (bx: Tensor, by: Tensor, bw: NamedWeights | null, where: string) => this.step(bx, by, bw, where),
         newMetrics: () => this.newMetrics(),
-        evaluate: (vx, vy, vw, batchSize) => this.evaluateTensors(vx, vy, vw, batchSize),
-        checkValidation: (vx, vy) => {
+        evaluate: (vx: Tensor, vy: Tensor, vw: NamedWeights | null, batchSize: number) => this.evaluateTensors(vx, vy, vw, batchSize),
+        checkValidation: (vx: Tensor, vy: Tensor) => {
           checkSameBatch(vx, vy, 'validationData x and y');
           this.prepareInput(vx, 'validationData x');
         },
-      },
-      xs,
-      ys,
-      options,
-    );
+        exclusive: <T>(task: () => Promise<T>) => this.calls.exclusive(task),
+      };
+      return runFit(host, xs, ys, options);
+    });
   }
 
   /** Loss and metrics over `(x, y)`, without training: `{ loss, mae?, … }`; `sampleWeight` weights the loss. */
-  async evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): Promise<Record<string, number>> {
-    this.requireCompiled('evaluate');
-    const xs = toDataTensor(x, 'x');
-    const ys = toDataTensor(y, 'y');
-    checkSameBatch(xs, ys);
-    this.prepareInput(xs, 'x');
-    const batchSize = batchSizeOption('evaluate', options, EVALUATE_OPTION_KEYS);
-    const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
-    return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, batchSize);
+  evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+    return this.inferenceCall('evaluate', () => {
+      this.requireCompiled('evaluate');
+      const xs = toDataTensor(x, 'x');
+      const ys = toDataTensor(y, 'y');
+      checkSameBatch(xs, ys);
+      this.prepareInput(xs, 'x');
+      const batchSize = batchSizeOption('evaluate', options, EVALUATE_OPTION_KEYS);
+      const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
+      return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, batchSize);
+    });
   }
 
   /** Model outputs for `x`, computed in batches (default 32) and concatenated. */
-  async predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
-    const batchSize = batchSizeOption('predict', options, PREDICT_OPTION_KEYS);
-    const xs = toDataTensor(x, 'x');
-    this.prepareInput(xs, 'x');
-    return predictInBatches(this.stack, xs, batchSize, this.context(false));
+  predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
+    return this.inferenceCall('predict', () => {
+      const batchSize = batchSizeOption('predict', options, PREDICT_OPTION_KEYS);
+      const xs = toDataTensor(x, 'x');
+      this.prepareInput(xs, 'x');
+      return predictInBatches(this.stack, xs, batchSize, this.context(false));
+    });
   }
 
   /** One optimizer step on one batch; returns the batch loss (before the step), weighted as in `fit`. */
-  async trainOnBatch(x: TensorLike, y: TensorLike, options: TrainOnBatchOptions = {}): Promise<number> {
-    const { loss } = this.requireCompiled('trainOnBatch');
-    const xs = toDataTensor(x, 'x');
-    const ys = toDataTensor(y, 'y');
-    checkSameBatch(xs, ys);
-    this.prepareInput(xs, 'x');
-    checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_OPTION_KEYS);
-    const weights = resolveWeights('trainOnBatch', options ?? {}, ys, loss.name);
-    return (await this.step(xs, ys, weights, 'trainOnBatch')).loss;
+  trainOnBatch(x: TensorLike, y: TensorLike, options: TrainOnBatchOptions = {}): Promise<number> {
+    return this.calls.serial('trainOnBatch', async () => {
+      const { loss } = this.requireCompiled('trainOnBatch');
+      const xs = toDataTensor(x, 'x');
+      const ys = toDataTensor(y, 'y');
+      checkSameBatch(xs, ys);
+      this.prepareInput(xs, 'x');
+      checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_OPTION_KEYS);
+      const weights = resolveWeights('trainOnBatch', options ?? {}, ys, loss.name);
+      return (await this.step(xs, ys, weights, 'trainOnBatch')).loss;
+    });
   }
 
   /** A Keras-like table of layers, output shapes and parameter counts; printed with `print` and returned. */
@@ -303,6 +271,7 @@ export class Sequential {
    * `StateDictError` naming the key as given, and leave every weight as it was.
    */
   loadStateDict(dict: Record<string, unknown>, options: StateDictOptions = {}): void {
+    this.calls.assertIdle('load weights into it');
     this.buildIfPossible();
     const mapping = this.stateDictOptions(options, 'loadStateDict').mapping;
     loadStackStateDict(this.stack, dict, resolveMapping(this.stack, mapping, this.name));
@@ -315,6 +284,7 @@ export class Sequential {
 
   /** Sets every weight from arrays in `parameters()` order (as `getWeights` returns them). */
   setWeights(weights: readonly Float32Array[]): void {
+    this.calls.assertIdle('set its weights');
     const params = this.parameters();
     if (!Array.isArray(weights) || weights.length !== params.length) {
       throw new ShapeError(`${this.name}.setWeights expected ${params.length} arrays, got ${Array.isArray(weights) ? weights.length : typeof weights}`);
@@ -391,6 +361,15 @@ export class Sequential {
     }
   }
 
+  /**
+   * `predict` and `evaluate` read the weights only, so they run alongside each other and a training
+   * call; on a stateful model they move the carried states, so they run one at a time like training.
+   */
+  private inferenceCall<T>(what: string, task: () => Promise<T>): Promise<T> {
+    const stateful = this.stack.some((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
+    return stateful ? this.calls.serial(what, task) : this.calls.shared(task);
+  }
+
   private context(training: boolean): RunContext {
     return { backend: getBackend(), training, rng: this.runRng as Random };
   }
@@ -402,7 +381,8 @@ export class Sequential {
 
   private step(x: Tensor, y: Tensor, weights: NamedWeights | null, where: string): Promise<StepResult> {
     const { optimizer, loss, guard } = this.requireCompiled('training');
-    return trainStep({ layers: this.stack, params: this.parameters(), loss, optimizer, guard }, x, y, weights, this.context(true), where);
+    const target = { layers: this.stack, params: this.parameters(), loss, optimizer, guard, exclusive: this.calls.exclusive.bind(this.calls) };
+    return trainStep(target, x, y, weights, this.context(true), where);
   }
 
   private evaluateTensors(x: Tensor, y: Tensor, weights: NamedWeights | null, batchSize: number): Promise<Record<string, number>> {

@@ -16,6 +16,8 @@ export interface StepTarget {
   optimizer: Optimizer;
   /** Checks the loss and the step, and undoes a step that diverged; default: a fresh one (this step alone). */
   guard?: StepGuard;
+  /** Runs a change of the weights alone (no `predict` mid-way, see `CallGate`); default: at once. */
+  exclusive?: <T>(task: () => T) => Promise<T>;
 }
 
 /** The result of one training step: the batch loss and the prediction it was computed from. */
@@ -43,6 +45,7 @@ export async function trainStep(
 ): Promise<StepResult> {
   const { layers, params, loss, optimizer } = target;
   const guard = target.guard ?? new StepGuard(resolveDivergence(undefined));
+  const exclusive = target.exclusive ?? (async <T>(task: () => T): Promise<T> => task());
   for (const p of params) p.grad.fill(0);
   const { y: pred, mask } = await forwardLayers(layers, x, ctx);
   const weights = rowWeights(sampleWeights, mask, pred); // padded steps and sample/class weights
@@ -51,7 +54,9 @@ export async function trainStep(
   const advice = `lower the learning rate (now ${optimizer.learningRate}), normalise the data, or set clipNorm`;
   // The divergence check compares losses without sample or class weights (step masks still count).
   const maskOnly = (): Float32Array | null => (sampleWeights === null ? weights.loss : rowWeights(null, mask, pred).loss);
-  guard.checkLoss(
+  // Both the check (which may undo the previous step) and the step change the weights: alone.
+  await exclusive(() =>
+    guard.checkLoss(
     {
       value,
       unweighted: () => (sampleWeights === null ? value : loss.compute(pred, y, null, maskOnly())),
@@ -59,8 +64,8 @@ export async function trainStep(
     },
     where,
     advice,
-  );
+  ));
   await backwardLayers(layers, new Tensor(dPred, pred.shape), ctx);
-  guard.step(params, optimizer, where, advice);
+  await exclusive(() => guard.step(params, optimizer, where, advice));
   return { loss: value, pred, metricWeights: weights.metrics };
 }

@@ -1,11 +1,20 @@
 import { ConfigError } from '../../errors';
 import type { Callback, Logs, TrainingControl, TrainingParams } from './callback';
 
-/** Dispatches each hook to every callback in order, awaiting any promise before the next one. */
+/** Runs one hook dispatch (e.g. alone on the model, see `CallGate.exclusive`). */
+export type HookRunner = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * Dispatches each hook to every callback in order, awaiting any promise before the next one. Each
+ * dispatch goes through `run` (by default, at once).
+ */
 export class CallbackList {
   readonly callbacks: Callback[];
 
-  constructor(callbacks: readonly Callback[] = []) {
+  constructor(
+    callbacks: readonly Callback[] = [],
+    private readonly run: HookRunner = (task) => task(),
+  ) {
     this.callbacks = [];
     callbacks.forEach((c) => this.add(c));
   }
@@ -26,27 +35,33 @@ export class CallbackList {
     for (const c of this.callbacks) c.setParams?.(params);
   }
 
-  async onTrainBegin(logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onTrainBegin) await c.onTrainBegin(logs);
+  onTrainBegin(logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onTrainBegin?.(logs));
   }
 
-  async onTrainEnd(logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onTrainEnd) await c.onTrainEnd(logs);
+  onTrainEnd(logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onTrainEnd?.(logs));
   }
 
-  async onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onEpochBegin) await c.onEpochBegin(epoch, logs);
+  onEpochBegin(epoch: number, logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onEpochBegin?.(epoch, logs));
   }
 
-  async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onEpochEnd) await c.onEpochEnd(epoch, logs);
+  onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onEpochEnd?.(epoch, logs));
   }
 
-  async onBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onBatchBegin) await c.onBatchBegin(batch, logs);
+  onBatchBegin(batch: number, logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onBatchBegin?.(batch, logs));
   }
 
-  async onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) if (c.onBatchEnd) await c.onBatchEnd(batch, logs);
+  onBatchEnd(batch: number, logs: Logs = {}): Promise<void> {
+    return this.dispatch((c) => c.onBatchEnd?.(batch, logs));
+  }
+
+  private dispatch(hook: (callback: Callback) => void | Promise<void>): Promise<void> {
+    return this.run(async () => {
+      for (const c of this.callbacks) await hook(c);
+    });
   }
 }
