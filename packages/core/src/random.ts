@@ -1,3 +1,12 @@
+/** A generator's full state (see `Random.getState`). */
+export interface RandomState {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  spare: number | null;
+}
+
 /**
  * Seeded pseudo-random numbers (sfc32, seeded through splitmix32), so that a `seed` makes
  * initialisation, shuffling and dropout reproducible across runs and backends.
@@ -8,6 +17,8 @@ export class Random {
   private c: number;
   private d: number;
   private spare: number | null = null;
+  /** Normal draws made elsewhere that this generator still has to move past (see `skipNormals`). */
+  private owed = 0;
 
   constructor(seed: number = (Math.random() * 2 ** 32) >>> 0) {
     let s = seed >>> 0;
@@ -27,6 +38,7 @@ export class Random {
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
+    if (this.owed !== 0) this.catchUp();
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
@@ -48,6 +60,7 @@ export class Random {
 
   /** Standard normal (Box–Muller). */
   normal(): number {
+    if (this.owed !== 0) this.catchUp();
     if (this.spare !== null) {
       const v = this.spare;
       this.spare = null;
@@ -75,6 +88,58 @@ export class Random {
       items[j] = tmp;
     }
     return items;
+  }
+
+  /**
+   * Moves on as `count` calls of `normal()` would, for draws made elsewhere (a worker thread, from
+   * `getState()`). The moving on happens at the next draw, if any comes: a large layer built with
+   * no draw after its orthogonal weight never pays for it.
+   */
+  skipNormals(count: number): void {
+    this.owed += count;
+  }
+
+  /**
+   * Moves past the owed normal draws without computing them: only the uniform draws (Box–Muller draws
+   * `u` again while it is 0) and, for an odd count, the last pair, whose second value is kept.
+   */
+  private catchUp(): void {
+    let left = this.owed;
+    this.owed = 0;
+    if (left > 0 && this.spare !== null) {
+      this.spare = null;
+      left--;
+    }
+    // nextUint32's arithmetic on locals: millions of draws for a large layer, kept off property loads.
+    let { a, b, c, d } = this;
+    for (let draw = 0, draws = 2 * Math.floor(left / 2); draw < draws; draw++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      if (t === 0 && draw % 2 === 0) draw--; // a zero u is drawn again (see normal())
+    }
+    Object.assign(this, { a, b, c, d });
+    if (left % 2 === 1) this.normal();
+  }
+
+  /** The generator's state: `Random.fromState` makes a generator that draws exactly what this one would. */
+  getState(): RandomState {
+    if (this.owed !== 0) this.catchUp();
+    return { a: this.a, b: this.b, c: this.c, d: this.d, spare: this.spare };
+  }
+
+  /** A generator in the state `getState` gave. */
+  static fromState(state: RandomState): Random {
+    const rng = new Random(0);
+    rng.a = state.a;
+    rng.b = state.b;
+    rng.c = state.c;
+    rng.d = state.d;
+    rng.spare = state.spare;
+    return rng;
   }
 
   /** An independent generator derived from this one (e.g. one per layer). */

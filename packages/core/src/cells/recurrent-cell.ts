@@ -1,8 +1,8 @@
 import { type Backend, type CellKind, GATES, type LstmForwardArgs, type RecurrentBackwardBase, type RecurrentForwardBase } from '@rnn/backend-api';
 import { getBackend } from '../backend/select';
 import { ConfigError, ShapeError } from '../errors';
-import { initialize } from '../init/initializers';
-import { transpose2d } from '../layers/sequence-layout';
+import { awaitInitialization, finishInitialization } from '../init/background-init';
+import { initialize, initializeTransposed } from '../init/initializers';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
@@ -118,9 +118,10 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
     const I = inputSize;
     const GH = this.gates * H;
     // Drawn in Keras's layouts (kernel [I, G·H], recurrent kernel [H, G·H]) so fans and orthogonality
-    // mean what they mean in Keras, then stored transposed in PyTorch's layout.
-    const wIh = transpose2d(initialize(kernelInitializer, [I, GH], I, GH, random), I, GH); // [G·H, I]
-    const wHh = transpose2d(initialize(recurrentInitializer, [H, GH], H, GH, random), H, GH); // [G·H, H]
+    // mean what they mean in Keras, then stored transposed in PyTorch's layout. A large orthogonal
+    // weight arrives later, from a worker thread (see `ready`).
+    const wIh = initializeTransposed(kernelInitializer, I, GH, I, GH, random); // [G·H, I]
+    const wHh = initializeTransposed(recurrentInitializer, H, GH, H, GH, random); // [G·H, H]
     this.weightIh = makeParameter('weight_ih_l0', [GH, I], wIh);
     this.weightHh = makeParameter('weight_hh_l0', [GH, H], wHh);
     if (useBias) {
@@ -145,10 +146,29 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
   /** Extra weights after the biases (LSTM peepholes). */
   protected buildExtra(_random: Random): void {}
 
-  /** Trainable weights in a stable order: weight_ih, weight_hh, bias_ih, bias_hh, then extras. */
+  /**
+   * Trainable weights in a stable order: weight_ih, weight_hh, bias_ih, bias_hh, then extras. Their
+   * values are final: a weight still being initialised on a worker thread is waited for, blocking
+   * (`await ready()` first to wait without blocking).
+   */
   parameters(): Parameter[] {
+    const list = this.parametersAsAllocated();
+    finishInitialization(list.map((p) => p.value));
+    return list;
+  }
+
+  /**
+   * The same weights without waiting for values still being initialised (those read as zeros until
+   * `ready()`): for their shapes, or to overwrite them (then `dropInitialization` abandons the job).
+   */
+  parametersAsAllocated(): Parameter[] {
     const list = [this.weightIh, this.weightHh, this.biasIh, this.biasHh, ...this.extraParameters()];
     return list.filter((p): p is Parameter => p !== null);
+  }
+
+  /** Resolves once every weight holds its initial values (large orthogonal ones come from a worker thread). */
+  ready(): Promise<void> {
+    return awaitInitialization(this.parametersAsAllocated().map((p) => p.value));
   }
 
   protected extraParameters(): (Parameter | null)[] {
@@ -255,11 +275,12 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
     return { activation: this.options.activation, recurrentActivation: this.options.recurrentActivation };
   }
 
-  /** `weight_ih_l0` and `weight_hh_l0`; throws if the cell is not built. */
+  /** `weight_ih_l0` and `weight_hh_l0`, with their values final; throws if the cell is not built. */
   private builtWeights(): [Parameter, Parameter] {
     if (!this.weightIh || !this.weightHh) {
       throw new ConfigError(`${this.name} is not built yet: call build(inputSize) or run it on an input first`);
     }
+    finishInitialization([this.weightIh.value, this.weightHh.value]);
     return [this.weightIh, this.weightHh];
   }
 

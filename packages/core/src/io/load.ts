@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FormatError } from '../errors';
+import { withoutInitializers } from '../init/initializers';
 import { Sequential, type CompileOptions } from '../model/sequential';
 import { Tensor } from '../tensor';
 import { getOptimizer, type OptimizerConfig, type OptimizerState } from '../train/optimizers';
@@ -67,10 +68,13 @@ function rebuildSequential(file: ModelFile, path: string): Sequential {
   const first = arch.layers[0]?.inputShape ?? null;
   if (layers.length === 0 || !first) throw new FormatError(`${path}: the architecture has no layers or no input shape for its first layer`);
   try {
-    const model = new Sequential(layers, { name: arch.name, ...(arch.seed !== null ? { seed: arch.seed } : {}) });
     // Same seed, same build order: the model's shuffling/dropout randomness starts where the original's did.
-    model.build(first);
-    return model;
+    // Every weight is loaded next, so none is initialised (a file declaring a huge layer costs nothing here).
+    return withoutInitializers(() => {
+      const model = new Sequential(layers, { name: arch.name, ...(arch.seed !== null ? { seed: arch.seed } : {}) });
+      model.build(first);
+      return model;
+    });
   } catch (err) {
     throw new FormatError(`${path}: cannot rebuild the model for input [${first.join(', ')}]: ${(err as Error).message}`);
   }

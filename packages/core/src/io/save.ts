@@ -16,7 +16,7 @@ import {
 } from './format';
 import { writeModelDirectory } from './model-directory';
 import { extractTensors } from './tensor-refs';
-import { packWeights, type NamedBuffer } from './weights-file';
+import { firstNonFinite, packWeights, type NamedBuffer } from './weights-file';
 
 /** What `saveModel` reads from a model: the agreed `Sequential` surface. */
 export interface SaveableModel {
@@ -71,7 +71,7 @@ export function serializeModel(model: SaveableModel, options: SaveModelOptions =
   const config = model.getConfig();
   const buffers: NamedBuffer[] = [];
   for (const [key, tensor] of Object.entries(model.stateDict())) {
-    const bad = tensor.data.findIndex((v) => !Number.isFinite(v));
+    const bad = firstNonFinite(tensor.data);
     if (bad >= 0) throw new FormatError(`cannot save weight '${key}': it holds ${tensor.data[bad]} at index ${bad}`);
     buffers.push({ name: `model/${key}`, shape: tensor.shape, values: tensor.data });
   }

@@ -1,5 +1,5 @@
 import { FormatError } from '../errors';
-import type { NamedBuffer } from './weights-file';
+import { firstNonFinite, type NamedBuffer } from './weights-file';
 import { isObject, type JsonValue } from './format';
 
 /**
@@ -10,7 +10,7 @@ import { isObject, type JsonValue } from './format';
 export function extractTensors(value: unknown, prefix: string, buffers: NamedBuffer[]): JsonValue {
   if (value instanceof Float32Array) {
     // loadModel refuses non-finite values, so a save must never write one.
-    const bad = value.findIndex((v) => !Number.isFinite(v));
+    const bad = firstNonFinite(value);
     if (bad >= 0) throw new FormatError(`cannot save state '${prefix}': it holds ${value[bad]} at index ${bad}`);
     buffers.push({ name: prefix, shape: [value.length], values: value });
     return { $tensor: prefix };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
 import { FormatError } from '../errors';
 import type { WeightEntry, WeightsManifest } from './format';
 import { WEIGHTS_BIN } from './format';
@@ -17,8 +18,7 @@ export function packWeights(buffers: readonly NamedBuffer[]): { bytes: Buffer; m
   const entries: WeightEntry[] = [];
   let offset = 0;
   for (const b of buffers) {
-    // DataView writes little-endian on any host, so files are portable.
-    for (let i = 0; i < b.values.length; i++) bytes.writeFloatLE(b.values[i], offset + 4 * i);
+    writeFloats(bytes, offset, b.values);
     entries.push({ name: b.name, shape: [...b.shape], offset, length: b.values.length });
     offset += b.values.length * 4;
   }
@@ -48,12 +48,39 @@ export function unpackWeights(bytes: Buffer, manifest: WeightsManifest, path: st
   const out = new Map<string, NamedBuffer>();
   for (const e of manifest.entries) {
     const values = new Float32Array(e.length); // shape e.shape
-    for (let i = 0; i < e.length; i++) values[i] = bytes.readFloatLE(e.offset + 4 * i);
-    const bad = values.findIndex((v) => !Number.isFinite(v));
+    readFloats(bytes, e.offset, values);
+    const bad = firstNonFinite(values);
     if (bad >= 0) throw new FormatError(`${path}: weight '${e.name}' holds ${values[bad]} at index ${bad}; a saved model must be finite`);
     out.set(e.name, { name: e.name, shape: e.shape, values });
   }
   return out;
+}
+
+/** The file is little-endian; on a little-endian host (nearly all) the bytes are copied as they are. */
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** `values` into `bytes` at `offset`, as little-endian float32. */
+function writeFloats(bytes: Buffer, offset: number, values: Float32Array): void {
+  if (LITTLE_ENDIAN_HOST) {
+    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) bytes.writeFloatLE(values[i], offset + 4 * i);
+}
+
+/** Little-endian float32 from `bytes` at `offset` into `values`. */
+function readFloats(bytes: Buffer, offset: number, values: Float32Array): void {
+  if (LITTLE_ENDIAN_HOST) {
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength).set(bytes.subarray(offset, offset + values.byteLength));
+    return;
+  }
+  for (let i = 0; i < values.length; i++) values[i] = bytes.readFloatLE(offset + 4 * i);
+}
+
+/** Index of the first NaN or ±Infinity in `values`, or -1 (a plain loop: weights run to millions of values). */
+export function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 /** Hex SHA-256 of `bytes`. */

@@ -1,5 +1,7 @@
 import { getBackend } from '../backend/select';
 import { ConfigError, RnnError, ShapeError } from '../errors';
+import { dropInitialization } from '../init/background-init';
+import { withoutInitializers } from '../init/initializers';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
@@ -94,7 +96,7 @@ export class Bidirectional extends Layer {
     this.forwardLayer.build(inputShape, random.fork());
     this.backwardLayer.build(inputShape, random.fork());
     this.applyRng = random.fork();
-    this.reverseParams = this.backwardLayer.parameters().map((p) => ({ ...p, name: `${p.name}_reverse` }));
+    this.reverseParams = this.backwardLayer.cell.parametersAsAllocated().map((p) => ({ ...p, name: `${p.name}_reverse` }));
     this.inputShape = [...inputShape];
     this.built = true;
   }
@@ -106,7 +108,17 @@ export class Bidirectional extends Layer {
 
   /** Forward direction's weights, then the backward direction's (`*_reverse`). */
   parameters(): Parameter[] {
+    this.backwardLayer.parameters(); // waits for values still being initialised, as the forward side does
     return [...this.forwardLayer.parameters(), ...this.reverseParams];
+  }
+
+  override async ready(): Promise<void> {
+    await this.forwardLayer.ready();
+    await this.backwardLayer.ready();
+  }
+
+  override countParams(): number {
+    return this.forwardLayer.countParams() + this.backwardLayer.countParams();
   }
 
   override stateDict(): Record<string, Tensor> {
@@ -123,9 +135,11 @@ export class Bidirectional extends Layer {
           `${this.name} is not built and has no inputShape; loadStateDict needs 'weight_ih_l0' [${this.forwardLayer.cell.gates * this.forwardLayer.units}, features] to build it`,
         );
       }
-      this.build([this.inputShape?.[0] ?? null, features], new Random());
+      withoutInitializers(() => this.build([this.inputShape?.[0] ?? null, features], new Random()));
     }
-    loadParameters(this.name, this.parameters(), dict);
+    const params = [...this.forwardLayer.cell.parametersAsAllocated(), ...this.reverseParams];
+    loadParameters(this.name, params, dict);
+    dropInitialization(params.map((p) => p.value)); // values still coming from a worker are not wanted now
   }
 
   /** Clears both directions' stateful carries (kept for API symmetry; Bidirectional is never stateful). */

@@ -109,6 +109,11 @@ export abstract class Layer {
     loadParametersFromDict(this.name, this.parameters(), dict);
   }
 
+  /** Resolves once every weight holds its initial values (large recurrent ones come from a worker thread). */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Number of trainable values. */
   countParams(): number {
     return this.parameters().reduce((n, p) => n + p.value.length, 0);

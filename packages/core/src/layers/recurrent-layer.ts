@@ -3,6 +3,8 @@ import { getBackend } from '../backend/select';
 import { runBackward, runForward } from '../cells/kernel-calls';
 import type { RecurrentCell } from '../cells/recurrent-cell';
 import { ConfigError, RnnError, ShapeError } from '../errors';
+import { dropInitialization } from '../init/background-init';
+import { withoutInitializers } from '../init/initializers';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
@@ -80,6 +82,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   private readonly inferBuffers = new ScratchBuffers();
   /** Dropout masks for `apply({ training: true })`, where no model hands in a generator. */
   private applyRng: Random | null = null;
+  /** The generator `applyRng` is forked from, on first use (a fork at build would catch up on skipped draws). */
+  private buildRng: Random | null = null;
 
   /**
    * `cellKeys` are the options the cell takes (`LSTM_CELL_OPTION_KEYS`, …): with the layer's own they
@@ -123,7 +127,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     }
     const random = this.cell.options.seed !== undefined ? new Random(this.cell.options.seed) : rng;
     this.cell.build(inputShape[1], random);
-    this.applyRng = random.fork();
+    this.buildRng = random;
+    this.applyRng = null;
     this.inputShape = [inputShape[0], inputShape[1]];
     this.built = true;
   }
@@ -136,13 +141,24 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return this.cell.parameters();
   }
 
+  override ready(): Promise<void> {
+    return this.cell.ready();
+  }
+
+  override countParams(): number {
+    return this.cell.parametersAsAllocated().reduce((n, p) => n + p.value.length, 0);
+  }
+
   override stateDict(): Record<string, Tensor> {
     return parametersToStateDict(this.requireBuilt().parameters());
   }
 
+  /** Loads weights under their PyTorch names; nothing is initialised only to be overwritten. */
   override loadStateDict(dict: Record<string, unknown>): void {
-    if (!this.built) this.buildFromStateDict(dict);
-    loadParameters(this.name, this.parameters(), dict);
+    if (!this.built) withoutInitializers(() => this.buildFromStateDict(dict));
+    const params = this.cell.parametersAsAllocated();
+    loadParameters(this.name, params, dict);
+    dropInitialization(params.map((p) => p.value)); // values still coming from a worker are not wanted now
   }
 
   /** Builds an unbuilt layer from the input size its `weight_ih_l0` implies. */
@@ -185,7 +201,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     const ctx: RunContext = {
       backend: options.backend ?? getBackend(),
       training: options.training ?? false,
-      rng: this.applyRng ?? new Random(),
+      rng: (this.applyRng ??= this.buildRng?.fork() ?? new Random()),
     };
     return this.forwardWithState(input, options.mask ?? null, ctx, options.initialState);
   }
@@ -233,6 +249,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
 
   /** The sequence pass shared by `forwardSequence` and so by `forward` and `apply`. */
   protected async run(x: LayerValue, mask: Float32Array | null, ctx: RunContext, initial: Float32Array[] | null, form: SequenceForm): Promise<SequenceResult> {
+    await this.cell.ready();
     const { B, T, I } = this.checkInput(x.shape);
     const H = this.units;
     if (mask !== null && mask.length !== B * T) {

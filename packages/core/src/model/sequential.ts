@@ -180,13 +180,13 @@ export class Sequential {
   }
 
   /**
-   * Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics.
-   * Training calls on one model (`fit`, `trainOnBatch`) run one after the other, in call order;
-   * `predict` and `evaluate` may run meanwhile (see `CallGate`).
+   * Trains for `epochs` over `(x, y)` and returns the per-epoch history of loss and metrics. Training
+   * calls on one model run one after the other; `predict` and `evaluate` may run meanwhile (`CallGate`).
    */
   fit(x: TensorLike, y: TensorLike, options: FitOptions = {}): Promise<History> {
     return this.calls.serial('fit', async () => {
       this.requireCompiled('fit').guard.startRun();
+      await this.ready();
       const xs = toDataTensor(x, 'x');
       const ys = toDataTensor(y, 'y');
       checkSameBatch(xs, ys);
@@ -236,6 +236,7 @@ export class Sequential {
   trainOnBatch(x: TensorLike, y: TensorLike, options: TrainOnBatchOptions = {}): Promise<number> {
     return this.calls.serial('trainOnBatch', async () => {
       const { loss } = this.requireCompiled('trainOnBatch');
+      await this.ready();
       const xs = toDataTensor(x, 'x');
       const ys = toDataTensor(y, 'y');
       checkSameBatch(xs, ys);
@@ -321,8 +322,17 @@ export class Sequential {
     };
   }
 
+  /**
+   * Resolves once every weight holds its initial values: large orthogonal ones come from a worker
+   * thread. Async calls wait for them by themselves; synchronous accessors block until they are there.
+   */
+  async ready(): Promise<void> {
+    for (const layer of this.stack) await layer.ready();
+  }
+
   /** Saves the model (config, weights, compile settings) into `dir`; see `loadModel`. */
   async save(dir: string): Promise<void> {
+    await this.ready();
     const { saveModel } = await import('../io/save');
     await saveModel(this, dir);
   }
@@ -367,7 +377,11 @@ export class Sequential {
    */
   private inferenceCall<T>(what: string, task: () => Promise<T>): Promise<T> {
     const stateful = this.stack.some((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
-    return stateful ? this.calls.serial(what, task) : this.calls.shared(task);
+    const call = async (): Promise<T> => {
+      await this.ready();
+      return task();
+    };
+    return stateful ? this.calls.serial(what, call) : this.calls.shared(call);
   }
 
   private context(training: boolean): RunContext {

@@ -7,6 +7,7 @@ import { loadModel } from '../../src/io/load';
 import { readRegularFile, readRegularFileSync } from '../../src/io/safe-read';
 import { saveModel } from '../../src/io/save';
 import { tempDir, trainedModel } from './helpers';
+import { rejectionOf } from '../../../../test-support/rejection';
 
 const posix = process.platform !== 'win32';
 
@@ -17,10 +18,7 @@ function fifo(path: string): string {
 }
 
 async function formatError(promise: Promise<unknown>): Promise<FormatError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await rejectionOf(promise);
   expect(err).toBeInstanceOf(FormatError);
   return err as FormatError;
 }

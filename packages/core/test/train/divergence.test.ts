@@ -8,6 +8,7 @@ import { Sequential, type CompileOptions } from '../../src/model/sequential';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 import type { OptimizerConfig, OptimizerState } from '../../src/train/optimizers';
+import { rejectionOf } from '../../../../test-support/rejection';
 import { tempDir } from '../../../../test-support/temp-dirs';
 
 /** Noisy sine windows: `[n, steps, 1]` inputs, the next value as `[n, 1]` target (values within ±1). */
@@ -45,10 +46,7 @@ function expectAllFinite(model: Sequential): void {
 }
 
 async function divergedError(run: Promise<unknown>): Promise<TrainingDivergedError> {
-  const err = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await rejectionOf(run);
   expect(err).toBeInstanceOf(TrainingDivergedError);
   return err as TrainingDivergedError;
 }
