@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Transpiled files are kept here (when set), so a test that starts many children transpiles once.
 const cacheDir = process.env.RNN_TS_CHILD_CACHE;
@@ -19,8 +20,9 @@ const aliases = {
 
 export async function resolve(specifier, context, nextResolve) {
   if (Object.hasOwn(aliases, specifier)) return { url: aliases[specifier], shortCircuit: true };
+  const fromTs = context.parentURL?.endsWith('.ts');
   const relative = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
-  if (relative && context.parentURL?.endsWith('.ts') && !/\.[cm]?[jt]s$/.test(specifier)) {
+  if (fromTs && relative && !/\.[cm]?[jt]s$/.test(specifier)) {
     for (const suffix of ['.ts', '/index.ts']) {
       try {
         return await nextResolve(specifier + suffix, context);
@@ -29,7 +31,13 @@ export async function resolve(specifier, context, nextResolve) {
       }
     }
   }
-  return nextResolve(specifier, context);
+  try {
+    return await nextResolve(specifier, context);
+  } catch (err) {
+    // The sources compile to CommonJS, where `pkg/sub` finds `pkg/sub.js` without an exports map.
+    if (!fromTs || relative) throw err;
+    return { url: pathToFileURL(createRequire(context.parentURL).resolve(specifier)).href, shortCircuit: true };
+  }
 }
 
 export async function load(url, context, nextLoad) {
