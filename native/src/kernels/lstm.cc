@@ -85,15 +85,14 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
         act_c_(static_cast<std::size_t>(a.B) * a.H),
         d_act_c_(act_c_.size()),
         d_gates_(act_c_.size() * 4),
-        dpeep_(a.peephole ? 6 * static_cast<std::size_t>(a.H) : 0, 0.0) {}
+        dpeep_(a.peephole ? 3 * act_c_.size() : 0, 0.0) {}
 
   // The live rows' gate gradients and dc_{t-1}, then dGates · W_hh for the recurrent path.
   RNN_SIMD_CLONES void step(const BackwardStep& s) {
     const int H = a_.H, GH = 4 * H;
     const float* gates = a_.workspace + static_cast<std::size_t>(s.t) * a_.B * GH;  // [B, 4H]
-    double* dpeep = dpeep_.data() + (s.b0 == 0 ? 0 : 3 * static_cast<std::size_t>(H));  // this half's sums
     for (int b = s.b0; b < s.b1; ++b) {
-      if (s.live(b)) row(s, gates, b, dpeep);
+      if (s.live(b)) row(s, gates, b, dpeep_.data() + static_cast<std::size_t>(b) * 3 * H);
     }
     sgemm(false, false, s.b1 - s.b0, H, GH, 1.0f, s.dgates + static_cast<std::size_t>(s.b0) * GH, GH, a_.w_hh, H,
           0.0f, s.rec + static_cast<std::size_t>(s.b0) * H, H);
@@ -103,7 +102,11 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
     accumulate_shared_gate_grads(a_, dgates, 4 * a_.H, hprev);
     if (a_.d_peephole == nullptr) return;
     const std::size_t P = 3 * static_cast<std::size_t>(a_.H);
-    for (std::size_t k = 0; k < P; ++k) a_.d_peephole[k] += static_cast<float>(dpeep_[k] + dpeep_[P + k]);
+    for (std::size_t k = 0; k < P; ++k) {
+      double sum = 0.0;
+      for (int b = 0; b < a_.B; ++b) sum += dpeep_[static_cast<std::size_t>(b) * P + k];
+      a_.d_peephole[k] += static_cast<float>(sum);
+    }
   }
 
  private:
@@ -113,7 +116,7 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
   std::vector<float> act_c_;    // [B, H] act(c_t)
   std::vector<float> d_act_c_;  // [B, H] act'(c_t)
   std::vector<float> d_gates_;  // [B, 4H] σ'(i), σ'(f), act'(g), σ'(o)
-  std::vector<double> dpeep_;   // [2, 3H] peephole gradient sums per half
+  std::vector<double> dpeep_;   // [B, 3H] peephole gradient sums per row: the same whatever the row split
 };
 
 void LstmBackwardCell::row(const BackwardStep& s, const float* gates, int b, double* dpeep) {

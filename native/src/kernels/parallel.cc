@@ -1,137 +1,51 @@
 #include "parallel.h"
 
-#include <atomic>
-#include <condition_variable>
-#include <cstdlib>
-#include <exception>
-#include <mutex>
-#include <thread>
+#include <algorithm>
 
-#include "gemm.h"
+#include "runtime/kernel_scheduler.h"
+#include "runtime/split_policy.h"
 
 namespace rnn {
 
-namespace {
-
-// Below this many per-step-GEMM multiply-adds per call, waking the worker costs more than the second
-// core saves. For scale: the bench's small LSTM (T20 B32 H32) has 2.6e6; a 1×1 problem has 1.
-long long split_min_macs() {
-  static const long long value = [] {
-    if (const char* env = std::getenv("RNN_SPLIT_MIN_MACS")) {
-      char* end = nullptr;
-      const long long n = std::strtoll(env, &end, 10);
-      if (end != env && *end == '\0' && n >= 0) return n;
-    }
-    return 100'000LL;
-  }();
-  return value;
+int block_count(int units, long long work, long long min_work_per_block) {
+  const SplitPolicy policy = current_policy();
+  long long blocks = std::min<long long>(policy.width, units);
+  if (min_work_per_block > 0) blocks = std::min(blocks, work / min_work_per_block);
+  return static_cast<int>(std::max(1LL, blocks));
 }
 
-std::atomic<bool> g_in_split{false};
-
-// One persistent worker thread, since spawning a thread per call would cost more than a small call
-// computes. It is never joined (a detached thread blocked on its condition variable does not keep
-// the process alive).
-class Worker {
- public:
-  Worker() { std::thread([this] { loop(); }).detach(); }
-
-  // Runs job on the worker; wait() blocks until it finished.
-  void post(const std::function<void()>* job) {
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      job_ = job;
-      done_ = false;
-    }
-    cv_.notify_one();
-  }
-
-  void wait() {
-    // Spin briefly first: the halves finish close together, and a futex sleep + wake adds latency.
-    for (int i = 0; i < 4000; ++i) {
-      if (done_flag_.load(std::memory_order_acquire)) break;
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
-    std::unique_lock<std::mutex> lock(m_);
-    done_cv_.wait(lock, [this] { return done_; });
-    done_flag_.store(false, std::memory_order_relaxed);
-  }
-
- private:
-  void loop() {
-    for (;;) {
-      const std::function<void()>* job;
-      {
-        std::unique_lock<std::mutex> lock(m_);
-        cv_.wait(lock, [this] { return job_ != nullptr; });
-        job = job_;
-        job_ = nullptr;
-      }
-      (*job)();  // never throws: for_row_halves wraps it
-      {
-        std::lock_guard<std::mutex> lock(m_);
-        done_ = true;
-        done_flag_.store(true, std::memory_order_release);
-      }
-      done_cv_.notify_one();
-    }
-  }
-
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::condition_variable done_cv_;
-  const std::function<void()>* job_ = nullptr;
-  bool done_ = true;
-  std::atomic<bool> done_flag_{false};
-};
-
-Worker& worker() {
-  static Worker* w = new Worker();  // intentionally never destroyed (the thread outlives statics)
-  return *w;
+BlockRange block_range(int n, int blocks, int k, int align) {
+  const int a = align > 1 && n / align >= blocks ? align : 1;
+  const long long units = n / a;
+  const auto cut = [&](int j) { return j == blocks ? n : static_cast<int>(units * j / blocks) * a; };
+  return {cut(k), cut(k + 1)};
 }
 
-}  // namespace
-
-bool should_split_rows(int B, long long loop_macs) {
-  return B >= 2 && blas_threads() >= 2 && loop_macs >= split_min_macs();
-}
-
-bool in_split_region() { return g_in_split.load(std::memory_order_relaxed); }
-
-void run_pair(const std::function<void()>& on_worker, const std::function<void()>& on_caller) {
-  std::exception_ptr worker_error;
-  const std::function<void()> first = [&] {
-    try {
-      on_worker();
-    } catch (...) {
-      worker_error = std::current_exception();
-    }
-  };
-  set_current_blas_threads(1);
-  g_in_split.store(true, std::memory_order_relaxed);
-  Worker& w = worker();
-  w.post(&first);
-  std::exception_ptr own_error;
-  try {
-    on_caller();
-  } catch (...) {
-    own_error = std::current_exception();
-  }
-  w.wait();
-  g_in_split.store(false, std::memory_order_relaxed);
-  if (worker_error) std::rethrow_exception(worker_error);
-  if (own_error) std::rethrow_exception(own_error);
-}
-
-void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>& rows) {
-  if (!split || B < 2) {
-    rows(0, B);
+void parallel_blocks(int blocks, const std::function<void(int)>& body) {
+  if (blocks <= 1) {
+    if (blocks == 1) body(0);
     return;
   }
-  const int mid = B / 2;
-  run_pair([&] { rows(0, mid); }, [&] { rows(mid, B); });
+  ParallelJob job(blocks, body);
+  KernelScheduler::shared().run_blocks(job);
 }
+
+void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows) {
+  const int blocks = block_count(B, loop_macs, current_policy().row_block_macs);
+  parallel_blocks(blocks, [&](int k) {
+    const BlockRange r = block_range(B, blocks, k);
+    rows(r.begin, r.end);
+  });
+}
+
+void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<void(int begin, int end)>& body) {
+  const int blocks = block_count(n, n * floats_per_unit, current_policy().pointwise_block_floats);
+  parallel_blocks(blocks, [&](int k) {
+    const BlockRange r = block_range(n, blocks, k);
+    body(r.begin, r.end);
+  });
+}
+
+long long gemm_block_macs() { return current_policy().gemm_block_macs; }
 
 }  // namespace rnn

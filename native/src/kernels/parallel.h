@@ -1,28 +1,42 @@
-// Batch-parallel recurrence on 2 cores. The rows of a batch are independent through the whole
-// time loop, so a kernel can run the loop for rows [0, B/2) on a persistent worker thread and for
-// [B/2, B) on the calling thread, each with single-threaded BLAS, with no per-step synchronisation.
-// The big all-steps GEMMs (input projection, dW, dX) stay outside and use OpenBLAS's own threads.
+// How the kernels split their work over the scheduler's threads (src/runtime/kernel_scheduler.h).
+//
+// Every split is fixed by the call's SplitPolicy (the thread count and the thresholds when the call
+// started, src/runtime/split_policy.h) and by the problem's shape, never by how many threads happen
+// to be free: a block runs the same code on whichever thread takes it, so results are bit-identical
+// at a fixed thread count, whatever else runs at the same time. The call's own thread takes blocks
+// too, so a split never waits for a thread to become free; inside a block nothing splits again.
 #pragma once
 
 #include <functional>
 
 namespace rnn {
 
-// True when a time loop over B rows with `loop_macs` multiply-adds in its per-step GEMMs (summed
-// over all steps) should be split: B ≥ 2, BLAS threads ≥ 2, and loop_macs ≥ the threshold
-// (RNN_SPLIT_MIN_MACS in the environment at load overrides the default; 0 splits every B ≥ 2).
-bool should_split_rows(int B, long long loop_macs);
+// [begin, end) of one block.
+struct BlockRange {
+  int begin;
+  int end;
+};
 
-// Runs rows(b0, b1) over [0, B): split in two halves (the first on the worker thread, the second
-// on the caller) when `split`, else rows(0, B) on the caller. Inside a split, sgemm stays on one
-// OpenBLAS thread. An exception thrown by either half is rethrown here after both halves finished.
-void for_row_halves(int B, bool split, const std::function<void(int b0, int b1)>& rows);
+// How many blocks `units` independent units with `work` in total split into under the current
+// policy: min(width, units, work / min_work_per_block), at least 1.
+int block_count(int units, long long work, long long min_work_per_block);
 
-// Runs on_worker on the worker thread and on_caller on this one, at once, with OpenBLAS on one
-// thread; returns when both finished (rethrowing the first exception, if any).
-void run_pair(const std::function<void()>& on_worker, const std::function<void()>& on_caller);
+// Block k of `blocks` near-equal blocks over n units. With align > 1 (and n ≥ blocks · align) the
+// cuts fall on multiples of align (the last block takes the rest).
+BlockRange block_range(int n, int blocks, int k, int align = 1);
 
-// True while a split region runs (sgemm must then not change OpenBLAS's thread count).
-bool in_split_region();
+// Runs body(k) for k in [0, blocks): on this thread and on idle executor threads. Returns when all
+// ran, rethrowing the first exception. One block runs here, directly.
+void parallel_blocks(int blocks, const std::function<void(int)>& body);
+
+// The recurrence's batch split: rows(b0, b1) for each block of rows of [0, B), every block running
+// the whole time loop for its rows. `loop_macs`: the per-step GEMMs' multiply-adds over all steps.
+void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows);
+
+// A pointwise pass over n units of `floats_per_unit` floats each: body(begin, end) per block.
+void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<void(int begin, int end)>& body);
+
+// The current policy's GEMM block threshold (M·N·K per block).
+long long gemm_block_macs();
 
 }  // namespace rnn

@@ -18,7 +18,9 @@ void input_projection(float* xproj, const float* x, const float* w_ih, const flo
   }
   // Rows start as the bias and the GEMM adds onto them (beta = 1): one pass instead of OpenBLAS
   // zeroing C (beta = 0) and a second pass adding the bias.
-  for (int r = 0; r < rows; ++r) std::memcpy(xproj + static_cast<std::size_t>(r) * GH, bias, sizeof(float) * GH);
+  for_pointwise_blocks(rows, GH, [&](int r0, int r1) {
+    for (int r = r0; r < r1; ++r) std::memcpy(xproj + static_cast<std::size_t>(r) * GH, bias, sizeof(float) * GH);
+  });
   sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 1.0f, xproj, GH);
 }
 
@@ -74,16 +76,8 @@ void column_sums(double* sums, const float* m, int rows, int c0, int c1, int ld)
 
 void accumulate_column_sums(float* out, const float* m, int rows, int cols, int ld, float* out2) {
   std::vector<double> sums(static_cast<std::size_t>(cols), 0.0);  // [cols]
-  // Large sums (e.g. [T·B, 4H] of a medium LSTM: 3200 × 512) split by columns over both threads;
-  // from 2e5 elements with the default split threshold (RNN_SPLIT_MIN_MACS=0 splits all, for tests).
-  const bool split = cols >= 2 && should_split_rows(2, static_cast<long long>(rows) * cols / 2);
-  if (split) {
-    const int mid = cols / 2;
-    run_pair([&] { column_sums(sums.data(), m, rows, 0, mid, ld); },
-             [&] { column_sums(sums.data() + mid, m, rows, mid, cols, ld); });
-  } else {
-    column_sums(sums.data(), m, rows, 0, cols, ld);
-  }
+  // Blocks of columns: every column's sum is the same whatever the split.
+  for_pointwise_blocks(cols, rows, [&](int c0, int c1) { column_sums(sums.data() + c0, m, rows, c0, c1, ld); });
   for (int c = 0; c < cols; ++c) out[c] += static_cast<float>(sums[c]);
   if (out2 != nullptr) {
     for (int c = 0; c < cols; ++c) out2[c] += static_cast<float>(sums[c]);
@@ -93,15 +87,17 @@ void accumulate_column_sums(float* out, const float* m, int rows, int cols, int 
 void gather_previous_hidden(float* hprev, const RecurrentBackward& a, const float* h0) {
   const std::size_t BH = static_cast<std::size_t>(a.B) * a.H;
   const float* recurrent_mask = a.recurrent_mask;
-  for (int t = 0; t < a.T; ++t) {
-    const float* prev = previous_hidden(a.y, h0, t, a.T, a.reverse, BH);
-    float* out = hprev + static_cast<std::size_t>(t) * BH;
-    if (recurrent_mask == nullptr) {
-      std::memcpy(out, prev, BH * sizeof(float));
-    } else {
-      for (std::size_t k = 0; k < BH; ++k) out[k] = recurrent_mask[k] * prev[k];
+  for_pointwise_blocks(a.T, static_cast<long long>(BH), [&](int t0, int t1) {
+    for (int t = t0; t < t1; ++t) {
+      const float* prev = previous_hidden(a.y, h0, t, a.T, a.reverse, BH);
+      float* out = hprev + static_cast<std::size_t>(t) * BH;
+      if (recurrent_mask == nullptr) {
+        std::memcpy(out, prev, BH * sizeof(float));
+      } else {
+        for (std::size_t k = 0; k < BH; ++k) out[k] = recurrent_mask[k] * prev[k];
+      }
     }
-  }
+  });
 }
 
 void accumulate_recurrent_weight_grad(float* dw, const float* dg, int M, int ldg, const float* hprev,

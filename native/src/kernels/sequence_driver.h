@@ -16,7 +16,7 @@
 //   void step(const BackwardStep&)     the gate gradients of the live rows, and what flows to h_{t-1}
 //   void weight_gradients(const float* dgates, const float* hprev)   dW_hh and the biases, after the loop
 //
-// Every buffer the steps see is full-batch [B, ·]; the two halves of a split touch disjoint rows.
+// Every buffer the steps see is full-batch [B, ·]; the row blocks of a split touch disjoint rows.
 #pragma once
 
 #include <cstddef>
@@ -118,8 +118,7 @@ void forward_sequence(const typename Cell::Args& a, KernelContext& context) {
   }
   CellStates c(c_per_time, Cell::kCellState ? BH : 0, T, a.reverse);
 
-  const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
-  for_row_halves(B, split, [&](int b0, int b1) {
+  for_row_blocks(B, static_cast<long long>(T) * B * GH * H, [&](int b0, int b1) {
     for (int s = 0; s < T && !context.stop_requested(); ++s) {
       const int t = time_of_step(s, T, a.reverse);
       ForwardStep step{t, b0, b1, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr, nullptr,
@@ -167,8 +166,7 @@ void backward_sequence(const typename Cell::Args& a, KernelContext& context) {
     c_all = a.workspace + static_cast<std::size_t>(T) * BGH;
   }
 
-  const bool split = should_split_rows(B, static_cast<long long>(T) * B * GH * H);
-  for_row_halves(B, split, [&](int b0, int b1) {
+  for_row_blocks(B, static_cast<long long>(T) * B * GH * H, [&](int b0, int b1) {
     for (int s = T - 1; s >= 0 && !context.stop_requested(); --s) {
       const int t = time_of_step(s, T, a.reverse);
       BackwardStep step{t, b0, b1, a.mask, B, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr,

@@ -4,19 +4,19 @@
 #include <cstdlib>
 #include <exception>
 #include <new>
+#include <system_error>
 #include <thread>
+
+#include "split_policy.h"
 
 namespace rnn {
 
 namespace {
 
-// Kernel slots: calls that may run at once. One, because a call's batch split and GEMM split
-// already use every thread we are given, and OpenBLAS's thread count is process-wide.
-constexpr int kSlots = 1;
-
-// Runs a task's kernel, turning any exception into the task's outcome.
+// Runs a kernel under the policy its call takes now, turning any exception into the outcome.
 void run_catching(const Kernel& kernel, KernelContext& context, KernelOutcome& outcome, std::string& failure) noexcept {
   try {
+    CallScope call;
     kernel(context);
   } catch (const std::bad_alloc&) {
     outcome = KernelOutcome::OutOfMemory;
@@ -35,39 +35,48 @@ KernelScheduler& KernelScheduler::shared() {
   // Deliberately leaked: destroying it at exit would pull the mutex and queues from under executor
   // threads that may still run. The atexit hook makes exit wait for running calls instead.
   static KernelScheduler* scheduler = [] {
-    auto* s = new KernelScheduler(kSlots);
-    s->start_executors();
+    auto* s = new KernelScheduler();
+    s->set_threads(1);
     std::atexit([] { shared().wait_at_exit(); });
     return s;
   }();
   return *scheduler;
 }
 
-KernelScheduler::KernelScheduler(int slots) {
-  for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>());
+int KernelScheduler::set_threads(int threads) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  target_executors_ = std::max(1, threads);
+  start_executors_locked();
+  work_cv_.notify_all();  // executors beyond the target retire once idle
+  return set_process_width(target_executors_);
 }
 
-void KernelScheduler::start_executors() {
-  // Detached: they wait on work_cv_ for the life of the process (the addon is never unloaded).
-  for (std::size_t i = 0; i < slots_.size(); ++i) std::thread([this] { executor_loop(); }).detach();
+void KernelScheduler::start_executors_locked() {
+  // Detached: they wait on work_cv_ until retired (the addon is never unloaded: -z nodelete).
+  while (executors_ < target_executors_) {
+    try {
+      std::thread([this] { executor_loop(); }).detach();
+    } catch (const std::system_error&) {
+      // No more threads to be had: the executors running serve every call; splits keep their width
+      // (their results do not depend on who runs the blocks), only fewer blocks run at once.
+      if (executors_ > 0) return;
+      throw;
+    }
+    ++executors_;
+  }
 }
 
 KernelScheduler::Slot* KernelScheduler::claim_slot() {
-  for (auto& slot : slots_) {
-    if (!slot->busy) {
-      slot->busy = true;
-      return slot.get();
-    }
+  if (free_slots_.empty()) {
+    slots_.push_back(std::make_unique<Slot>());
+    return slots_.back().get();
   }
-  return nullptr;
+  Slot* slot = free_slots_.back();  // the most recently used: its scratch is the warmest
+  free_slots_.pop_back();
+  return slot;
 }
 
-void KernelScheduler::release_slot(Slot* slot) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  slot->busy = false;
-  slot_cv_.notify_all();
-  work_cv_.notify_all();
-}
+void KernelScheduler::release_slot(Slot* slot) { free_slots_.push_back(slot); }
 
 void KernelScheduler::submit(KernelTask* task) {
   {
@@ -80,24 +89,34 @@ void KernelScheduler::submit(KernelTask* task) {
 void KernelScheduler::executor_loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    Slot* slot = nullptr;
-    work_cv_.wait(lock, [&] {
-      if (exiting_ || queue_.empty() || inline_waiting_ > 0) return false;
-      slot = claim_slot();
-      return slot != nullptr;
-    });
-    KernelTask* task = queue_.front();
-    queue_.pop_front();
-    running_.push_back(task);
-    lock.unlock();
-    KernelContext context{slot->scratch, &task->stop_};
-    run_catching(task->kernel_, context, task->outcome_, task->failure_);
-    lock.lock();
-    slot->busy = false;
-    finish(task);
-    slot_cv_.notify_all();
-    done_cv_.notify_all();
+    const auto has_task = [this] { return !queue_.empty() && !exiting_; };
+    ++idle_executors_;
+    work_cv_.wait(lock, [&] { return !jobs_.empty() || has_task() || executors_ > target_executors_; });
+    --idle_executors_;
+    // Blocks of running calls first: their calls hold slots and callers already wait for them.
+    if (!jobs_.empty()) {
+      help_with_block(lock);
+    } else if (has_task()) {
+      run_next_task(lock);
+    } else {
+      --executors_;  // retired by a lower thread count
+      return;
+    }
   }
+}
+
+void KernelScheduler::run_next_task(std::unique_lock<std::mutex>& lock) {
+  KernelTask* task = queue_.front();
+  queue_.pop_front();
+  running_.push_back(task);
+  Slot* slot = claim_slot();
+  lock.unlock();
+  KernelContext context{slot->scratch, &task->stop_};
+  run_catching(task->kernel_, context, task->outcome_, task->failure_);
+  lock.lock();
+  release_slot(slot);
+  finish(task);
+  done_cv_.notify_all();
 }
 
 void KernelScheduler::finish(KernelTask* task) {
@@ -110,42 +129,28 @@ void KernelScheduler::finish(KernelTask* task) {
 }
 
 void KernelScheduler::run_inline(const Kernel& kernel) {
+  std::atomic<bool> stop{false};  // set only at process exit
   Slot* slot = nullptr;
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ++inline_waiting_;
-    slot_cv_.wait(lock, [&] { return (slot = claim_slot()) != nullptr; });
-    --inline_waiting_;
+    std::lock_guard<std::mutex> lock(mutex_);
+    slot = claim_slot();
+    inline_stops_.push_back(&stop);
   }
-  KernelContext context{slot->scratch, nullptr};
+  const auto done = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    release_slot(slot);
+    inline_stops_.erase(std::find(inline_stops_.begin(), inline_stops_.end(), &stop));
+    done_cv_.notify_all();
+  };
+  KernelContext context{slot->scratch, &stop};
   try {
+    CallScope call;
     kernel(context);
   } catch (...) {
-    release_slot(slot);
+    done();
     throw;
   }
-  release_slot(slot);
-}
-
-void KernelScheduler::run_exclusive(const std::function<void()>& fn) {
-  std::vector<Slot*> held;
-  {
-    std::unique_lock<std::mutex> lock(mutex_);
-    ++inline_waiting_;
-    slot_cv_.wait(lock, [&] {
-      return std::none_of(slots_.begin(), slots_.end(), [](const auto& s) { return s->busy; });
-    });
-    --inline_waiting_;
-    for (std::size_t i = 0; i < slots_.size(); ++i) held.push_back(claim_slot());
-  }
-  std::exception_ptr error;
-  try {
-    fn();
-  } catch (...) {
-    error = std::current_exception();
-  }
-  for (Slot* slot : held) release_slot(slot);
-  if (error) std::rethrow_exception(error);
+  done();
 }
 
 std::vector<KernelTask*> KernelScheduler::detach(TaskOwner* owner) {
@@ -172,11 +177,18 @@ std::vector<KernelTask*> KernelScheduler::detach(TaskOwner* owner) {
   return dropped;
 }
 
+KernelScheduler::Counts KernelScheduler::counts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {executors_, static_cast<int>(slots_.size()), static_cast<int>(queue_.size()),
+          static_cast<int>(running_.size() + inline_stops_.size())};
+}
+
 void KernelScheduler::wait_at_exit() {
   std::unique_lock<std::mutex> lock(mutex_);
   exiting_ = true;
   for (KernelTask* task : running_) task->stop_.store(true, std::memory_order_relaxed);
-  done_cv_.wait(lock, [&] { return running_.empty(); });
+  for (std::atomic<bool>* stop : inline_stops_) stop->store(true, std::memory_order_relaxed);
+  done_cv_.wait(lock, [&] { return running_.empty() && inline_stops_.empty(); });
 }
 
 }  // namespace rnn

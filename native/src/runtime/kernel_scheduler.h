@@ -1,11 +1,16 @@
 // Where kernel calls run, for every JS environment of the process (the main thread and each
 // worker_threads worker).
 //
-// The scheduler owns a fixed number of kernel slots (one for now: the kernels' own threading and
-// OpenBLAS's process-wide thread count assume one call at a time) and one executor thread per slot.
-// Async calls queue here and run on an executor thread, so a call waiting for a slot never holds
-// one of libuv's threads (fs, dns and crypto keep theirs). Sync calls run on their caller's thread
-// under a slot, ahead of queued async calls. Each slot owns the scratch memory its calls use.
+// The scheduler owns the process's thread pool: as many executor threads as the thread count
+// (setNumThreads / RNN_NUM_THREADS). An idle executor first helps with a block of a running call's
+// split (ParallelJob), else starts the next queued async call. So independent calls run at the
+// same time, each on its own executor, and a lone large call gets every idle executor for its
+// blocks: a call's thread budget is its own thread plus the executors nobody else needs, up to its
+// block count, and the pool never runs more than the thread count of threads at once (plus the JS
+// threads running sync calls). Async calls wait here, never on one of libuv's threads (fs, dns and
+// crypto keep theirs). Sync calls run on their caller's thread at once, never waiting for another
+// call. Every running call holds a kernel slot: the scratch memory it alone uses (slots are made
+// as needed, one per call running at once, and kept for reuse).
 //
 // Pure C++ (no N-API): the addon's per-environment glue (async_calls.cc) delivers finished tasks
 // back to JavaScript and detaches an environment that is being torn down.
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "kernels/kernel_context.h"
+#include "parallel_job.h"
 
 namespace rnn {
 
@@ -74,41 +80,63 @@ class KernelScheduler {
   // Queues `task` (owned by the scheduler until it is delivered or returned by detach()).
   void submit(KernelTask* task);
 
-  // Runs `kernel` on this thread under a free slot, waiting for one ahead of queued tasks.
-  // Exceptions of the kernel propagate.
+  // Runs `kernel` on this thread now, with a slot of its own. Exceptions of the kernel propagate.
   void run_inline(const Kernel& kernel);
 
-  // Runs `fn` on this thread while holding every slot (for process-wide settings such as threads).
-  void run_exclusive(const std::function<void()>& fn);
+  // Runs the blocks of `job` on this thread and on idle executors; returns when all have run,
+  // rethrowing the first block's exception.
+  void run_blocks(ParallelJob& job);
+
+  // Sets the thread count: the executors (started or retired to match) and the width of the splits
+  // of calls starting from now on. Returns the count in force.
+  int set_threads(int threads);
 
   // For an environment being torn down: removes its queued tasks, asks its running ones to stop and
   // waits for them. Returns every task of `owner` that will never be delivered (the caller frees
   // them); afterwards the scheduler never touches `owner` again.
   std::vector<KernelTask*> detach(TaskOwner* owner);
 
+  // What the scheduler holds now (for tests: nothing may stay behind when environments end).
+  struct Counts {
+    int executors;  // executor threads alive
+    int slots;      // kernel slots made so far (the most calls that ever ran at once)
+    int queued;     // async calls waiting for an executor
+    int running;    // calls running (async and sync)
+  };
+  Counts counts();
+
  private:
   struct Slot {
     Scratch scratch;
-    bool busy = false;
   };
 
-  explicit KernelScheduler(int slots);
-  void start_executors();
+  KernelScheduler() = default;
   void executor_loop();
-  Slot* claim_slot();  // lock held; a free slot, marked busy (nullptr when none)
-  void release_slot(Slot* slot);
+  void help_with_block(std::unique_lock<std::mutex>& lock);
+  void run_next_task(std::unique_lock<std::mutex>& lock);
+  void start_executors_locked();
+  Slot* claim_slot();             // lock held; a free slot, made when none is free
+  void release_slot(Slot* slot);  // lock held
   void finish(KernelTask* task);  // lock held
+  void publish(ParallelJob& job);
+  void withdraw(ParallelJob& job);
+  void wait_finished(ParallelJob& job);
   void wait_at_exit();
 
   std::mutex mutex_;
-  std::condition_variable work_cv_;   // executors: a task and a slot may be available
-  std::condition_variable slot_cv_;   // inline callers: a slot may be free
-  std::condition_variable done_cv_;   // detach() and exit: a running task finished
+  std::condition_variable work_cv_;   // executors: a block, a task, or a change of thread count
+  std::condition_variable done_cv_;   // detach() and exit: a running call finished
+  std::condition_variable block_cv_;  // split openers: the last block of a job finished
   std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Slot*> free_slots_;
   std::deque<KernelTask*> queue_;
+  std::deque<ParallelJob*> jobs_;     // splits with unclaimed blocks
   std::vector<KernelTask*> running_;
+  std::vector<std::atomic<bool>*> inline_stops_;  // sync calls running (their stop flags)
   std::vector<KernelTask*> orphans_;  // finished after their owner detached
-  int inline_waiting_ = 0;
+  int target_executors_ = 0;
+  int executors_ = 0;
+  int idle_executors_ = 0;
   bool exiting_ = false;
 };
 

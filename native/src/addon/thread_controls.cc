@@ -1,0 +1,123 @@
+#include "thread_controls.h"
+
+#include <sched.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "kernels/gemm.h"
+#include "runtime/kernel_scheduler.h"
+#include "runtime/split_policy.h"
+
+namespace rnn {
+
+namespace {
+
+constexpr int kMaxThreads = 1024;
+
+// RNN_NUM_THREADS, else the CPUs this process may run on (its affinity mask, as Node's
+// os.availableParallelism() counts them), else what the hardware reports.
+int default_threads() {
+  if (const char* env = std::getenv("RNN_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n >= 1 && n <= kMaxThreads) return static_cast<int>(n);
+  }
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : blas_cores();
+}
+
+Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setNumThreads: expected a number of threads");
+  const double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 1 && n <= kMaxThreads) || n != std::floor(n)) {
+    throw Napi::RangeError::New(env, "setNumThreads: threads must be an integer in [1, 1024], got " + std::to_string(n));
+  }
+  return Napi::Number::New(env, KernelScheduler::shared().set_threads(static_cast<int>(n)));
+}
+
+Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), process_policy().width); }
+
+Napi::Value blas_info(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("blas", blas_description());
+  out.Set("threads", process_policy().width);
+  out.Set("cores", blas_cores());
+  out.Set("singleThreadMnkThreshold", Napi::Number::New(env, 2.0 * static_cast<double>(process_policy().gemm_block_macs)));
+  return out;
+}
+
+Napi::Object thresholds_object(Napi::Env env) {
+  const SplitPolicy p = process_policy();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("rowBlockMacs", Napi::Number::New(env, static_cast<double>(p.row_block_macs)));
+  out.Set("gemmBlockMacs", Napi::Number::New(env, static_cast<double>(p.gemm_block_macs)));
+  out.Set("pointwiseBlockFloats", Napi::Number::New(env, static_cast<double>(p.pointwise_block_floats)));
+  return out;
+}
+
+// `key` of the thresholds object: a non-negative safe integer, or `fallback` when undefined.
+long long threshold_field(const Napi::Object& thresholds, const char* key, long long fallback) {
+  const Napi::Env env = thresholds.Env();
+  const Napi::Value value = thresholds.Get(key);
+  if (value.IsUndefined()) return fallback;
+  const double n = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(n >= 0 && n <= 9007199254740991.0) || n != std::floor(n)) {
+    throw Napi::RangeError::New(env, std::string("setSplitThresholds: ") + key + " must be a non-negative safe integer");
+  }
+  return static_cast<long long>(n);
+}
+
+// setSplitThresholds({ rowBlockMacs?, gemmBlockMacs?, pointwiseBlockFloats? }): for the measuring
+// tool and the thread tests (0 splits whatever the width and the shape allow). Returns them all.
+Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "setSplitThresholds: expected an object");
+  const Napi::Object thresholds = info[0].As<Napi::Object>();
+  const SplitPolicy p = process_policy();
+  const long long row = threshold_field(thresholds, "rowBlockMacs", p.row_block_macs);
+  const long long gemm = threshold_field(thresholds, "gemmBlockMacs", p.gemm_block_macs);
+  const long long pointwise = threshold_field(thresholds, "pointwiseBlockFloats", p.pointwise_block_floats);
+  set_process_thresholds(row, gemm, pointwise);
+  return thresholds_object(env);
+}
+
+Napi::Value split_thresholds(const Napi::CallbackInfo& info) { return thresholds_object(info.Env()); }
+
+Napi::Value scheduler_counts(const Napi::CallbackInfo& info) {
+  const KernelScheduler::Counts c = KernelScheduler::shared().counts();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("executors", c.executors);
+  out.Set("slots", c.slots);
+  out.Set("queued", c.queued);
+  out.Set("running", c.running);
+  return out;
+}
+
+}  // namespace
+
+void init_threads_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    keep_blas_single_threaded();
+    KernelScheduler::shared().set_threads(default_threads());
+  });
+}
+
+void export_thread_controls(Napi::Env env, Napi::Object exports) {
+  exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, get_num_threads, "getNumThreads"));
+  exports.Set("blasInfo", Napi::Function::New(env, blas_info, "blasInfo"));
+  exports.Set("setSplitThresholds", Napi::Function::New(env, set_split_thresholds, "setSplitThresholds"));
+  exports.Set("splitThresholds", Napi::Function::New(env, split_thresholds, "splitThresholds"));
+  exports.Set("schedulerCounts", Napi::Function::New(env, scheduler_counts, "schedulerCounts"));
+}
+
+}  // namespace rnn

@@ -1,0 +1,73 @@
+// The split side of the scheduler: how a call's blocks reach idle executors and how the call's
+// own thread waits for them.
+#include <algorithm>
+
+#include "kernel_scheduler.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace rnn {
+
+namespace {
+
+// Pause iterations the opener of a split spins on its job before sleeping: blocks of one split end
+// close together, and sleeping on the lock and waking again costs more than a short spin. Short,
+// because with more threads than cores a spinning opener takes the core a block is waiting for.
+constexpr int kFinishSpins = 512;
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+}  // namespace
+
+void KernelScheduler::run_blocks(ParallelJob& job) {
+  const bool shared = job.blocks() > 1;
+  if (shared) publish(job);
+  for (int block = job.claim(); block >= 0; block = job.claim()) job.run(block);
+  if (!shared) return job.rethrow_failure();
+  withdraw(job);
+  wait_finished(job);
+  job.rethrow_failure();
+}
+
+void KernelScheduler::publish(ParallelJob& job) {
+  int wake = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(&job);
+    wake = std::min(job.blocks() - 1, idle_executors_);
+  }
+  for (int i = 0; i < wake; ++i) work_cv_.notify_one();
+}
+
+void KernelScheduler::withdraw(ParallelJob& job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = std::find(jobs_.begin(), jobs_.end(), &job);
+  if (it != jobs_.end()) jobs_.erase(it);
+}
+
+void KernelScheduler::wait_finished(ParallelJob& job) {
+  for (int i = 0; i < kFinishSpins && !job.finished(); ++i) cpu_relax();
+  if (job.finished()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  block_cv_.wait(lock, [&] { return job.finished(); });
+}
+
+void KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
+  ParallelJob* job = jobs_.front();
+  const int block = job->claim();
+  // Taken out of the list with its last block, so nobody claims from a job whose opener returned.
+  if (job->all_claimed()) jobs_.pop_front();
+  if (block < 0) return;
+  lock.unlock();
+  const bool last = job->run(block);  // the job may be gone from here on
+  lock.lock();
+  if (last) block_cv_.notify_all();
+}
+
+}  // namespace rnn
