@@ -18,9 +18,24 @@ export const nativeBinding:
   | (Omit<NativeBinding, 'blasInfo'> & {
       path: string;
       blasInfo(): { blas: string; threads: number; cores: number; singleThreadMnkThreshold: number };
+      /** The split thresholds (native/README.md, "Runtime"); 0 splits whatever the thread count allows. */
+      setSplitThresholds(thresholds: Partial<SplitThresholds>): SplitThresholds;
+      splitThresholds(): SplitThresholds;
+      /** What the addon's scheduler holds now. */
+      schedulerCounts(): { executors: number; slots: number; queued: number; running: number };
     })
   | undefined =
   loaded.backend ? (createRequire(import.meta.url)('@rnn/native') as never) : undefined;
+
+/** The native split thresholds: work per block below which a piece of work stays on one thread. */
+export interface SplitThresholds {
+  rowBlockMacs: number;
+  gemmBlockMacs: number;
+  pointwiseBlockFloats: number;
+}
+
+/** Thresholds that split everything the thread count and the shapes allow (for the thread tests). */
+export const SPLIT_EVERYTHING: SplitThresholds = { rowBlockMacs: 0, gemmBlockMacs: 0, pointwiseBlockFloats: 0 };
 
 let warned = false;
 
