@@ -1,5 +1,6 @@
 import { type Backend, type CellKind, GATES, type LstmForwardArgs, type RecurrentBackwardBase, type RecurrentForwardBase } from '@rnn/backend-api';
 import { getBackend } from '../backend/select';
+import { checkWeightSize } from '../buffer-limits';
 import { ConfigError, ShapeError } from '../errors';
 import { awaitInitialization, finishInitialization } from '../init/background-init';
 import { initialize, initializeTransposed } from '../init/initializers';
@@ -117,6 +118,8 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
     const { units: H, kernelInitializer, recurrentInitializer, useBias } = this.options;
     const I = inputSize;
     const GH = this.gates * H;
+    checkWeightSize(this.name, 'weight_ih_l0', [GH, I]);
+    checkWeightSize(this.name, 'weight_hh_l0', [GH, H]);
     // Drawn in Keras's layouts (kernel [I, G·H], recurrent kernel [H, G·H]) so fans and orthogonality
     // mean what they mean in Keras, then stored transposed in PyTorch's layout. A large orthogonal
     // weight arrives later, from a worker thread (see `ready`).

@@ -1,4 +1,5 @@
 import { DataError } from '../errors';
+import { checkBufferSize } from '../buffer-limits';
 import { checkChoice, checkCount, checkNumber, checkOptions, optionKeys } from '../options';
 import { Tensor } from '../tensor';
 
@@ -29,6 +30,7 @@ export function padSequences(sequences: readonly (readonly number[])[], options:
     if (bad >= 0) throw new DataError(`padSequences expected numbers, sequence ${i} has ${String(s[bad])} at position ${bad}`);
   });
   const maxLen = checkCount('padSequences', 'maxLen', options.maxLen ?? sequences.reduce((m, s) => Math.max(m, s.length), 0));
+  checkBufferSize('padSequences', `${sequences.length} sequences of ${maxLen} steps`, sequences.length * maxLen);
   const out = new Float32Array(sequences.length * maxLen).fill(value); // [sequences, maxLen]
   sequences.forEach((s, i) => {
     const kept = s.length <= maxLen ? s : truncating === 'pre' ? s.slice(s.length - maxLen) : s.slice(0, maxLen);

@@ -1,4 +1,5 @@
 import { DataError, ShapeError } from '../errors';
+import { checkBufferSize } from '../buffer-limits';
 import { checkCount, checkRequiredOptions, optionError, optionKeys } from '../options';
 import { Tensor } from '../tensor';
 
@@ -52,6 +53,7 @@ export function timeseriesWindows(
     throw new DataError(`timeseriesWindows needs at least window + horizon = ${window + horizon} steps, got ${time}`);
   }
   const n = Math.floor((time - window - horizon) / stride) + 1;
+  checkBufferSize(owner, `${n} windows of ${window} steps`, n * window * features);
   const x = new Float32Array(n * window * features); // [n, window, features]
   const y = new Float32Array(n * horizon * targets.length); // [n, horizon · targets]
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import type { JsonValue } from './format';
+import { jsonDepth, MAX_ATTACHMENT_DEPTH, type JsonValue } from './format';
 
 const store = new WeakMap<object, Map<string, JsonValue>>();
 
@@ -10,6 +10,9 @@ const store = new WeakMap<object, Map<string, JsonValue>>();
  */
 export function setAttachment(model: object, key: string, value: unknown): void {
   if (typeof key !== 'string' || key === '') throw new ConfigError(`setAttachment expected a non-empty key, got ${JSON.stringify(key)}`);
+  if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
+    throw new ConfigError(`setAttachment '${key}': value nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
+  }
   let text: string | undefined;
   try {
     text = JSON.stringify(value);

@@ -103,6 +103,9 @@ export function parseModelFile(text: string, path: string): ModelFile {
   }
   if (!isObject(raw.attachments)) return fail('attachments should be an object');
   if (raw.saveId !== undefined && typeof raw.saveId !== 'string') return fail('saveId should be a string');
+  for (const [key, value] of Object.entries(raw.attachments)) {
+    if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) fail(`attachment '${key}' nests deeper than ${MAX_ATTACHMENT_DEPTH} levels`);
+  }
   checkManifest(raw.weights, fail);
   return raw as unknown as ModelFile;
 }
@@ -139,6 +142,26 @@ function checkManifest(w: unknown, fail: (what: string) => never): void {
     }
   });
   if (expectedOffset !== byteLength) fail(`weights.entries cover ${expectedOffset} bytes but weights.byteLength is ${byteLength}`);
+}
+
+/** Attachments are small JSON values (a fitted scaler, settings): deeper nesting is refused, on save and on load. */
+export const MAX_ATTACHMENT_DEPTH = 100;
+
+/**
+ * How deeply arrays and objects nest in `value` (a number or string is 0, `[]` is 1), counted
+ * without recursion so a hostile value cannot overflow the stack; counting stops past `limit`.
+ */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return deepest;
 }
 
 /** A plain (non-array) object. */

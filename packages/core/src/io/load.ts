@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FormatError } from '../errors';
+import { checkPath } from '../options';
 import { withoutInitializers } from '../init/initializers';
 import { Sequential, type CompileOptions } from '../model/sequential';
 import { Tensor } from '../tensor';
@@ -26,6 +27,7 @@ const READ_ATTEMPTS = 10;
  * layer class is a `FormatError` saying which file and what is wrong.
  */
 export async function loadModel(dir: string): Promise<Sequential> {
+  checkPath('loadModel', 'dir', dir);
   const { file, buffers, jsonPath } = await readModelFiles(dir);
   const model = rebuildSequential(file, jsonPath);
   loadWeights(model, buffers, jsonPath);

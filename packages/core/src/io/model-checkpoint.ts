@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
 import type { Callback, TrainingControl } from '../train/callbacks';
 import { checkMonitor, resolveMode, worstValue } from '../train/callbacks/monitor';
-import { checkBoolean, checkRequiredOptions, checkString, optionKeys } from '../options';
+import { checkBoolean, checkPath, checkRequiredOptions, optionKeys } from '../options';
 import { saveModel, type SaveableModel } from './save';
 
 /** Options of {@link ModelCheckpoint}. */
@@ -48,7 +48,7 @@ export class ModelCheckpoint implements Callback {
   constructor(options: ModelCheckpointOptions) {
     const owner = 'ModelCheckpoint';
     checkRequiredOptions(owner, options, MODEL_CHECKPOINT_OPTION_KEYS, "{ filepath: 'checkpoints/epoch-{epoch}' }");
-    this.filepath = checkString(owner, 'filepath', options.filepath);
+    this.filepath = checkPath(owner, 'filepath', options.filepath);
     this.monitor = checkMonitor(owner, options.monitor ?? 'val_loss');
     this.saveBestOnly = checkBoolean(owner, 'saveBestOnly', options.saveBestOnly, false);
     this.mode = resolveMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { FormatError } from '../errors';
-import { checkOptions, optionKeys } from '../options';
+import { ConfigError, FormatError } from '../errors';
+import { checkOptions, checkPath, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
 import type { Tensor } from '../tensor';
 import { getAttachments } from './attachments';
@@ -9,6 +9,8 @@ import {
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
   isObject,
+  jsonDepth,
+  MAX_ATTACHMENT_DEPTH,
   parseModelFile,
   type JsonValue,
   type ModelFile,
@@ -54,6 +56,7 @@ const SAVE_MODEL_OPTION_KEYS = optionKeys<SaveModelOptions>({ attachments: true 
  */
 export async function saveModel(model: SaveableModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
   checkOptions('saveModel', options, SAVE_MODEL_OPTION_KEYS);
+  checkPath('saveModel', 'dir', dir);
   const { bytes, file } = serializeModel(model, options);
   const saveId = randomBytes(8).toString('hex');
   const modelJson = (weightsFile: string): Buffer => {
@@ -68,6 +71,11 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
 /** Builds the `model.json` object and the `weights.bin` bytes for a model. */
 export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Uint8Array; file: ModelFile } {
   checkOptions('serializeModel', options, SAVE_MODEL_OPTION_KEYS);
+  for (const [key, value] of Object.entries(options.attachments ?? {})) {
+    if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
+      throw new ConfigError(`saveModel: attachment '${key}' nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
+    }
+  }
   const config = model.getConfig();
   const buffers: NamedBuffer[] = [];
   for (const [key, tensor] of Object.entries(model.stateDict())) {

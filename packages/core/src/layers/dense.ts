@@ -1,4 +1,5 @@
 import { ConfigError, ShapeError } from '../errors';
+import { checkBufferSize, checkWeightSize } from '../buffer-limits';
 import { checkInitializerName, initialize, type InitializerName } from '../init/initializers';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
@@ -95,6 +96,7 @@ export class Dense extends Layer {
       );
     }
     const out = this.units;
+    checkWeightSize(this.name, 'weight', [out, features]);
     this.weight = createParameter('weight', [out, features], initialize(this.kernelInitializer, [out, features], features, out, rng));
     this.bias = this.useBias ? createParameter('bias', [out], initialize(this.biasInitializer, [out], features, out, rng)) : null;
     this.inputShape = inputShape;
@@ -114,6 +116,7 @@ export class Dense extends Layer {
       );
     }
     const rows = x.size / features;
+    checkBufferSize(this.name, `the output [${[...x.shape.slice(0, -1), out].join(', ')}]`, rows * out);
     const z = new Float32Array(rows * out); // [rows, out]
     ctx.backend.gemm({ c: z, a: x.data, b: weight.value, M: rows, N: out, K: features, transA: false, transB: true, alpha: 1, beta: 0 });
     if (this.bias) {

@@ -5,7 +5,9 @@ import { Tensor } from '../tensor';
 import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
-import { checkBoolean, checkRequiredOptions, optionKeys } from '../options';
+import { checkBoolean, checkRequiredOptions, optionError, optionKeys } from '../options';
+import { checkBufferSize, checkWeightSize } from '../buffer-limits';
+import { describeSamplePosition } from '../sample-position';
 import { checkSize, layerName, optionalInputShape } from './option-checks';
 import { createParameter } from './parameter-dict';
 
@@ -24,6 +26,9 @@ export interface EmbeddingOptions {
   /** Layer name; default `embedding_<n>`. */
   name?: string;
 }
+
+/** The largest vocabulary: ids travel as float32 values, exact for whole numbers up to 2^24. */
+export const MAX_EMBEDDING_ROWS = 2 ** 24;
 
 const EMBEDDING_OPTION_KEYS = optionKeys<EmbeddingOptions>({
   inputDim: true,
@@ -52,8 +57,9 @@ export class Embedding extends Layer {
     checkRequiredOptions('Embedding', options, EMBEDDING_OPTION_KEYS, '{ inputDim: 1000, outputDim: 64 }');
     const name = layerName('Embedding', options.name, () => uniqueLayerName('embedding'));
     super(name, optionalInputShape(name, options.inputShape));
-    this.inputDim = checkSize(name, 'inputDim', options.inputDim);
+    this.inputDim = checkInputDim(name, options.inputDim);
     this.outputDim = checkSize(name, 'outputDim', options.outputDim);
+    checkWeightSize(name, 'weight', [this.inputDim, this.outputDim]);
     this.maskZero = checkBoolean(name, 'maskZero', options.maskZero, false);
     this.embeddingsInitializer = checkInitializerName(options.embeddingsInitializer ?? 'randomUniform', name, 'embeddingsInitializer');
   }
@@ -78,13 +84,10 @@ export class Embedding extends Layer {
     if (x.rank < 1) throw new ShapeError(`${this.name} expected ids [batch, steps], got a scalar`);
     const ids = this.toRowIndices(x); // [batch·steps]
     const dim = this.outputDim;
+    checkBufferSize(this.name, `the output [${[...x.shape, dim].join(', ')}]`, ids.length * dim);
     const y = new Float32Array(ids.length * dim); // [batch, steps, outputDim]
     for (let k = 0; k < ids.length; k++) y.set(weight.value.subarray(ids[k] * dim, (ids[k] + 1) * dim), k * dim);
-    let mask: Float32Array | null = null;
-    if (this.maskZero) {
-      mask = new Float32Array(ids.length); // [batch, steps]
-      for (let k = 0; k < ids.length; k++) mask[k] = ids[k] !== 0 ? 1 : 0;
-    }
+    const mask = this.stepMask(x); // [batch, steps]
     if (ctx.training) this.cachedIds = ids; // inference leaves a training pass's ids be
     return { y: new Tensor(y, [...x.shape, dim]), mask };
   }
@@ -120,25 +123,60 @@ export class Embedding extends Layer {
     };
   }
 
+  /** With `maskZero`, the step mask its output carries for ids `x`: 1 where the id is not 0 (same shape as `x`). */
+  stepMask(x: Tensor): Float32Array | null {
+    if (!this.maskZero) return null;
+    const mask = new Float32Array(x.size); // [batch, steps]
+    for (let k = 0; k < x.size; k++) mask[k] = x.data[k] !== 0 ? 1 : 0;
+    return mask;
+  }
+
+  /**
+   * Checks every id of a whole data set before a model trains or predicts on it: a `DataError`
+   * naming the sample (and step) of the first id that is not an integer in [0, inputDim).
+   */
+  override checkData(x: Tensor, name: string): void {
+    const k = this.firstBadId(x);
+    if (k >= 0) {
+      throw new DataError(`${name} holds ${x.data[k]} at ${describeSamplePosition(k, x.shape)}, but ${this.name} takes integer ids in [0, ${this.inputDim})`);
+    }
+  }
+
   /** Checks every id is an integer in [0, inputDim) and returns them as row indices. */
   private toRowIndices(x: Tensor): Int32Array {
-    const ids = new Int32Array(x.size);
-    for (let k = 0; k < x.size; k++) {
-      const id = x.data[k];
-      if (!Number.isInteger(id) || id < 0 || id >= this.inputDim) {
-        throw new DataError(
-          `${this.name} expected integer ids in [0, ${this.inputDim}), got ${id} at ${formatIndex(k, x.shape)}`,
-        );
-      }
-      ids[k] = id;
+    const k = this.firstBadId(x);
+    if (k >= 0) {
+      throw new DataError(`${this.name} expected integer ids in [0, ${this.inputDim}), got ${x.data[k]} at ${formatIndex(k, x.shape)}`);
     }
-    return ids;
+    return Int32Array.from(x.data);
+  }
+
+  /** Flat index of the first id that is not an integer in [0, inputDim), or −1. */
+  private firstBadId(x: Tensor): number {
+    const data = x.data;
+    for (let k = 0; k < data.length; k++) {
+      const id = data[k];
+      if (!Number.isInteger(id) || id < 0 || id >= this.inputDim) return k;
+    }
+    return -1;
   }
 
   private requireBuilt(): Parameter {
     if (!this.weight) throw new ConfigError(`${this.name} is not built: call build(inputShape, rng) first`);
     return this.weight;
   }
+}
+
+/**
+ * `inputDim`: ids reach the layer as float32 values, which hold whole numbers exactly only up to
+ * 2^24, so a larger vocabulary would look rows up by rounded ids.
+ */
+function checkInputDim(owner: string, value: unknown): number {
+  const dim = checkSize(owner, 'inputDim', value);
+  if (dim > MAX_EMBEDDING_ROWS) {
+    optionError(owner, 'inputDim', 'at most 2^24 = 16777216 (ids travel as float32 values, which hold whole numbers exactly only up to 2^24)', value);
+  }
+  return dim;
 }
 
 /** The multi-index of flat position `k` in `shape`, e.g. `[3, 7]`. */

@@ -67,6 +67,12 @@ export abstract class Layer {
   abstract backward(dy: Tensor, ctx: RunContext, needsInputGradient?: boolean): Promise<Tensor | null>;
 
   /**
+   * Checks a whole data set this layer will read as a model's first layer, before any batch runs,
+   * naming the sample of a bad value (e.g. `Embedding`'s ids). Most layers accept any finite input.
+   */
+  checkData(_x: Tensor, _name: string): void {}
+
+  /**
    * Whether this layer reads a time-major sequence as it is (recurrent layers, `Bidirectional`):
    * the layer before it then hands its output sequence on time-major, without a transpose.
    */

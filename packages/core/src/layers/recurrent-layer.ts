@@ -1,5 +1,6 @@
 import { workspaceSize } from '@rnn/backend-api';
 import { getBackend } from '../backend/select';
+import { checkBufferSize } from '../buffer-limits';
 import { runBackward, runForward } from '../cells/kernel-calls';
 import type { RecurrentCell } from '../cells/recurrent-cell';
 import { ConfigError, RnnError, ShapeError } from '../errors';
@@ -252,6 +253,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     await this.cell.ready();
     const { B, T, I } = this.checkInput(x.shape);
     const H = this.units;
+    const largest = ctx.training ? workspaceSize(this.cell.kind, { T, B, I, H }) : T * B * Math.max(I, H);
+    checkBufferSize(this.name, `a batch of ${B} sequences of ${T} steps`, largest);
     if (mask !== null && mask.length !== B * T) {
       throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
     }

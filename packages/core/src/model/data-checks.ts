@@ -1,18 +1,31 @@
 import { DataError, ShapeError } from '../errors';
 import type { SampleShape } from '../layers/layer';
 import { formatBatchShape } from '../layers/option-checks';
+import { describeValue } from '../options';
+import { describeSamplePosition } from '../sample-position';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/** Who asks for the data (`predict`, `fit`) and the sample shape the model expects, for messages. */
+export interface DataContext {
+  owner?: string;
+  expected?: SampleShape | null;
+}
 
 /**
  * Converts `value` to a tensor and checks it is usable as model data: at least a batch axis, at
  * least one sample, every value finite. `name` (`x`, `y`, `validationData x`) goes in the messages.
  */
-export function toDataTensor(value: TensorLike, name: string): Tensor {
-  if (value === undefined || value === null) throw new DataError(`${name} is missing`);
+export function toDataTensor(value: TensorLike, name: string, context: DataContext = {}): Tensor {
+  const prefix = context.owner ? `${context.owner}: ` : '';
+  if (value === undefined || value === null) throw new DataError(`${prefix}${name} is missing`);
+  if (ArrayBuffer.isView(value)) {
+    const shape = context.expected ? ` of shape ${formatBatchShape(context.expected)}` : '';
+    throw new ShapeError(`${prefix}${name} is ${describeValue(value)} without a shape; pass nested arrays, a Tensor or { data, shape }${shape}`);
+  }
   const t = toTensor(value, name);
-  if (t.rank === 0) throw new ShapeError(`${name} must have a batch axis, got a scalar`);
-  if (t.shape[0] === 0 || t.size === 0) throw new DataError(`${name} is empty (shape [${t.shape.join(', ')}])`);
-  checkFinite(t, name);
+  if (t.rank === 0) throw new ShapeError(`${prefix}${name} must have a batch axis, got a scalar`);
+  if (t.shape[0] === 0 || t.size === 0) throw new DataError(`${prefix}${name} is empty (shape [${t.shape.join(', ')}])`);
+  checkFinite(t, `${prefix}${name}`);
   return t;
 }
 
@@ -21,10 +34,8 @@ export function checkFinite(t: Tensor, name: string): void {
   const data = t.data;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      const perSample = t.size / t.shape[0];
-      const sample = Math.floor(i / perSample);
       throw new DataError(
-        `${name} contains ${data[i]} at sample ${sample} (flat index ${i}); clean or impute the data before training`,
+        `${name} contains ${data[i]} at ${describeSamplePosition(i, t.shape)} (flat index ${i}); the model takes finite numbers only: clean or impute the data first`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { checkBufferSize } from '../buffer-limits';
 import type { Layer, RunContext } from '../layers/layer';
 import type { Tensor } from '../tensor';
 import type { Loss } from '../train/losses';
@@ -19,6 +20,8 @@ export async function predictInBatches(layers: readonly Layer[], x: Tensor, batc
   const parts: Tensor[] = [];
   for (let start = 0; start < n; start += batchSize) {
     parts.push((await forwardLayers(layers, sliceRows(x, start, Math.min(n, start + batchSize)), ctx)).y);
+    // The concatenated output [n, …]: known to fit (or not) from the first batch's.
+    if (start === 0) checkBufferSize('predict', `the output for ${n} samples`, (parts[0].size / parts[0].shape[0]) * n);
     if (start + batchSize < n) await yieldToEventLoop();
   }
   return parts.length === 1 ? parts[0] : concatRows(parts);

@@ -3,7 +3,7 @@ import { ConfigError, ShapeError } from '../errors';
 import { Embedding } from '../layers/embedding';
 import { Layer, type RunContext, type SampleShape } from '../layers/layer';
 import { uniqueLayerName } from '../layers/naming';
-import { checkOptions, checkRequiredOptions } from '../options';
+import { checkOptions, checkPath, checkRequiredOptions } from '../options';
 import { Random } from '../random';
 import { Tensor, type TensorLike } from '../tensor';
 import type { History } from '../train/callbacks';
@@ -14,8 +14,15 @@ import type { Parameter } from '../train/parameter';
 import { CallGate } from './call-gate';
 import { compileSettings, type CompileConfig, type CompileOptions, type Compiled } from './compile';
 import { checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
+import { checkTargets } from './target-checks';
 import {
   batchSizeOption,
+  claimOptimizer,
+  type BatchOptions,
+  type EvaluateOptions,
+  type SequentialOptions,
+  type StateDictOptions,
+  type TrainOnBatchOptions,
   EVALUATE_OPTION_KEYS,
   parseSequentialOptions,
   PREDICT_OPTION_KEYS,
@@ -25,45 +32,13 @@ import {
 import { runFit, type FitOptions } from './fit-loop';
 import { evaluateInBatches, predictInBatches, type RunningMetric } from './inference';
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
-import { resolveMapping, type StateDictMapping } from './state-dict-mapping';
-import { resolveWeights, toSampleWeight, type NamedWeights, type WeightOptions } from './sample-weights';
+import { resolveMapping } from './state-dict-mapping';
+import { resolveWeights, toSampleWeight, type NamedWeights } from './sample-weights';
 import { formatSummary } from './summary';
 import { trainStep, type StepResult } from './train-step';
 
 export type { CompileConfig, CompileOptions } from './compile';
-
-/** Options of `new Sequential(layers, options)`. */
-export interface SequentialOptions {
-  /** Model name; default `sequential_<n>`. */
-  name?: string;
-  /** Seeds weight initialisation, shuffling and dropout; default: a random seed (see `getConfig().seed`). */
-  seed?: number;
-}
-
-/** Options of `stateDict` and `loadStateDict`. */
-export interface StateDictOptions {
-  /**
-   * Module names of another framework's state dict → our layers (index or name), e.g.
-   * `{ 'encoder.rnn': 0, head: 1 }`, or `{ rnn: [0, 1] }` for a torch RNN with `num_layers=2`.
-   * Layers it does not name keep nn.Sequential's `<index>.` keys.
-   */
-  mapping?: StateDictMapping;
-}
-
-/** Options of `predict` and `evaluate`. */
-export interface BatchOptions {
-  /** Samples per forward pass; default 32. */
-  batchSize?: number;
-}
-
-/** Options of `evaluate`. */
-export interface EvaluateOptions extends BatchOptions {
-  /** `[batch]` or `[batch, steps]` weights of the loss, as in `fit` (finite, >= 0). */
-  sampleWeight?: TensorLike;
-}
-
-/** Options of `trainOnBatch`: Keras's `sample_weight` and `class_weight`, as in `fit`. */
-export type TrainOnBatchOptions = WeightOptions;
+export type { BatchOptions, EvaluateOptions, SequentialOptions, StateDictOptions, TrainOnBatchOptions } from './model-options';
 
 /**
  * A linear stack of layers with Keras's training API: `add`, `compile`, `fit`, `evaluate`,
@@ -160,6 +135,7 @@ export class Sequential {
   compile(options: CompileOptions): void {
     this.calls.assertIdle('compile it');
     const { compiled, config } = compileSettings(this.name, options);
+    claimOptimizer(compiled.optimizer, this);
     this.compiled = compiled;
     this.compiledConfig = config;
   }
@@ -187,10 +163,7 @@ export class Sequential {
     return this.calls.serial('fit', async () => {
       this.requireCompiled('fit').guard.startRun();
       await this.ready();
-      const xs = toDataTensor(x, 'x');
-      const ys = toDataTensor(y, 'y');
-      checkSameBatch(xs, ys);
-      this.prepareInput(xs, 'x');
+      const { xs, ys } = this.dataPair('fit', x, y);
       const host = {
         control: this,
         rng: this.runRng as Random,
@@ -201,6 +174,7 @@ export class Sequential {
         checkValidation: (vx: Tensor, vy: Tensor) => {
           checkSameBatch(vx, vy, 'validationData x and y');
           this.prepareInput(vx, 'validationData x');
+          this.checkTargets(vx, vy, 'validationData y');
         },
         exclusive: <T>(task: () => Promise<T>) => this.calls.exclusive(task),
       };
@@ -212,10 +186,7 @@ export class Sequential {
   evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions = {}): Promise<Record<string, number>> {
     return this.inferenceCall('evaluate', () => {
       this.requireCompiled('evaluate');
-      const xs = toDataTensor(x, 'x');
-      const ys = toDataTensor(y, 'y');
-      checkSameBatch(xs, ys);
-      this.prepareInput(xs, 'x');
+      const { xs, ys } = this.dataPair('evaluate', x, y);
       const batchSize = batchSizeOption('evaluate', options, EVALUATE_OPTION_KEYS);
       const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
       return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, batchSize);
@@ -226,8 +197,7 @@ export class Sequential {
   predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
     return this.inferenceCall('predict', () => {
       const batchSize = batchSizeOption('predict', options, PREDICT_OPTION_KEYS);
-      const xs = toDataTensor(x, 'x');
-      this.prepareInput(xs, 'x');
+      const xs = this.inputData('predict', x);
       return predictInBatches(this.stack, xs, batchSize, this.context(false));
     });
   }
@@ -237,10 +207,7 @@ export class Sequential {
     return this.calls.serial('trainOnBatch', async () => {
       const { loss } = this.requireCompiled('trainOnBatch');
       await this.ready();
-      const xs = toDataTensor(x, 'x');
-      const ys = toDataTensor(y, 'y');
-      checkSameBatch(xs, ys);
-      this.prepareInput(xs, 'x');
+      const { xs, ys } = this.dataPair('trainOnBatch', x, y);
       checkOptions('trainOnBatch', options, TRAIN_ON_BATCH_OPTION_KEYS);
       const weights = resolveWeights('trainOnBatch', options ?? {}, ys, loss.name);
       return (await this.step(xs, ys, weights, 'trainOnBatch')).loss;
@@ -332,6 +299,7 @@ export class Sequential {
 
   /** Saves the model (config, weights, compile settings) into `dir`; see `loadModel`. */
   async save(dir: string): Promise<void> {
+    checkPath(`${this.name}.save`, 'dir', dir);
     await this.ready();
     const { saveModel } = await import('../io/save');
     await saveModel(this, dir);
@@ -362,6 +330,31 @@ export class Sequential {
     }
     const first = this.stack[0];
     checkInputShape(first.name, first.inputShape ?? x.shape.slice(1), x, name);
+    first.checkData(x, name); // e.g. Embedding ids, for the whole data set before any batch runs
+  }
+
+  /** `x` as checked model input (finite, fitting the first layer, which is built from it if needed). */
+  private inputData(owner: string, x: TensorLike): Tensor {
+    const xs = toDataTensor(x, 'x', { owner, expected: this.stack[0]?.inputShape });
+    this.prepareInput(xs, 'x');
+    return xs;
+  }
+
+  /** `inputData`, and `y` as targets: finite, one per sample, fitting the compiled loss. */
+  private dataPair(owner: string, x: TensorLike, y: TensorLike): { xs: Tensor; ys: Tensor } {
+    const xs = this.inputData(owner, x);
+    const ys = toDataTensor(y, 'y', { owner });
+    checkSameBatch(xs, ys);
+    this.checkTargets(xs, ys, 'y');
+    return { xs, ys };
+  }
+
+  /** Every target fits the loss and the model's output (e.g. class ids in range), naming the sample of one that does not. */
+  private checkTargets(x: Tensor, y: Tensor, name: string): void {
+    const shapes = this.outputShapes as SampleShape[];
+    const first = this.stack[0];
+    const stepMask = first instanceof Embedding ? first.stepMask(x) : null; // padded steps' targets are never read
+    checkTargets(y, shapes[shapes.length - 1], this.loss.name, name, stepMask);
   }
 
   private buildIfPossible(): void {

@@ -10,6 +10,7 @@ export {
   checkChoice,
   checkCount,
   checkNumber,
+  checkPath,
   checkString,
   checkVerbose,
   describeBounds,

@@ -55,6 +55,12 @@ export function checkString(owner: string, option: string, value: unknown): stri
   return typeof value === 'string' && value.length > 0 ? value : optionError(owner, option, 'a non-empty string', value);
 }
 
+/** A file or directory path: a non-empty string without NUL bytes (Node refuses those with a raw error). */
+export function checkPath(owner: string, option: string, value: unknown): string {
+  const ok = typeof value === 'string' && value.length > 0 && !value.includes('\0');
+  return ok ? (value as string) : optionError(owner, option, 'a path (a non-empty string)', value);
+}
+
 /** One of `allowed`, with a "did you mean" for a near miss. */
 export function checkChoice<T extends string>(owner: string, option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
