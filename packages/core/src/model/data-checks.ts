@@ -22,11 +22,20 @@ export function toDataTensor(value: TensorLike, name: string, context: DataConte
     const shape = context.expected ? ` of shape ${formatBatchShape(context.expected)}` : '';
     throw new ShapeError(`${prefix}${name} is ${describeValue(value)} without a shape; pass nested arrays, a Tensor or { data, shape }${shape}`);
   }
-  const t = toTensor(value, name);
+  const t = unshared(toTensor(value, name));
   if (t.rank === 0) throw new ShapeError(`${prefix}${name} must have a batch axis, got a scalar`);
   if (t.shape[0] === 0 || t.size === 0) throw new DataError(`${prefix}${name} is empty (shape [${t.shape.join(', ')}])`);
   checkFinite(t, `${prefix}${name}`);
   return t;
+}
+
+/**
+ * `t`, or a copy of it when its data lives in a `SharedArrayBuffer`: the model reads a snapshot that
+ * another thread cannot change mid-call (the native kernels refuse shared memory for that reason).
+ */
+function unshared(t: Tensor): Tensor {
+  const shared = typeof SharedArrayBuffer === 'function' && t.data.buffer instanceof SharedArrayBuffer;
+  return shared ? new Tensor(new Float32Array(t.data), t.shape) : t;
 }
 
 /** A `DataError` naming the first NaN or ±Infinity in `t` by sample and position. */

@@ -6,7 +6,7 @@ import { MAX_BUFFER_VALUES } from '../../src/buffer-limits';
 import { timeseriesWindows } from '../../src/data';
 import { ConfigError, DataError, FormatError, ShapeError } from '../../src/errors';
 import { loadModel, saveModel, setAttachment } from '../../src/io';
-import { Dense, Embedding, LSTM, SimpleRNN } from '../../src/layers';
+import { Dense, Embedding, GRU, LSTM, SimpleRNN } from '../../src/layers';
 import { Sequential } from '../../src/model';
 import { Tensor } from '../../src/tensor';
 import { Adam } from '../../src/train/optimizers';
@@ -86,18 +86,23 @@ describe('absurd sizes are a typed error before anything is allocated', () => {
 });
 
 describe('inputs in the wrong form', () => {
-  it('SharedArrayBuffer data gives the same predictions and training as ordinary data', async () => {
-    const make = (): Sequential => new Sequential([new LSTM({ units: 3, inputShape: [2, 1] }), new Dense({ units: 1 })], { seed: 3 });
+  it.each([
+    ['a recurrent first layer', () => [new LSTM({ units: 3, inputShape: [2, 1] }), new Dense({ units: 1 })]],
+    ['a Dense first layer (its input goes to the kernels as it is)', () => [new Dense({ units: 2, inputShape: [2, 1] }), new GRU({ units: 2 }), new Dense({ units: 1 })]],
+  ])('SharedArrayBuffer data gives the same predictions and training as ordinary data: %s', async (_, layers) => {
+    const make = (): Sequential => new Sequential(layers(), { seed: 3 });
     const plain = new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
     const shared = new Float32Array(new SharedArrayBuffer(plain.byteLength));
     shared.set(plain);
+    const sharedY = new Float32Array(new SharedArrayBuffer(12));
+    sharedY.set([1, 0, 1]);
     const [a, b] = [make(), make()];
     expect((await b.predict({ data: shared, shape: [3, 2, 1] })).data).toEqual((await a.predict({ data: plain, shape: [3, 2, 1] })).data);
     for (const m of [a, b]) m.compile({ optimizer: 'sgd', loss: 'mse' });
-    const y = { data: new Float32Array([1, 0, 1]), shape: [3, 1] };
-    await a.fit({ data: plain, shape: [3, 2, 1] }, y, { epochs: 2, verbose: 0 });
-    await b.fit({ data: shared, shape: [3, 2, 1] }, y, { epochs: 2, verbose: 0 });
+    await a.fit({ data: plain, shape: [3, 2, 1] }, { data: new Float32Array([1, 0, 1]), shape: [3, 1] }, { epochs: 2, verbose: 0 });
+    await b.fit(new Tensor(shared, [3, 2, 1]), new Tensor(sharedY, [3, 1]), { epochs: 2, verbose: 0 });
     expect(b.getWeights()).toEqual(a.getWeights());
+    expect(await b.trainOnBatch(new Tensor(shared, [3, 2, 1]), new Tensor(sharedY, [3, 1]))).toBeGreaterThan(0);
   });
 
   it('predict on a bare Float32Array says what shape the model expected', async () => {
