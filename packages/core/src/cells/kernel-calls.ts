@@ -38,6 +38,7 @@ export function runForwardSync(backend: Backend, call: ForwardCall): void {
  * kernels: handing a call to a worker thread and back (a queue, a thread wake-up, a promise
  * settled on the next loop turn) costs more than such a call computes, and running it in place
  * blocks the event loop for about a millisecond at most. The bench's small configs sit below it.
+ * (Unless several model calls run at once: see `asyncFor`.)
  */
 export const SYNC_CALL_MAX_FLOPS = 16e6;
 
@@ -47,9 +48,27 @@ function callFlops(call: ForwardCall | BackwardCall): number {
   return 2 * T * B * GATES[call.cell] * H * (I + H);
 }
 
-/** The async kernels to use for this call, or `undefined` to run it in place. */
+/** Model calls (fit, trainOnBatch, predict, evaluate, on any model) running in this JS environment. */
+let modelCallsRunning = 0;
+
+/** Counts `task` as a running model call while it runs (CallGate does, for every call on a model). */
+export async function asModelCall<T>(task: () => Promise<T>): Promise<T> {
+  modelCallsRunning++;
+  try {
+    return await task();
+  } finally {
+    modelCallsRunning--;
+  }
+}
+
+/**
+ * The async kernels to use for this call, or `undefined` to run it in place. In place only while a
+ * single model call runs: with several at once (a server answering predict calls side by side,
+ * predict during fit), calls run in place would take turns on this thread, while on the native
+ * pool they run at the same time on different threads.
+ */
 function asyncFor(backend: Backend, call: ForwardCall | BackwardCall) {
-  return callFlops(call) < SYNC_CALL_MAX_FLOPS ? undefined : backend.async;
+  return callFlops(call) < SYNC_CALL_MAX_FLOPS && modelCallsRunning <= 1 ? undefined : backend.async;
 }
 
 /** Runs a forward kernel off the event loop where the backend can (`backend.async`), else in place. */

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { asModelCall } from '../cells/kernel-calls';
 import { ConfigError } from '../errors';
 
 /** Which of a gate's sections the current async context runs in. */
@@ -54,7 +55,7 @@ export class CallGate {
     await previous;
     this.serialRunning = what;
     try {
-      return await scopes.run({ gate: this, serial: what, exclusive: false }, task);
+      return await scopes.run({ gate: this, serial: what, exclusive: false }, () => asModelCall(task));
     } finally {
       this.serialRunning = null;
       done();
@@ -67,7 +68,7 @@ export class CallGate {
     if (this.writing || this.waiting.length > 0) await this.wait(false); // admitted (counted in) by wakeNext
     else this.readers++;
     try {
-      return await task();
+      return await asModelCall(task);
     } finally {
       this.readers--;
       this.wakeNext();
