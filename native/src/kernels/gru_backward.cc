@@ -6,6 +6,7 @@
 #include "gru.h"
 #include "recurrent_common.h"
 #include "sequence_driver.h"
+#include "step_kernels.h"
 
 namespace rnn {
 
@@ -22,7 +23,9 @@ class GruBackwardCell : public CellShape<3, false, true> {  // h' = … + z ⊙ 
 
   GruBackwardCell(const GruBackward& a, float* scratch)
       : a_(a),
+        kernels_(step_kernels()),
         BH_(static_cast<std::size_t>(a.B) * a.H),
+        w_hh_(a.w_hh, 3 * a.H, a.H, kernels_.panel_width),
         dhn_(scratch),
         dgh_(a.reset_after ? 3 * BH_ : 0),
         dextra_(a.reset_after ? 0 : BH_),
@@ -43,8 +46,7 @@ class GruBackwardCell : public CellShape<3, false, true> {  // h' = … + z ⊙ 
     }
     if (a_.reset_after) {
       const int H = a_.H;
-      sgemm(false, false, s.b1 - s.b0, H, 3 * H, 1.0f, dgh_.data() + static_cast<std::size_t>(s.b0) * 3 * H, 3 * H,
-            a_.w_hh, H, 0.0f, s.rec + static_cast<std::size_t>(s.b0) * H, H);
+      kernels_.column_product({&w_hh_, 0, 3 * H, dgh_.data(), 3 * H, s.b0, s.b1, s.rec, H});
     } else {
       reset_gate_and_recurrent_path(s, gates);
     }
@@ -57,7 +59,9 @@ class GruBackwardCell : public CellShape<3, false, true> {  // h' = … + z ⊙ 
   RNN_SIMD_CLONES void reset_gate_and_recurrent_path(const BackwardStep& s, const float* gates);
 
   const GruBackward& a_;
+  const StepKernels& kernels_;
   std::size_t BH_;
+  PackedColumns w_hh_;          // W_hh [3H, H] packed once for the call's steps
   float* dhn_;                  // [T, B, H] (reset_after) da_n ⊙ r, the recurrent side's n block
   std::vector<float> dgh_;      // [B, 3H] (reset_after) the step's recurrent-side gate gradients
   std::vector<float> dextra_;   // [B, H] (reset before) dL/d(r ⊙ m ⊙ h) = da_n · W_hn
@@ -103,17 +107,15 @@ void GruBackwardCell::row(const BackwardStep& s, const float* gates, const float
 // Reset before: dL/d(r ⊙ m ⊙ h) = da_n · W_hn gives the r gradients; the recurrent path is then
 // dGates[r, z] · W_hh[r, z] plus r ⊙ that same gradient.
 void GruBackwardCell::reset_gate_and_recurrent_path(const BackwardStep& s, const float* gates) {
-  const int H = a_.H, GH = 3 * H, nb = s.b1 - s.b0;
-  const std::size_t off_g = static_cast<std::size_t>(s.b0) * GH, off_h = static_cast<std::size_t>(s.b0) * H;
-  const float* w_hn = a_.w_hh + static_cast<std::size_t>(2) * H * H;  // [H, H]
-  sgemm(false, false, nb, H, H, 1.0f, s.dgates + off_g + 2 * H, GH, w_hn, H, 0.0f, dextra_.data() + off_h, H);
+  const int H = a_.H, GH = 3 * H;
+  kernels_.column_product({&w_hh_, 2 * H, 3 * H, s.dgates + 2 * H, GH, s.b0, s.b1, dextra_.data(), H});  // · W_hn
   for (int b = s.b0; b < s.b1; ++b) {
     if (!s.live(b)) continue;
     const std::size_t g = static_cast<std::size_t>(b) * GH, at = static_cast<std::size_t>(b) * H;
     const float *d_r = d_gates_.data() + g, *dex = dextra_.data() + at, *hm = s.hm + at;
     for (int k = 0; k < H; ++k) s.dgates[g + k] = dex[k] * hm[k] * d_r[k];
   }
-  sgemm(false, false, nb, H, 2 * H, 1.0f, s.dgates + off_g, GH, a_.w_hh, H, 0.0f, s.rec + off_h, H);
+  kernels_.column_product({&w_hh_, 0, 2 * H, s.dgates, GH, s.b0, s.b1, s.rec, H});  // · W_hh[r, z]
   for (int b = s.b0; b < s.b1; ++b) {
     if (!s.live(b)) continue;
     const std::size_t at = static_cast<std::size_t>(b) * H;

@@ -4,9 +4,9 @@
 #include <cstring>
 #include <vector>
 
-#include "gemm.h"
 #include "recurrent_common.h"
 #include "sequence_driver.h"
+#include "step_kernels.h"
 
 namespace rnn {
 
@@ -25,55 +25,26 @@ class LstmForwardCell : public CellShape<4, true> {
   using Args = LstmForward;
 
   // The input projection goes straight into the gates, every block with b_hh folded in: each step
-  // then only adds h·W_hhᵀ on top.
+  // then only adds h·W_hhᵀ on top, inside the step kernel, whose epilogue is the gate pass.
   LstmForwardCell(const LstmForward& a, KernelContext& context)
-      : a_(a), gates_(gate_buffer(a, context, kGates)), w_hh_t_(transposed(a.w_hh, 4 * a.H, a.H)), act_c_(static_cast<std::size_t>(a.B) * a.H) {
+      : a_(a),
+        kernels_(step_kernels()),
+        gates_(gate_buffer(a, context, kGates)),
+        w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {
     project_inputs(a, gates_, 4 * a.H, 4 * a.H);
   }
 
-  // One GEMM h·W_hhᵀ added onto the step's gates, then the fused pointwise pass per row.
-  RNN_SIMD_CLONES void step(const ForwardStep& s) {
-    const int H = a_.H, GH = 4 * H;
-    float* gates = gates_ + static_cast<std::size_t>(s.t) * a_.B * GH;  // [B, 4H]
-    sgemm(false, false, s.b1 - s.b0, GH, H, 1.0f, s.hm + static_cast<std::size_t>(s.b0) * H, H, w_hh_t_.data(), GH,
-          1.0f, gates + static_cast<std::size_t>(s.b0) * GH, GH);
-    for (int b = s.b0; b < s.b1; ++b) row(s, gates + static_cast<std::size_t>(b) * GH, static_cast<std::size_t>(b) * H);
+  void step(const ForwardStep& s) {
+    float* gates = gates_ + static_cast<std::size_t>(s.t) * a_.B * 4 * a_.H;  // [B, 4H]
+    kernels_.lstm_forward({&w_hh_, s.hm, s.b0, s.b1, a_.H, gates, a_.workspace != nullptr, s.c_prev, s.c_new,
+                           s.y_t, a_.peephole, a_.activation, a_.recurrent_activation});
   }
 
  private:
-  // gi..go [H] each become activated gates; c_new and y_t rows at `at`.
-  RNN_SIMD_CLONES void row(const ForwardStep& s, float* gi, std::size_t at) {
-    const int H = a_.H;
-    float* gf = gi + H;
-    float* gg = gi + 2 * H;
-    float* go = gi + 3 * H;
-    const float* cp = s.c_prev + at;
-    float* cn = s.c_new + at;
-    float* act_c = act_c_.data() + at;
-    const Peepholes p(a_.peephole, H);
-    if (p.i) {
-      for (int k = 0; k < H; ++k) {
-        gi[k] += p.i[k] * cp[k];
-        gf[k] += p.f[k] * cp[k];
-      }
-    }
-    activate_inplace(a_.recurrent_activation, gi, 2 * static_cast<std::size_t>(H));  // i, f
-    activate_inplace(a_.activation, gg, H);
-    for (int k = 0; k < H; ++k) cn[k] = gf[k] * cp[k] + gi[k] * gg[k];
-    if (p.o) {
-      for (int k = 0; k < H; ++k) go[k] += p.o[k] * cn[k];
-    }
-    activate_inplace(a_.recurrent_activation, go, H);
-    std::memcpy(act_c, cn, H * sizeof(float));
-    activate_inplace(a_.activation, act_c, H);
-    float* hn = s.y_t + at;
-    for (int k = 0; k < H; ++k) hn[k] = go[k] * act_c[k];
-  }
-
   const LstmForward& a_;
-  float* gates_;                // [T, B, 4H] projections, then the activated gates
-  std::vector<float> w_hh_t_;   // [H, 4H] W_hhᵀ once per call: the per-step GEMM packs it untransposed
-  std::vector<float> act_c_;    // [B, H] act(c') of the step
+  const StepKernels& kernels_;
+  float* gates_;       // [T, B, 4H] projections, then (training) the activated gates
+  PackedGates w_hh_;   // W_hh [4H, H] packed once for the call's steps
 };
 
 class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<LstmBackward> {
@@ -82,6 +53,8 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
 
   LstmBackwardCell(const LstmBackward& a, float*)
       : a_(a),
+        kernels_(step_kernels()),
+        w_hh_(a.w_hh, 4 * a.H, a.H, kernels_.panel_width),
         act_c_(static_cast<std::size_t>(a.B) * a.H),
         d_act_c_(act_c_.size()),
         d_gates_(act_c_.size() * 4),
@@ -94,8 +67,7 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
     for (int b = s.b0; b < s.b1; ++b) {
       if (s.live(b)) row(s, gates, b, dpeep_.data() + static_cast<std::size_t>(b) * 3 * H);
     }
-    sgemm(false, false, s.b1 - s.b0, H, GH, 1.0f, s.dgates + static_cast<std::size_t>(s.b0) * GH, GH, a_.w_hh, H,
-          0.0f, s.rec + static_cast<std::size_t>(s.b0) * H, H);
+    kernels_.column_product({&w_hh_, 0, GH, s.dgates, GH, s.b0, s.b1, s.rec, H});
   }
 
   void weight_gradients(const float* dgates, const float* hprev) {
@@ -113,6 +85,8 @@ class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<Lst
   RNN_SIMD_CLONES void row(const BackwardStep& s, const float* gates, int b, double* dpeep);
 
   const LstmBackward& a_;
+  const StepKernels& kernels_;
+  PackedColumns w_hh_;          // W_hh [4H, H] packed once for the call's steps
   std::vector<float> act_c_;    // [B, H] act(c_t)
   std::vector<float> d_act_c_;  // [B, H] act'(c_t)
   std::vector<float> d_gates_;  // [B, 4H] σ'(i), σ'(f), act'(g), σ'(o)

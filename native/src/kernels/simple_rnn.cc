@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "gemm.h"
 #include "recurrent_common.h"
 #include "sequence_driver.h"
+#include "step_kernels.h"
 
 namespace rnn {
 
@@ -15,25 +15,30 @@ class RnnForwardCell : public CellShape<1, false> {
  public:
   using Args = RnnForward;
 
-  // The input projection goes straight into y, with b_hh folded in: a step adds h·W_hhᵀ in place.
-  RnnForwardCell(const RnnForward& a, KernelContext&) : a_(a) { project_inputs(a, a.y, a.H, a.H); }
-
-  RNN_SIMD_CLONES void step(const ForwardStep& s) {
-    const int H = a_.H;
-    const std::size_t off = static_cast<std::size_t>(s.b0) * H;
-    sgemm(false, true, s.b1 - s.b0, H, H, 1.0f, s.hm + off, H, a_.w_hh, H, 1.0f, s.y_t + off, H);
-    activate_inplace(a_.activation, s.y_t + off, static_cast<std::size_t>(s.b1 - s.b0) * H);
+  // The input projection goes straight into y, with b_hh folded in: a step adds h·W_hhᵀ in place
+  // and activates, in the step kernel.
+  RnnForwardCell(const RnnForward& a, KernelContext&)
+      : a_(a), kernels_(step_kernels()), w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {
+    project_inputs(a, a.y, a.H, a.H);
   }
+
+  void step(const ForwardStep& s) { kernels_.rnn_forward({&w_hh_, s.hm, s.b0, s.b1, a_.H, s.y_t, a_.activation}); }
 
  private:
   const RnnForward& a_;
+  const StepKernels& kernels_;
+  PackedGates w_hh_;  // W_hh [H, H] packed once for the call's steps
 };
 
 class RnnBackwardCell : public CellShape<1, false>, public PlainBackwardCell<RnnBackward> {
  public:
   using Args = RnnBackward;
 
-  RnnBackwardCell(const RnnBackward& a, float*) : a_(a), d_act_(static_cast<std::size_t>(a.B) * a.H) {}
+  RnnBackwardCell(const RnnBackward& a, float*)
+      : a_(a),
+        kernels_(step_kernels()),
+        w_hh_(a.w_hh, a.H, a.H, kernels_.panel_width),
+        d_act_(static_cast<std::size_t>(a.B) * a.H) {}
 
   // dpre = dh ⊙ act'(y_t) for the live rows, then dpre · W_hh for the recurrent path.
   RNN_SIMD_CLONES void step(const BackwardStep& s) {
@@ -46,8 +51,7 @@ class RnnBackwardCell : public CellShape<1, false>, public PlainBackwardCell<Rnn
       derivatives_from_output(a_.activation, y_t + at, d_act, H);
       for (int k = 0; k < H; ++k) s.dgates[at + k] = s.dh[at + k] * d_act[k];
     }
-    const std::size_t off = static_cast<std::size_t>(s.b0) * H;
-    sgemm(false, false, s.b1 - s.b0, H, H, 1.0f, s.dgates + off, H, a_.w_hh, H, 0.0f, s.rec + off, H);
+    kernels_.column_product({&w_hh_, 0, H, s.dgates, H, s.b0, s.b1, s.rec, H});
   }
 
   void weight_gradients(const float* dgates, const float* hprev) {
@@ -56,6 +60,8 @@ class RnnBackwardCell : public CellShape<1, false>, public PlainBackwardCell<Rnn
 
  private:
   const RnnBackward& a_;
+  const StepKernels& kernels_;
+  PackedColumns w_hh_;        // W_hh [H, H] packed once for the call's steps
   std::vector<float> d_act_;  // [B, H] act'(y_t)
 };
 

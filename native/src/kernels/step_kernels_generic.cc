@@ -1,0 +1,7 @@
+// The portable step kernels: 4-wide vectors (SSE on x86-64-v2, NEON on arm64, plain code elsewhere).
+#define RNN_LEVEL_NS generic
+#define RNN_LEVEL_ID CpuLevel::Generic
+#define RNN_LEVEL_TARGET
+#define RNN_LEVEL_LANES 4
+#define RNN_LEVEL_ROWS 6
+#include "step_kernels_level.inl"
