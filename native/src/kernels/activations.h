@@ -19,11 +19,12 @@
 #include <cstdint>
 #include <cstring>
 
-// The per-step loops of the kernels carry this: GCC emits an AVX2+FMA clone (x86-64-v3) next to
-// the baseline x86-64-v2 one and picks at load time (ifunc), so the shipped binary still runs on
-// any x86-64-v2 CPU while the inlined activation loops get 8-wide vectors where the CPU has them.
+// The pointwise loops outside the step kernels carry this: GCC emits AVX-512 (x86-64-v4) and
+// AVX2+FMA (x86-64-v3) clones next to the baseline x86-64-v2 one and picks at load time (ifunc), so
+// the shipped binary still runs on any x86-64-v2 CPU while the inlined activation loops get 16- or
+// 8-wide vectors where the CPU has them. (The step kernels choose their level themselves: cpu_level.h.)
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define RNN_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define RNN_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define RNN_SIMD_CLONES
 #endif
