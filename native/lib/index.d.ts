@@ -1,4 +1,4 @@
-import type { NativeBinding as Binding, NativeBlasInfo as BlasInfo } from '@rnn/backend-api';
+import type { NativeBinding as Binding, NativeBlasInfo as BlasInfo, NativeCpuInfo as CpuInfo } from '@rnn/backend-api';
 
 /**
  * `require('@rnn/native')`: the compiled addon (its shape, `NativeBinding`, is part of the Backend
@@ -10,6 +10,7 @@ declare const binding: Binding;
 declare namespace binding {
   type NativeBinding = Binding;
   type NativeBlasInfo = BlasInfo;
+  type NativeCpuInfo = CpuInfo;
 
   /**
    * The error thrown by `require('@rnn/native')` when no candidate binary loads: `causes` has one

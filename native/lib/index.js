@@ -5,7 +5,8 @@
  *   2. build/Release/rnn_native.node                (a development build: `npx cmake-js compile`)
  * (preceded by $RNN_NATIVE_BINARY when set, e.g. to test an AddressSanitizer build).
  * On failure it throws an Error with `code: 'RNN_NATIVE_UNAVAILABLE'` and `causes`: one line per
- * candidate saying why it did not load, and a message ending in the fixes.
+ * candidate saying why it did not load, and a message ending in the fixes; or the addon's own
+ * `code: 'RNN_CPU_LEVEL'` error when RNN_CPU names a level this CPU cannot run.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -34,6 +35,8 @@ function load() {
       binding.path = file;
       return binding;
     } catch (error) {
+      // RNN_CPU names a level this CPU lacks: a setting to fix, not a binary to try the next of.
+      if (error && error.code === 'RNN_CPU_LEVEL') throw error;
       causes.push(explainLoadFailure(file, error, platformTag));
     }
   }

@@ -1,8 +1,9 @@
 // The module's exports: the contract's kernels (sync, on the caller's thread, and with an `Async`
 // suffix, a Promise whose kernel runs on one of the scheduler's executor threads, never on libuv's
-// pool) and the thread controls (thread_controls.h). Every kernel call's argument object is read and checked
-// against the kernel's contract table first (kernel_reader.h): a wrong call from JavaScript throws
-// the contract's error naming the function and the field, and never reaches memory.
+// pool), the thread controls (thread_controls.h) and the CPU-level controls (cpu_exports.h). Every
+// kernel call's argument object is read and checked against the kernel's contract table first
+// (kernel_reader.h): a wrong call from JavaScript throws the contract's error naming the function
+// and the field, and never reaches memory.
 // Context-aware: each environment (main thread, worker) gets its own AddonInstance.
 #include <napi.h>
 
@@ -15,6 +16,7 @@
 #include <utility>
 
 #include "async_calls.h"
+#include "cpu_exports.h"
 #include "kernel_contract.generated.h"
 #include "kernel_reader.h"
 #include "thread_controls.h"
@@ -85,6 +87,7 @@ Napi::Value call_async(const Napi::CallbackInfo& info, const char* kernel, const
                   name "Async"))
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  export_cpu_controls(env, exports);  // first: an RNN_CPU this CPU lacks stops the load here
   AddonInstance::create(env);
   init_threads_once();
   RNN_EXPORT_KERNEL("lstmForward", (bound<LstmForward, lstm_forward>));

@@ -24,8 +24,8 @@ CpuLevel active_cpu_level();
 // returns why not (unknown name, or what the CPU lacks), naming `source` (e.g. "RNN_CPU").
 std::string parse_cpu_level(const std::string& name, const char* source, CpuLevel& out);
 
-// Makes `level` the active one (the caller checked it with parse_cpu_level and holds every kernel
-// slot, so no call is running).
+// Makes `level` the active one (the caller checked it with parse_cpu_level). Calls already running
+// keep the level they started with.
 void set_cpu_level(CpuLevel level);
 
 // Reads RNN_CPU once per process: "" when unset or valid, else the error the addon's load reports.

@@ -37,6 +37,11 @@ export interface BackendDetails {
   threads: number;
   /** The BLAS library behind the GEMMs, e.g. `OpenBLAS 0.3.21`, or `none (TypeScript)`. */
   blas: string;
+  /**
+   * The instruction-set level the recurrent step kernels run at (`avx512`, `avx2`, `generic`), or
+   * `none (TypeScript)`.
+   */
+  cpu: string;
 }
 
 /**

@@ -63,4 +63,4 @@ export {
 export { ConfigError, RnnError, ShapeError } from './errors';
 export { describeValue } from './describe-value';
 export { workspaceSize } from './workspace';
-export type { NativeBinding, NativeBlasInfo } from './native-binding';
+export type { NativeBinding, NativeBlasInfo, NativeCpuInfo, NativeCpuLevel } from './native-binding';

@@ -12,6 +12,17 @@ export interface NativeBlasInfo {
   singleThreadMnkThreshold: number;
 }
 
+/** The instruction-set levels of the addon's step kernels: `generic` is the portable build. */
+export type NativeCpuLevel = 'generic' | 'avx2' | 'avx512';
+
+/** Which step kernels the addon runs, and which this CPU could run. */
+export interface NativeCpuInfo {
+  /** The level in use: the best the CPU has, or what `RNN_CPU` / `setCpuLevel` chose. */
+  level: NativeCpuLevel;
+  /** Every level this CPU can run, lowest first (always starts with `generic`). */
+  available: NativeCpuLevel[];
+}
+
 /**
  * The compiled addon `@rnn/native` exports: the contract's kernels (sync), the same with an `Async`
  * suffix (each returns a Promise and runs on the addon's executor thread), and thread controls. Every
@@ -35,6 +46,13 @@ export interface NativeBinding extends Kernels {
   getNumThreads(): number;
   /** BLAS build and thread details. */
   blasInfo(): NativeBlasInfo;
+  /** The step kernels' instruction-set level in use and the ones available. */
+  cpuInfo(): NativeCpuInfo;
+  /**
+   * Runs the step kernels at `level` from the next call on (calls running keep theirs); throws a
+   * `RangeError` naming what this CPU can run when it lacks `level`. Returns the level in force.
+   */
+  setCpuLevel(level: NativeCpuLevel): NativeCpuLevel;
   /** The .node file that was loaded. */
   path: string;
 }

@@ -4,7 +4,7 @@ import { gruBackward, gruForward } from './gru';
 import { lstmBackward, lstmForward } from './lstm';
 import { rnnBackward, rnnForward } from './simple-rnn';
 
-const details: BackendDetails = { name: 'fallback', threads: 1, blas: 'none (TypeScript)' };
+const details: BackendDetails = { name: 'fallback', threads: 1, blas: 'none (TypeScript)', cpu: 'none (TypeScript)' };
 
 /**
  * The pure-TypeScript backend: every kernel of the contract, synchronous, on the calling thread,

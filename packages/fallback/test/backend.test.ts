@@ -12,7 +12,7 @@ describe('fallback backend object', () => {
   it('describes itself and has no threads or async kernels', () => {
     expect(fallbackBackend.name).toBe('fallback');
     expect(fallbackBackend.async).toBeUndefined();
-    expect(fallbackBackend.details()).toEqual({ name: 'fallback', threads: 1, blas: 'none (TypeScript)' });
+    expect(fallbackBackend.details()).toEqual({ name: 'fallback', threads: 1, blas: 'none (TypeScript)', cpu: 'none (TypeScript)' });
     expect(fallbackBackend.setThreads(4)).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { Backend } from '@rnn/backend-api';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { NativeUnavailableError } from '../errors';
+import { ConfigError, NativeUnavailableError } from '../errors';
 import { createNativeBackend, NATIVE_BINDING_FUNCTIONS, type NativeBinding } from './native-backend';
 
 // Compiled CommonJS has `require`; vitest provides one too. createRequire covers any other host.
@@ -54,13 +54,16 @@ function unavailable(causes: string[], fixes: string[]): NativeUnavailableError 
 /**
  * The one place core reaches for the native addon, at runtime (never imported statically, so core
  * works where `@rnn/native` is absent). Returns the backend, or a `NativeUnavailableError` whose
- * `causes` lists every reason (per candidate binary) and whose message says how to fix it.
+ * `causes` lists every reason (per candidate binary) and whose message says how to fix it. Throws
+ * `ConfigError` when `RNN_CPU` names a level this CPU cannot run.
  */
 export function loadNativeBackend(): { backend: Backend; error?: undefined } | { backend?: undefined; error: NativeUnavailableError } {
   let binding: Partial<NativeBinding>;
   try {
     binding = nodeRequire('@rnn/native') as Partial<NativeBinding>;
   } catch (error) {
+    // RNN_CPU names an instruction-set level this CPU lacks: a setting to fix, never a reason to fall back.
+    if ((error as { code?: unknown })?.code === 'RNN_CPU_LEVEL') throw new ConfigError((error as Error).message);
     return { error: nativeUnavailableError(error) };
   }
   const missing = NATIVE_BINDING_FUNCTIONS.filter((name) => typeof binding[name] !== 'function');

@@ -33,6 +33,8 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'setNumThreads',
   'getNumThreads',
   'blasInfo',
+  'cpuInfo',
+  'setCpuLevel',
 ];
 
 /**
@@ -83,7 +85,12 @@ export function createNativeBackend(binding: NativeBinding): Backend {
         throw nativeError(error);
       }
     }),
-    details: (): BackendDetails => ({ name: 'native', threads: binding.getNumThreads(), blas: binding.blasInfo().blas }),
+    details: (): BackendDetails => ({
+      name: 'native',
+      threads: binding.getNumThreads(),
+      blas: binding.blasInfo().blas,
+      cpu: binding.cpuInfo().level,
+    }),
     setThreads: (threads: number) => binding.setNumThreads(threads),
   } satisfies Backend;
   return backend;

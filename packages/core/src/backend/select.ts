@@ -14,6 +14,11 @@ export interface BackendInfo {
   threads: number;
   /** The BLAS library behind the GEMMs. */
   blas: string;
+  /**
+   * The instruction-set level of the native step kernels (`avx512`, `avx2`, `generic`: the best this
+   * CPU has, or what `RNN_CPU` chose), or `none (TypeScript)` on the fallback.
+   */
+  cpu: string;
 }
 
 /** The chosen backend, wrapped so every kernel call is validated before it runs. */
@@ -53,7 +58,7 @@ export function getBackend(): Backend {
 export function backendInfo(): BackendInfo {
   const backend = getBackend();
   const details = backend.details();
-  return { name: details.name, reason: active!.reason, threads: details.threads, blas: details.blas };
+  return { name: details.name, reason: active!.reason, threads: details.threads, blas: details.blas, cpu: details.cpu };
 }
 
 /** Sets the math thread count of the active backend (native: OpenBLAS threads); returns what is in force. */

@@ -255,7 +255,7 @@ describe('checkedBackend', () => {
       ...sync,
       name: 'fallback',
       async: asyncKernels,
-      details: () => ({ name: 'fallback', threads: 3, blas: 'test' }),
+      details: () => ({ name: 'fallback', threads: 3, blas: 'test', cpu: 'test' }),
       setThreads: (n: number) => n + 1,
     } as unknown as Backend;
     return { backend, calls };

@@ -1,6 +1,6 @@
 import type { Backend } from '@rnn/backend-api';
 import { createRequire } from 'node:module';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { NativeBinding } from '../../src/backend/native-backend';
 import { loadNativeBackend } from '../../src/backend/load-native';
 
@@ -23,6 +23,7 @@ export const nativeBinding:
       splitThresholds(): SplitThresholds;
       /** What the addon's scheduler holds now. */
       schedulerCounts(): { executors: number; slots: number; queued: number; running: number };
+      setCpuLevel(level: string): string;
     })
   | undefined =
   loaded.backend ? (createRequire(import.meta.url)('@rnn/native') as never) : undefined;
@@ -62,4 +63,24 @@ export function describeNative(title: string, body: (backend: Backend) => void):
   describe.skip(`${title} (skipped: native addon unavailable)`, () => {
     it('needs the native addon', () => undefined);
   });
+}
+
+/**
+ * Every step-kernel level this CPU can run (`generic` first), each as a `describe` block whose tests
+ * run at that level: the suites pass at every level the machine has, not only the best one.
+ */
+export function describeEachCpuLevel(body: (level: string) => void): void {
+  for (const level of nativeBinding!.cpuInfo().available) {
+    describe(`step kernels at ${level}`, () => {
+      let before = '';
+      beforeAll(() => {
+        before = nativeBinding!.cpuInfo().level;
+        nativeBinding!.setCpuLevel(level);
+      });
+      afterAll(() => {
+        nativeBinding!.setCpuLevel(before);
+      });
+      body(level);
+    });
+  }
 }

@@ -107,7 +107,7 @@ describeNative('the native backend in core', (backend) => {
     const before = backend.details().threads;
     try {
       expect(backend.setThreads(1)).toBe(1);
-      expect(backend.details()).toEqual({ name: 'native', threads: 1, blas: expect.stringMatching(/^OpenBLAS/) });
+      expect(backend.details()).toEqual({ name: 'native', threads: 1, blas: expect.stringMatching(/^OpenBLAS/), cpu: nativeBinding!.cpuInfo().level });
       expect(nativeBinding!.getNumThreads()).toBe(1);
     } finally {
       backend.setThreads(before);

@@ -2,7 +2,7 @@ import { fallbackBackend } from '@rnn/fallback';
 import { expect, it } from 'vitest';
 import { Random } from '../../src/random';
 import { compareOutputs } from './compare-outputs';
-import { describeNative } from './load';
+import { describeEachCpuLevel, describeNative } from './load';
 import { randomKernelCase, runKernelCase } from './random-kernel-case';
 
 /**
@@ -14,26 +14,38 @@ import { randomKernelCase, runKernelCase } from './random-kernel-case';
 const CASES = 400;
 
 describeNative('native vs fallback on random kernel calls', (nativeBackend) => {
-  it(`${CASES} seeded cases agree (y, hT, cT, workspace, dx, dh0, dc0, every parameter gradient)`, async () => {
-    const rng = new Random(20_251_127);
-    const failures: string[] = [];
-    const seen = { reverse: 0, mask: 0, peephole: 0, resetBefore: 0, B1: 0, T1: 0, H1: 0, largeI: 0 };
-    for (let i = 0; i < CASES; i++) {
-      const c = randomKernelCase(rng, i);
-      const problems = compareOutputs(await runKernelCase(nativeBackend, c), await runKernelCase(fallbackBackend, c));
-      if (problems) failures.push(`${c.title}\n${problems}`);
-      seen.reverse += +c.reverse;
-      seen.mask += +(c.inputs.mask !== null);
-      seen.peephole += +(c.inputs.peephole !== null);
-      seen.resetBefore += +(c.cell === 'gru' && !c.resetAfter);
-      seen.B1 += +(c.B === 1);
-      seen.T1 += +(c.T === 1);
-      seen.H1 += +(c.H === 1);
-      seen.largeI += +(c.I >= 64);
-    }
-    expect(failures.slice(0, 5).join('\n\n')).toBe('');
-    // The generator really reaches the edges it promises.
-    for (const [edge, count] of Object.entries(seen)) expect(count, edge).toBeGreaterThanOrEqual(10);
+  describeEachCpuLevel(() => {
+    it(`${CASES} seeded cases agree (y, hT, cT, workspace, dx, dh0, dc0, every parameter gradient)`, async () => {
+      const rng = new Random(20_251_127);
+      const failures: string[] = [];
+      const seen = { reverse: 0, mask: 0, peephole: 0, resetBefore: 0, B1: 0, T1: 0, H1: 0, largeI: 0 };
+      for (let i = 0; i < CASES; i++) {
+        const c = randomKernelCase(rng, i);
+        const problems = compareOutputs(await runKernelCase(nativeBackend, c), await runKernelCase(fallbackBackend, c));
+        if (problems) failures.push(`${c.title}\n${problems}`);
+        seen.reverse += +c.reverse;
+        seen.mask += +(c.inputs.mask !== null);
+        seen.peephole += +(c.inputs.peephole !== null);
+        seen.resetBefore += +(c.cell === 'gru' && !c.resetAfter);
+        seen.B1 += +(c.B === 1);
+        seen.T1 += +(c.T === 1);
+        seen.H1 += +(c.H === 1);
+        seen.largeI += +(c.I >= 64);
+      }
+      expect(failures.slice(0, 5).join('\n\n')).toBe('');
+      // The generator really reaches the edges it promises.
+      for (const [edge, count] of Object.entries(seen)) expect(count, edge).toBeGreaterThanOrEqual(10);
+    });
+
+    it('the same call twice gives bit-identical results', async () => {
+      const rng = new Random(4242);
+      for (let i = 0; i < 40; i++) {
+        const c = randomKernelCase(rng, i);
+        const first = await runKernelCase(nativeBackend, c);
+        const second = await runKernelCase(nativeBackend, c);
+        for (const name of Object.keys(first)) expect(second[name], `${c.title}: ${name}`).toEqual(first[name]);
+      }
+    });
   });
 
   it('async kernels give bit-identical results to the sync ones', async () => {
