@@ -3,7 +3,12 @@ MSE, Adam) on CPU and checks it against our backends on the same weights.
 
 Usage: torch_bench.py SPEC_JSON   (prints one JSON object on stdout)
 SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, minReps, maxReps},
-        batchFile, weightsFile | null, validate }
+        batchFile, weightsFile | null, validate, onnxFile | null,
+        serve: {callers: [K...], durationMs} | null }
+onnxFile: export the loaded weights there with torch.onnx.export (input "x" [batch, T, I], output
+"y" [batch, 1], batch dimension dynamic) before anything is timed, for the onnxruntime peer.
+serve: K Python threads, one intra-op thread each, each predicting one sequence (x[:1]) in a loop
+for durationMs; throughput and latency percentiles per K.
 The parent runs it with OPENBLAS_NUM_THREADS=2; intra-op threads are set to 1 here.
 Exit code 3 (and a message on stderr) when torch cannot be imported.
 """
@@ -11,6 +16,7 @@ import json
 import resource
 import struct
 import sys
+import threading
 import time
 
 MAGIC = b"RNNBENCH1\n"
@@ -71,6 +77,60 @@ def time_call(fn, budget):
     return median(samples), samples
 
 
+def percentile(values, q):
+    """Nearest-rank percentile, as src/serve-stats.ts computes it."""
+    s = sorted(values)
+    rank = max(1, -(-len(s) * q // 100))
+    return s[int(rank) - 1]
+
+
+def serve(predict_one, callers, duration_ms):
+    """K threads calling predict_one until the deadline; every call's latency in ms."""
+    predict_one()  # warm-up
+    latencies = [[] for _ in range(callers)]
+    start = time.perf_counter()
+    deadline = start + duration_ms / 1000.0
+
+    def caller(out):
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            predict_one()
+            out.append((time.perf_counter() - t0) * 1000.0)
+
+    threads = [threading.Thread(target=caller, args=(latencies[i],)) for i in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    flat = [ms for per in latencies for ms in per]
+    return {
+        "callers": callers,
+        "sequences": len(flat),
+        "seconds": seconds,
+        "throughput": len(flat) / seconds,
+        "p50Ms": percentile(flat, 50),
+        "p99Ms": percentile(flat, 99),
+    }
+
+
+def export_onnx(model, x, path):
+    """The graph torch writes for the validated weights: x [batch, T, I] -> y [batch, 1]."""
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (x[:1],),
+            path,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}},
+            opset_version=14,
+        )
+
+
 def main():
     spec = json.loads(sys.argv[1])
     try:
@@ -119,6 +179,9 @@ def main():
         opt.step()
         return loss.item()
 
+    if spec.get("onnxFile"):
+        export_onnx(fresh_model()[0], x, spec["onnxFile"])
+
     timings = []
     model, opt = fresh_model()
     for mode in spec["modes"]:
@@ -135,6 +198,17 @@ def main():
 
         med, samples = time_call(call, spec["budget"])
         timings.append({"mode": mode, "medianMs": med, "samplesMs": samples, "peakRssMb": rss_mb(peak=True)})
+
+    serving = []
+    if spec.get("serve"):
+        one = x[:1]
+
+        def predict_one():
+            with torch.no_grad():
+                model(one)
+
+        for callers in spec["serve"]["callers"]:
+            serving.append(serve(predict_one, callers, spec["serve"]["durationMs"]))
 
     validation = None
     if spec.get("validate") and weights is not None:
@@ -153,6 +227,7 @@ def main():
                 "baselineRssMb": baseline,
                 "timings": timings,
                 "validation": validation,
+                "serving": serving,
             }
         )
     )

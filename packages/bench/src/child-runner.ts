@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { FromChild, PreparedMessage, TimedMessage, ToChild } from './protocol';
+import type { FromChild, PreparedMessage, ServedMessage, TimedMessage, ToChild } from './protocol';
 
 /** A child reported an error; `name` is the error's class (e.g. `NativeUnavailableError`). */
 export class ChildError extends Error {
@@ -47,6 +47,11 @@ export class ChildRunner {
   /** Sends `time` and waits for `timed`. */
   time(msg: Extract<ToChild, { type: 'time' }>): Promise<TimedMessage> {
     return this.request(msg) as Promise<TimedMessage>;
+  }
+
+  /** Sends `serve` and waits for `served`. */
+  serve(msg: Extract<ToChild, { type: 'serve' }>): Promise<ServedMessage> {
+    return this.request(msg) as Promise<ServedMessage>;
   }
 
   /** Asks the child to exit and waits until it has. */

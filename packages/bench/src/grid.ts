@@ -36,17 +36,29 @@ export type Mode = 'infer' | 'train';
 /** Modes in grid order. */
 export const MODES: readonly Mode[] = ['infer', 'train'];
 
+/**
+ * `--mode serve`: K concurrent callers, each predicting one sequence of the medium shape, for a
+ * fixed time, on LSTM and GRU.
+ */
+export const SERVE_DIMS: Readonly<Dims> = { B: 1, T: 50, I: 64, H: 128 };
+
+/** The cells served by `--mode serve`. */
+export const SERVE_CELLS: readonly CellKind[] = ['lstm', 'gru'];
+
+/** Backends served, in table order (tfjs is not). */
+export const SERVE_BACKENDS: readonly BenchBackend[] = ['native', 'fallback', 'pytorch', 'onnxruntime'];
+
 /** Our two backends, run through the public API with `RNN_BACKEND` set. */
 export type OwnBackend = 'native' | 'fallback';
 
 /** Peers timed on the same shapes for comparison. */
-export type PeerBackend = 'pytorch' | 'tfjs-cpu' | 'tfjs-wasm';
+export type PeerBackend = 'pytorch' | 'onnxruntime' | 'tfjs-cpu' | 'tfjs-wasm';
 
 /** Everything that can appear in a result's `backend` column. */
 export type BenchBackend = OwnBackend | PeerBackend;
 
 /** Backends in table order. */
-export const BACKENDS: readonly BenchBackend[] = ['native', 'fallback', 'pytorch', 'tfjs-cpu', 'tfjs-wasm'];
+export const BACKENDS: readonly BenchBackend[] = ['native', 'fallback', 'pytorch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm'];
 
 /** One cell of the grid. */
 export interface BenchCase {
@@ -75,12 +87,14 @@ export function caseFlops(cell: CellKind, mode: Mode, dims: Dims): number {
  * Whether a peer is run on a grid cell by default. tfjs dispatches one op per time step from
  * JavaScript and is slow, so it runs only where a few repetitions fit in seconds: tfjs-cpu on the
  * small and medium configs, tfjs-wasm on the medium LSTM training step (the headline comparison)
- * and the small configs.
+ * and the small configs. ONNX Runtime only infers.
  */
 export function peerRunsByDefault(backend: PeerBackend, c: Omit<BenchCase, 'backend'>): boolean {
   switch (backend) {
     case 'pytorch':
       return true;
+    case 'onnxruntime':
+      return c.mode === 'infer';
     case 'tfjs-cpu':
       return c.config !== 'large';
     case 'tfjs-wasm':

@@ -1,5 +1,6 @@
 import type { CellKind } from '@rnn/backend-api';
 import type { ConfigName, Dims, Mode } from './grid';
+import type { ServeStats } from './serve-stats';
 import type { TimingBudget } from './timing';
 
 /**
@@ -13,11 +14,14 @@ import type { TimingBudget } from './timing';
 export interface PrepareMessage {
   type: 'prepare';
   cell: CellKind;
-  config: ConfigName;
+  config: ConfigName | 'serve';
   dims: Dims;
   seed: number;
-  /** Math threads for the backend (native: OpenBLAS threads). */
-  threads: number;
+  /**
+   * Math threads for the backend (native: `setNumThreads`; onnxruntime: intra-op threads); `null`
+   * leaves the backend's default (`RNN_NUM_THREADS`, else every core).
+   */
+  threads: number | null;
   /** Bundle file with the shared batch: `x [B, T, I]` and `y [B, 1]`, written by the parent. */
   batchFile: string;
   /**
@@ -30,6 +34,8 @@ export interface PrepareMessage {
   validate: boolean;
   /** Where to write the first training step's parameter gradients, when validating. */
   gradsFile: string;
+  /** The onnxruntime peer: the graph `torch.onnx.export` wrote for these weights. */
+  onnxFile?: string;
 }
 
 /** What a validating child computed on the shared batch and weights. */
@@ -75,6 +81,8 @@ export interface ModeTiming {
   samplesMs: number[];
   /** Peak RSS of the child after this mode ran (monotonic across modes), MiB. */
   peakRssMb: number;
+  /** Process CPU time over wall time across the warm-up and timed calls (our backends): ~1 is one core busy. */
+  cpuPerWall?: number;
   /**
    * Where the time went (our backends only): mean wall time per call spent in each kernel over
    * the timed calls, e.g. `{ lstmForwardAsync: 3.1, gemm: 0.2 }`, and the mean call time they are
@@ -88,6 +96,19 @@ export interface TimedMessage {
   type: 'timed';
   baselineRssMb: number;
   timings: ModeTiming[];
+}
+
+/** Asks a child to serve: for each K in `callers`, K concurrent one-sequence predictions for `durationMs`. */
+export interface ServeMessage {
+  type: 'serve';
+  callers: number[];
+  durationMs: number;
+}
+
+/** One `ServeStats` per K, in the order asked. */
+export interface ServedMessage {
+  type: 'served';
+  serving: ServeStats[];
 }
 
 /** Tells a child to exit. */
@@ -104,7 +125,7 @@ export interface ErrorMessage {
 }
 
 /** Parent → child. */
-export type ToChild = PrepareMessage | TimeMessage | ExitMessage;
+export type ToChild = PrepareMessage | TimeMessage | ServeMessage | ExitMessage;
 
 /** Child → parent. */
-export type FromChild = PreparedMessage | TimedMessage | ErrorMessage;
+export type FromChild = PreparedMessage | TimedMessage | ServedMessage | ErrorMessage;

@@ -1,27 +1,18 @@
-import { BACKENDS, type BenchBackend, CONFIG_NAMES, type ConfigName } from './grid';
+import { BACKENDS, type BenchBackend, CELLS, CONFIGS, CONFIG_NAMES, type ConfigName, caseFlops } from './grid';
 import { memoryNeed } from './memory';
-import type { BenchRecord, GridOutcome, ProfileRecord } from './run-grid';
+import type { BenchRecord, ProfileRecord } from './outcome';
+import { type RecordKey, type RunResult, distinct, findRecord, speedupIn } from './runs';
 import { type SgemmResult, twoThreadCeiling } from './sgemm';
+import { type Spread, formatSpread, spreadOf } from './spread';
 
-const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-const ratio = (x: number | null): string => (x === null ? '' : `${x.toFixed(2)}×`);
-
-/** The record of the same cell, config and mode on another backend. */
-function peer(records: readonly BenchRecord[], r: BenchRecord, backend: BenchBackend): BenchRecord | undefined {
-  return records.find((o) => o.cell === r.cell && o.config === r.config && o.mode === r.mode && o.backend === backend);
-}
-
-/** How many times faster `r` is than the same case on `backend` (its median over ours); `null` if not run. */
-export function speedup(records: readonly BenchRecord[], r: BenchRecord, backend: BenchBackend): number | null {
-  const other = peer(records, r, backend);
-  return other ? other.medianMs / r.medianMs : null;
-}
+/** A figure with `digits` decimals, or a dash when it is not a finite number. */
+export const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 /** Rows in grid order: config, cell, mode, then backend. */
-function sorted(records: readonly BenchRecord[]): BenchRecord[] {
-  const key = (r: BenchRecord): number[] => [
+function sorted<T extends RecordKey>(records: readonly T[]): T[] {
+  const key = (r: RecordKey): number[] => [
     CONFIG_NAMES.indexOf(r.config),
-    ['lstm', 'gru', 'rnn'].indexOf(r.cell),
+    CELLS.indexOf(r.cell),
     r.mode === 'infer' ? 0 : 1,
     BACKENDS.indexOf(r.backend),
   ];
@@ -33,23 +24,48 @@ function sorted(records: readonly BenchRecord[]): BenchRecord[] {
   });
 }
 
+/** Every timed row of any run, once, in grid order. */
+export function recordKeys(runs: readonly RunResult[]): RecordKey[] {
+  const all = runs.flatMap((r) => r.outcome.records);
+  return sorted(distinct(all, (r) => `${r.cell}/${r.config}/${r.mode}/${r.backend}`));
+}
+
+/** The spread over the runs of a row's speedup over `backend`. */
+export function speedupSpread(runs: readonly RunResult[], key: RecordKey, backend: BenchBackend): Spread | null {
+  return spreadOf(runs.map((r) => speedupIn(r.outcome.records, key, backend)));
+}
+
+/** Peers whose speedup columns our rows show. */
+const VERSUS: readonly [BenchBackend, string][] = [
+  ['pytorch', 'vs PyTorch'],
+  ['onnxruntime', 'vs ONNX Runtime'],
+  ['tfjs-cpu', 'vs tfjs-cpu'],
+  ['tfjs-wasm', 'vs tfjs-wasm'],
+];
+
 /**
- * The main table. Ratios are speedups of the row over the named backend (its median time over the
- * row's), shown on our backends' rows; % sgemm is the row's GFLOP/s over the 2-thread ceiling.
+ * The main table: per row the median over the runs of its median time, with the runs' range; the
+ * ratios are speedups of the row over the named backend (its time over the row's), taken per run,
+ * shown as their median and range; % sgemm is the row's GFLOP/s over the same run's ceiling.
  */
-export function resultsTable(records: readonly BenchRecord[], ceiling: number | null): string {
+export function resultsTable(runs: readonly RunResult[]): string {
   const lines = [
-    '| cell | config | mode | backend | median ms | GFLOP/s | % sgemm (2T) | vs fallback | vs PyTorch | vs tfjs-cpu | vs tfjs-wasm | peak RSS MiB | reps |',
-    '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| cell | config | mode | backend | median ms | GFLOP/s | % sgemm | vs fallback | ${VERSUS.map(([, h]) => h).join(' | ')} | peak RSS MiB | reps |`,
+    `|---|---|---|---|---:|---:|---:|---:|${VERSUS.map(() => '---:').join('|')}|---:|---:|`,
   ];
-  for (const r of sorted(records)) {
-    const ours = r.backend === 'native' || r.backend === 'fallback';
-    const pct = ceiling && (r.backend === 'native' || r.backend === 'pytorch') ? `${fmt((100 * r.gflops) / ceiling, 1)}%` : '';
+  for (const key of recordKeys(runs)) {
+    const found = runs.map((r) => findRecord(r.outcome.records, key));
+    const ms = spreadOf(found.map((f) => f?.medianMs))!;
+    const ours = key.backend === 'native' || key.backend === 'fallback';
+    const pct = key.backend === 'native' || key.backend === 'pytorch' || key.backend === 'onnxruntime'
+      ? spreadOf(runs.map((r, i) => (r.ceiling && found[i] ? (100 * found[i]!.gflops) / r.ceiling : null)))
+      : null;
+    const vs = (b: BenchBackend): string => (ours && b !== key.backend ? formatSpread(speedupSpread(runs, key, b), 2, '×') : '');
+    const rss = Math.max(...found.map((f) => f?.peakRssMb ?? 0));
+    const reps = spreadOf(found.map((f) => f?.reps))!;
     lines.push(
-      `| ${r.cell} | ${r.config} | ${r.mode} | ${r.backend} | ${fmt(r.medianMs)} | ${fmt(r.gflops)} | ${pct} | ` +
-        `${r.backend === 'native' ? ratio(speedup(records, r, 'fallback')) : ''} | ` +
-        `${ours ? ratio(speedup(records, r, 'pytorch')) : ''} | ${ours ? ratio(speedup(records, r, 'tfjs-cpu')) : ''} | ` +
-        `${ours ? ratio(speedup(records, r, 'tfjs-wasm')) : ''} | ${fmt(r.peakRssMb, 0)} | ${r.reps} |`,
+      `| ${key.cell} | ${key.config} | ${key.mode} | ${key.backend} | ${formatSpread(ms)} | ${fmt(caseFlops(key.cell, key.mode, CONFIGS[key.config]) / (ms.median * 1e6))} | ` +
+        `${formatSpread(pct, 1, '%')} | ${key.backend === 'native' ? vs('fallback') : ''} | ${VERSUS.map(([b]) => vs(b)).join(' | ')} | ${fmt(rss, 0)} | ${Math.round(reps.median)} |`,
     );
   }
   return lines.join('\n');
@@ -100,47 +116,6 @@ export function memoryTable(rows: readonly MemoryRow[]): string {
     };
     lines.push(`| ${row.cell} | ${row.config} | ${row.mode} | ${fmt(row.neededMb, 1)} | ${cellsFor('native')} | ${cellsFor('fallback')} | ${cellsFor('pytorch')} |`);
   }
-  return lines.join('\n');
-}
-
-/** One target from the issue, measured. */
-export interface TargetCheck {
-  what: string;
-  target: string;
-  measured: string;
-  met: boolean;
-}
-
-/** The issue's speed targets, checked on whatever this run measured. */
-export function targetChecks(outcome: GridOutcome, ceiling: number | null): TargetCheck[] {
-  const out: TargetCheck[] = [];
-  const records = outcome.records;
-  const wanted: Record<ConfigName, number> = { small: 3, medium: 2, large: 1.25 };
-  for (const r of sorted(records)) {
-    if (r.backend !== 'native' || r.mode !== 'train') continue;
-    const vsTorch = speedup(records, r, 'pytorch');
-    if (vsTorch !== null) {
-      out.push({ what: `native ${r.cell}/${r.config} train vs PyTorch`, target: `≥ ${wanted[r.config]}×`, measured: ratio(vsTorch), met: vsTorch >= wanted[r.config] });
-    }
-    if (r.config === 'large' && ceiling) {
-      const pct = (100 * r.gflops) / ceiling;
-      out.push({ what: `native ${r.cell}/large train, % of 2-thread sgemm`, target: '≥ 85%', measured: `${fmt(pct, 1)}%`, met: pct >= 85 });
-    }
-  }
-  const fb = records.find((r) => r.backend === 'fallback' && r.cell === 'lstm' && r.config === 'medium' && r.mode === 'train');
-  if (fb) {
-    for (const [peerName, want] of [['tfjs-cpu', 5], ['tfjs-wasm', 1.3]] as const) {
-      const s = speedup(records, fb, peerName);
-      if (s !== null) out.push({ what: `fallback lstm/medium train vs ${peerName}`, target: `≥ ${want}×`, measured: ratio(s), met: s >= want });
-    }
-  }
-  return out;
-}
-
-/** The targets as a markdown table. */
-export function targetsTable(checks: readonly TargetCheck[]): string {
-  const lines = ['| target | wanted | measured | met |', '|---|---:|---:|:---:|'];
-  for (const c of checks) lines.push(`| ${c.what} | ${c.target} | ${c.measured} | ${c.met ? 'yes' : '**no**'} |`);
   return lines.join('\n');
 }
 

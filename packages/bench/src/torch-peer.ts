@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CellKind } from '@rnn/backend-api';
 import type { Dims, Mode } from './grid';
 import type { ModeTiming } from './protocol';
+import type { ServeStats } from './serve-stats';
 import type { TimingBudget } from './timing';
 
 /** The Python interpreter with Debian's python3-torch. */
@@ -16,6 +17,8 @@ export interface TorchOutput {
   timings: ModeTiming[];
   /** Prediction and two training losses on our weights, when asked and weights were given. */
   validation: { prediction: number[]; losses: number[] } | null;
+  /** One serving run per K asked for in `serve`. */
+  serving: ServeStats[];
 }
 
 /** What to run in PyTorch for one cell and config. */
@@ -27,6 +30,10 @@ export interface TorchSpec {
   batchFile: string;
   weightsFile: string | null;
   validate: boolean;
+  /** Where to write `torch.onnx.export` of the loaded weights, for the onnxruntime peer. */
+  onnxFile: string | null;
+  /** K Python threads predicting one sequence each, for `durationMs`, per K. */
+  serve: { callers: number[]; durationMs: number } | null;
 }
 
 /**

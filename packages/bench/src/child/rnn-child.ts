@@ -5,7 +5,8 @@
 import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor, backendInfo, getBackend, setNumThreads } from '@rnn/core';
 import type { CellKind } from '@rnn/backend-api';
 import type { Dims, Mode } from '../grid';
-import type { ModeTiming, PrepareMessage, PreparedMessage, TimeMessage, TimedMessage, ValidationOutput } from '../protocol';
+import type { ModeTiming, PrepareMessage, PreparedMessage, ServeMessage, ServedMessage, TimeMessage, TimedMessage, ValidationOutput } from '../protocol';
+import { serveFor } from '../serve-stats';
 import { type NamedArray, readBundle, writeBundle } from '../tensor-file';
 import { currentRssMb, peakRssMb, timeCall } from '../timing';
 import { type KernelProfile, instrumentKernels } from './kernel-profile';
@@ -33,7 +34,7 @@ function buildModel(cell: CellKind, dims: Dims, seed: number): Sequential {
 }
 
 async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
-  setNumThreads(msg.threads);
+  if (msg.threads !== null) setNumThreads(msg.threads);
   kernelProfile = instrumentKernels(getBackend());
   const model = buildModel(msg.cell, msg.dims, msg.seed);
   const batch = readBundle(msg.batchFile);
@@ -92,13 +93,28 @@ async function time(msg: TimeMessage): Promise<TimedMessage> {
   const timings: ModeTiming[] = [];
   for (const mode of msg.modes) {
     const call = mode === 'infer' ? () => p.model.predict(p.x, { batchSize: B }) : () => p.model.trainOnBatch(p.x, p.y);
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const t = await timeCall(call, msg.budget, () => profile.reset());
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPerWall = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
     const n = t.samplesMs.length;
     const kernelMs = Object.fromEntries(Object.entries(profile.totalsMs).map(([k, ms]) => [k, ms / n]));
     const meanCallMs = t.samplesMs.reduce((a, b) => a + b, 0) / n;
-    timings.push({ mode, medianMs: t.medianMs, samplesMs: t.samplesMs, peakRssMb: peakRssMb(), profile: { meanCallMs, kernelMs } });
+    timings.push({ mode, medianMs: t.medianMs, samplesMs: t.samplesMs, peakRssMb: peakRssMb(), cpuPerWall, profile: { meanCallMs, kernelMs } });
   }
   return { type: 'timed', baselineRssMb, timings };
 }
 
-serve({ prepare, time });
+/** K callers, each awaiting `predict` of the batch's first sequence `[1, T, I]` on the one model. */
+async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
+  if (!prepared) throw new Error('serve before prepare');
+  const { model, x } = prepared;
+  const [, T, I] = x.shape;
+  const one = new Tensor(x.data.slice(0, T * I), [1, T, I]); // [1, T, I]
+  const serving = [];
+  for (const callers of msg.callers) serving.push(await serveFor(() => model.predict(one), callers, msg.durationMs));
+  return { type: 'served', serving };
+}
+
+serve({ prepare, time, serveCallers });

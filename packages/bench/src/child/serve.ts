@@ -1,9 +1,18 @@
-import type { FromChild, PrepareMessage, PreparedMessage, TimeMessage, TimedMessage, ToChild } from '../protocol';
+import type { FromChild, PrepareMessage, PreparedMessage, ServeMessage, ServedMessage, TimeMessage, TimedMessage, ToChild } from '../protocol';
 
 /** What a child process does for each message it receives. */
 export interface ChildHandlers {
   prepare(msg: PrepareMessage): Promise<PreparedMessage>;
   time(msg: TimeMessage): Promise<TimedMessage>;
+  /** `--mode serve`; children of peers that are not served leave it out. */
+  serveCallers?(msg: ServeMessage): Promise<ServedMessage>;
+}
+
+async function answer(handlers: ChildHandlers, msg: Exclude<ToChild, { type: 'exit' }>): Promise<FromChild> {
+  if (msg.type === 'prepare') return handlers.prepare(msg);
+  if (msg.type === 'time') return handlers.time(msg);
+  if (!handlers.serveCallers) throw new Error('this bench child does not serve');
+  return handlers.serveCallers(msg);
 }
 
 /**
@@ -24,7 +33,7 @@ export function serve(handlers: ChildHandlers): void {
           process.disconnect();
           return;
         }
-        send(msg.type === 'prepare' ? await handlers.prepare(msg) : await handlers.time(msg));
+        send(await answer(handlers, msg));
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         send({ type: 'error', name: e.constructor?.name ?? e.name, message: e.stack ?? e.message });

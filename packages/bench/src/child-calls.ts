@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { BenchOptions } from './args';
+import { ChildRunner } from './child-runner';
+import type { BenchBackend, Mode, OwnBackend } from './grid';
+import { type CellRun, type GridOutcome, addRecord, handleChildFailure } from './outcome';
+import type { PrepareMessage, PreparedMessage } from './protocol';
+
+/** The compiled child scripts. */
+export const CHILD_DIR = join(__dirname, 'child');
+
+/** The `prepare` message of one child of `run`; our backends write the shared weights first, then read them. */
+export function prepareMessage(opts: BenchOptions, run: CellRun, validate: boolean): PrepareMessage {
+  const role = run.weightsWritten ? 'read' : 'write';
+  return {
+    type: 'prepare',
+    cell: run.cell,
+    config: run.config,
+    dims: run.dims,
+    seed: opts.seed,
+    threads: opts.threads,
+    batchFile: run.batchFile,
+    weights: { role, file: run.weightsFile },
+    validate,
+    gradsFile: `${run.weightsFile}.grads-${Math.random().toString(36).slice(2)}.bin`,
+  };
+}
+
+/** Builds and validates one of our backends in a child; `null` when it could not run. */
+export async function prepareOwn(
+  opts: BenchOptions,
+  run: CellRun,
+  backend: OwnBackend,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<PreparedMessage | null> {
+  const child = new ChildRunner(join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend });
+  try {
+    const prepared = await child.prepare(prepareMessage(opts, run, true));
+    run.weightsWritten = true;
+    outcome.backendDetails[backend] = prepared.backend;
+    return prepared;
+  } catch (err) {
+    handleChildFailure(opts, backend, err, unavailable, outcome, log);
+    return null;
+  } finally {
+    await child.close();
+  }
+}
+
+/** Times one mode of one backend in a fresh child, so that its peak RSS is its own. */
+export async function timeInChild(
+  opts: BenchOptions,
+  run: CellRun,
+  backend: BenchBackend,
+  mode: Mode,
+  script: string,
+  env: Record<string, string>,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  const child = new ChildRunner(script, env);
+  try {
+    const prepared = await child.prepare(prepareMessage(opts, run, false));
+    if (backend === 'native' || backend === 'fallback') run.weightsWritten = true;
+    outcome.backendDetails[backend] = prepared.backend;
+    const timed = await child.time({ type: 'time', modes: [mode], budget: opts.budget });
+    for (const t of timed.timings) addRecord(outcome, run, backend, t, timed.baselineRssMb, log);
+  } catch (err) {
+    handleChildFailure(opts, backend, err, unavailable, outcome, log);
+  } finally {
+    await child.close();
+  }
+}
+

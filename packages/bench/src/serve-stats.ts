@@ -1,0 +1,57 @@
+import type { CellKind } from '@rnn/backend-api';
+import type { BenchBackend } from './grid';
+
+/** One serving run: K callers predicting one sequence each, back to back, for a fixed time. */
+export interface ServeStats {
+  callers: number;
+  /** Predictions completed by all callers together. */
+  sequences: number;
+  /** Wall time from the first call to the last caller's end, in s. */
+  seconds: number;
+  /** Sequences per second, all callers together. */
+  throughput: number;
+  /** Latency of one prediction (call to result), median and 99th percentile, in ms. */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** A serving row of the report. */
+export interface ServeRecord extends ServeStats {
+  cell: CellKind;
+  backend: BenchBackend;
+}
+
+/** Nearest-rank percentile (`q` in 0–100) of a non-empty list; the Python peer computes it the same way. */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((sorted.length * q) / 100));
+  return sorted[rank - 1];
+}
+
+/**
+ * Runs `callers` concurrent loops of `predictOne` until `durationMs` has passed (a call started
+ * before the deadline finishes and counts), after one untimed warm-up call.
+ */
+export async function serveFor(predictOne: () => Promise<unknown>, callers: number, durationMs: number): Promise<ServeStats> {
+  await predictOne();
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + durationMs;
+  const caller = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      await predictOne();
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    callers,
+    sequences: latencies.length,
+    seconds,
+    throughput: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
