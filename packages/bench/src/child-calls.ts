@@ -1,12 +1,18 @@
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { BenchOptions } from './args';
 import { ChildRunner } from './child-runner';
 import type { BenchBackend, Mode, OwnBackend } from './grid';
 import { type CellRun, type GridOutcome, addRecord, handleChildFailure } from './outcome';
 import type { PrepareMessage, PreparedMessage } from './protocol';
 
-/** The compiled child scripts. */
-export const CHILD_DIR = join(__dirname, 'child');
+/**
+ * The file of a bench child script, next to this module: `dist/child/<name>.js` when built, the
+ * TypeScript source when the bench runs from source (its tests, with a TypeScript loader in
+ * `NODE_OPTIONS` that the children inherit).
+ */
+export function childScript(name: string): string {
+  return join(__dirname, 'child', `${name}${extname(__filename)}`);
+}
 
 /** The `prepare` message of one child of `run`; our backends write the shared weights first, then read them. */
 export function prepareMessage(opts: BenchOptions, run: CellRun, validate: boolean): PrepareMessage {
@@ -34,7 +40,7 @@ export async function prepareOwn(
   outcome: GridOutcome,
   log: (line: string) => void,
 ): Promise<PreparedMessage | null> {
-  const child = new ChildRunner(join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend });
+  const child = new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: backend });
   try {
     const prepared = await child.prepare(prepareMessage(opts, run, true));
     run.weightsWritten = true;

@@ -3,7 +3,7 @@
  * shapes, then times them next to the sgemm ceiling, PyTorch and tfjs, and prints markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BenchOptions, USAGE, UsageError, parseBenchArgs } from './args';
 import { type MachineInfo, machineInfo } from './machine';
@@ -39,7 +39,7 @@ function writeJson(file: string, value: unknown): void {
 /** One run of the whole comparison: the sgemm ceiling, the grid, serving and threads, as selected. */
 async function runOnce(opts: BenchOptions, index: number): Promise<{ run: RunResult; sgemm: SgemmResult | { skipped: string } | null }> {
   if (opts.repeat > 1) log(`run ${index + 1} of ${opts.repeat}`);
-  const sgemm = opts.sgemm && opts.backends.includes('native') ? await measureSgemm() : null;
+  const sgemm = opts.sgemm && opts.backends.includes('native') ? await measureSgemm(opts.threads ?? availableParallelism()) : null;
   if (sgemm && 'skipped' in sgemm) log(`sgemm ceiling skipped: ${sgemm.skipped}`);
   const outcome = await runGrid(opts, log);
   return { run: { outcome, ceiling: ceilingOf(sgemm) }, sgemm };
@@ -70,7 +70,7 @@ function markdown(opts: BenchOptions, machine: MachineInfo, runs: readonly RunRe
   const first = runs[0].outcome;
   const all = runs.map((r) => r.outcome);
   const out = header(opts, machine, runs);
-  if (sgemm) out.push('', '### OpenBLAS sgemm ceiling (native addon `gemm`, last run)', '', sgemmTable(sgemm));
+  if (sgemm) out.push('', '### sgemm ceiling (native addon `gemm`: OpenBLAS blocks over the pool; last run)', '', sgemmTable(sgemm));
   if (all.some((o) => o.records.length > 0)) out.push('', '### Results', '', resultsTable(runs));
   if (all.some((o) => o.serving.length > 0)) out.push('', '### Serving: K callers, one sequence each (B=1, T=50, I=64, H=128)', '', serveTable(runs));
   if (all.some((o) => o.threads.length > 0)) out.push('', '### Threads: native with RNN_NUM_THREADS set', '', threadsTable(runs));

@@ -2,7 +2,7 @@ import { BACKENDS, type BenchBackend, CELLS, CONFIGS, CONFIG_NAMES, type ConfigN
 import { memoryNeed } from './memory';
 import type { BenchRecord, ProfileRecord } from './outcome';
 import { type RecordKey, type RunResult, distinct, findRecord, speedupIn } from './runs';
-import { type SgemmResult, twoThreadCeiling } from './sgemm';
+import { type SgemmResult, ceilingGflops } from './sgemm';
 import { type Spread, formatSpread, spreadOf } from './spread';
 
 /** A figure with `digits` decimals, or a dash when it is not a finite number. */
@@ -119,9 +119,9 @@ export function memoryTable(rows: readonly MemoryRow[]): string {
   return lines.join('\n');
 }
 
-/** The 2-thread ceiling, or `null` when sgemm was skipped. */
+/** The ceiling at the native rows' thread count, or `null` when sgemm was skipped. */
 export function ceilingOf(sgemm: SgemmResult | { skipped: string } | null): number | null {
-  return sgemm && !('skipped' in sgemm) ? twoThreadCeiling(sgemm) : null;
+  return sgemm && !('skipped' in sgemm) ? ceilingGflops(sgemm) : null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CellKind } from '@rnn/backend-api';
 import type { BenchOptions } from './args';
 import { writeBatch } from './batch';
-import { CHILD_DIR, prepareOwn, timeInChild } from './child-calls';
+import { childScript, prepareOwn, timeInChild } from './child-calls';
 import { compareValidations } from './compare';
 import { type BenchBackend, CONFIGS, type ConfigName, type OwnBackend } from './grid';
 import { type CellRun, type GridOutcome, addRecord, describe, record } from './outcome';
@@ -25,7 +25,8 @@ export async function runGrid(opts: BenchOptions, log: (line: string) => void): 
   const unavailable = new Set<BenchBackend>();
   const dir = mkdtempSync(join(tmpdir(), 'rnn-bench-'));
   try {
-    for (const config of opts.configs) {
+    // `--mode serve` alone times nothing in the grid.
+    for (const config of opts.modes.length > 0 ? opts.configs : []) {
       for (const cell of opts.cells) {
         await runCellConfig(opts, cell, config, dir, unavailable, outcome, log);
       }
@@ -124,7 +125,7 @@ async function timeOwn(
         addRecord(outcome, run, backend, validated, own.baselineRssMb[backend] ?? 0, log);
         continue;
       }
-      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend }, unavailable, outcome, log);
+      await timeInChild(opts, run, backend, mode, childScript('rnn-child'), { RNN_BACKEND: backend }, unavailable, outcome, log);
     }
   }
 }

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import type { BenchOptions } from './args';
-import { CHILD_DIR, prepareMessage, timeInChild } from './child-calls';
+import { childScript, prepareMessage, timeInChild } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { compareValidations } from './compare';
 import { type BenchBackend, type Mode, type OwnBackend, peerRunsByDefault } from './grid';
@@ -92,7 +91,7 @@ export async function prepareOrtPeer(
 ): Promise<ChildRunner | null> {
   const reference = referenceOf(validations);
   if (!reference || unavailable.has('onnxruntime')) return null;
-  const child = new ChildRunner(join(CHILD_DIR, 'ort-child.js'), { ORT_DISABLE_TELEMETRY: '1' });
+  const child = new ChildRunner(childScript('ort-child'), { ORT_DISABLE_TELEMETRY: '1' });
   let prepared: PreparedMessage;
   try {
     prepared = await child.prepare({ ...prepareMessage(opts, run, true), threads: opts.ortThreads, onnxFile });
@@ -146,7 +145,7 @@ export async function timeTfjsPeers(
     for (const mode of opts.modes) {
       if (!opts.allPeers && !peerRunsByDefault(backend, { cell: run.cell, config: run.config, mode })) continue;
       const env = { TFJS_BACKEND: backend === 'tfjs-wasm' ? 'wasm' : 'cpu' };
-      await timeInChild(opts, run, backend, mode, join(CHILD_DIR, 'tfjs-child.js'), env, unavailable, outcome, log);
+      await timeInChild(opts, run, backend, mode, childScript('tfjs-child'), env, unavailable, outcome, log);
     }
   }
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CellKind } from '@rnn/backend-api';
 import type { BenchOptions } from './args';
 import { writeBatch } from './batch';
-import { CHILD_DIR, prepareMessage } from './child-calls';
+import { childScript, prepareMessage } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { type BenchBackend, type OwnBackend, SERVE_CELLS, SERVE_DIMS } from './grid';
 import { type CellRun, type GridOutcome, handleChildFailure } from './outcome';
@@ -62,7 +62,7 @@ async function serveCell(
   };
   for (const backend of ['native', 'fallback'] as const satisfies readonly OwnBackend[]) {
     if (!opts.backends.includes(backend) || unavailable.has(backend) || !own.validations[backend]) continue;
-    const child = new ChildRunner(join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: backend });
+    const child = new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: backend });
     try {
       await child.prepare(prepareMessage(opts, run, false));
       add(backend, (await child.serve(serve)).serving);

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from './args';
 import { writeBatch } from './batch';
-import { CHILD_DIR, prepareMessage } from './child-calls';
+import { childScript, prepareMessage } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { compareValidations } from './compare';
 import { type BenchBackend, CONFIGS, type ConfigName } from './grid';
@@ -46,7 +46,7 @@ export async function runThreadsCheck(
     writeBatch(run.batchFile, run.dims, opts.seed);
     let reference: ValidationOutput | null = null;
     for (const threads of checkedThreadCounts()) {
-      const child = new ChildRunner(join(CHILD_DIR, 'rnn-child.js'), { RNN_BACKEND: 'native', RNN_NUM_THREADS: String(threads) });
+      const child = new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: 'native', RNN_NUM_THREADS: String(threads) });
       try {
         const prepared = await child.prepare({ ...prepareMessage(opts, run, true), threads: null });
         run.weightsWritten = true;

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { join } from 'node:path';
+import { childScript } from './child-calls';
 
 /** One sgemm measurement: square n×n·n×n on `threads` OpenBLAS threads. */
 export interface SgemmPoint {
@@ -20,9 +20,9 @@ export interface SgemmResult {
  * Measures the sgemm ceiling in a child process (so OpenBLAS threads never linger in the parent).
  * Resolves `{ skipped }` with the reason when the native addon cannot load.
  */
-export function measureSgemm(): Promise<SgemmResult | { skipped: string }> {
+export function measureSgemm(threads: number): Promise<SgemmResult | { skipped: string }> {
   return new Promise((resolve) => {
-    const child = fork(join(__dirname, 'child', 'sgemm-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(childScript('sgemm-child'), [String(threads)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let answered = false;
     child.on('message', (msg: { ok: true; result: SgemmResult } | { ok: false; message: string }) => {
       answered = true;
@@ -34,8 +34,12 @@ export function measureSgemm(): Promise<SgemmResult | { skipped: string }> {
   });
 }
 
-/** The best 2-thread GFLOP/s over the measured sizes: the ceiling native figures are compared with. */
-export function twoThreadCeiling(result: SgemmResult): number | null {
-  const two = result.points.filter((p) => p.threads === 2);
-  return two.length === 0 ? null : Math.max(...two.map((p) => p.gflops));
+/**
+ * The best GFLOP/s over the measured sizes at the most threads measured (the native rows' count):
+ * the ceiling native figures are compared with.
+ */
+export function ceilingGflops(result: SgemmResult): number | null {
+  const most = Math.max(...result.points.map((p) => p.threads));
+  const at = result.points.filter((p) => p.threads === most);
+  return at.length === 0 ? null : Math.max(...at.map((p) => p.gflops));
 }

@@ -8,7 +8,11 @@ describe('bench command line', () => {
     expect(o.cells).toEqual(['lstm', 'gru', 'rnn']);
     expect(o.configs).toEqual(['small', 'medium', 'large']);
     expect(o.modes).toEqual(['infer', 'train']);
-    expect(o.backends).toEqual(['native', 'fallback', 'pytorch', 'tfjs-cpu', 'tfjs-wasm']);
+    expect(o.serve).toBe(true);
+    expect(o.callers).toEqual([1, 2]);
+    expect(o.repeat).toBe(1);
+    expect(o.threads).toBeNull();
+    expect(o.backends).toEqual(['native', 'fallback', 'pytorch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm']);
     expect(o.backendsExplicit).toBe(false);
     expect(o.validate).toBe(true);
   });
@@ -21,6 +25,14 @@ describe('bench command line', () => {
     const p = parseBenchArgs(['--cell', 'rnn,lstm', '--cell', 'gru']);
     if (p === 'help') throw new Error('unexpected help');
     expect(p.cells).toEqual(['lstm', 'gru', 'rnn']);
+  });
+
+  it('takes serving, repeat and thread options', () => {
+    const o = parseBenchArgs(['--mode', 'serve', '--callers', '4,1', '--callers', '2', '--serve-ms', '500', '--repeat', '5', '--threads-check', '--markdown', 'r.md']);
+    if (o === 'help') throw new Error('unexpected help');
+    expect([o.modes, o.serve, o.callers, o.serveMs, o.repeat, o.threadsCheck, o.markdownFile]).toEqual([[], true, [1, 2, 4], 500, 5, true, 'r.md']);
+    expect(() => parseBenchArgs(['--repeat', '0'])).toThrow("--repeat expected a positive integer, got '0'");
+    expect(() => parseBenchArgs(['--callers', '1,x'])).toThrow("--callers expected a positive integer, got 'x'");
   });
 
   it('names the flag, the allowed values and what came', () => {
