@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander';
 import { createProgram, positiveInteger, positiveNumber, processIo, runAsMain, type CliIo } from '@rnn/cli';
 import { epochsOption, logTo } from './example-cli';
-import { CharTokenizer, Dense, Embedding, LSTM, Random, Sequential, Tensor, padSequences } from '@rnn/core';
+import { CharTokenizer, Dense, Embedding, LSTM, Random, Sequential, padSequences } from '@rnn/core';
 import { loadNameLists } from './names';
 import { secondsSince } from './metrics';
 

@@ -8,7 +8,7 @@ import type { CellType, SeriesSpec } from '../model/spec';
 import { cutWindows, planSplit } from '../model/windows';
 import { plotLearningCurve } from './plot-files';
 import { lineWriter, type CliIo } from '../program/io';
-import { fraction, integerAtLeast, nameList, positiveInteger, positiveIntegerList, positiveNumber } from '../program/option-parsers';
+import { fraction, integerAtLeast, positiveInteger, positiveIntegerList, positiveNumber } from '../program/option-parsers';
 import { comparisonLines } from '../report/comparison-report';
 import { fitScaling, type ScalingChoice } from '../scaling/fit-scaling';
 import { detectCadence } from '../series/cadence';

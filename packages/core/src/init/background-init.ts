@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { RnnError } from '../errors';
-import { Random, type RandomState } from '../random';
+import { Random } from '../random';
 import { orthogonalValues, orthonormalizeColumns } from './orthogonal';
 
 /**

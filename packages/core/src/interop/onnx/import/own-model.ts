@@ -3,7 +3,7 @@ import type { RecurrentCell } from '../../../cells/recurrent-cell';
 import { FormatError } from '../../../errors';
 import { rebuildLayer } from '../../../io/layer-registry';
 import { Bidirectional } from '../../../layers/bidirectional';
-import type { Layer, SampleShape } from '../../../layers/layer';
+import type { Layer } from '../../../layers/layer';
 import { RecurrentLayer } from '../../../layers/recurrent-layer';
 import { Sequential } from '../../../model/sequential';
 import type { Tensor } from '../../../tensor';
