@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
+import { existsSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors';
+import { readRegularFileSync } from '../io/safe-read';
 import { checkBoolean, checkOptions, checkString, optionKeys } from '../options';
 
 /** One parsed cell: a number where the text is numeric, `null` where it is empty, else the text. */
@@ -31,7 +33,8 @@ export interface CsvTable {
 /**
  * Reads a CSV file or CSV text through `csv-parse`. A string containing a line break is taken as
  * the CSV text itself, any other string as a file path. With `{ column }` it returns that column's
- * values as numbers, otherwise a {@link CsvTable}.
+ * values as numbers, otherwise a {@link CsvTable}. A path must name a regular file: a directory,
+ * FIFO or device is a `FormatError` at once (never a hang, never an endless read).
  *
  * @example readCsv('data/sp500.csv', { column: 'close' }) // → [1455.22, 1399.42, …]
  */
@@ -90,7 +93,9 @@ function sourceText(textOrPath: string): { text: string; label: string } {
   if (!existsSync(textOrPath)) {
     throw new DataError(`readCsv: file '${textOrPath}' does not exist (pass a path, or CSV text with at least one line break)`);
   }
-  return { text: readFileSync(textOrPath, 'utf8'), label: `'${textOrPath}'` };
+  // Regular files only, and no larger than one string can be: a FIFO or /dev/zero is a FormatError at once.
+  const bytes = readRegularFileSync(textOrPath, { what: 'CSV file', maxBytes: bufferConstants.MAX_STRING_LENGTH });
+  return { text: bytes.toString('utf8'), label: `'${textOrPath}'` };
 }
 
 function parseCell(text: string | undefined): CsvCell {

@@ -1,9 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors';
 import { readCsv } from '../../src/data/csv';
 import { tempDir } from '../../../../test-support/temp-dirs';
+import { runTs } from '../../../../test-support/ts-child';
 
 const text = 'date,close,note\n2000-01-03,1455.22,a\n2000-01-04,1399.42,\n2000-01-05,-1.5e2,c\n';
 
@@ -46,4 +49,21 @@ describe('readCsv', () => {
     expect(() => readCsv('a,b\n')).toThrow(/no data rows/);
     expect(() => readCsv('a,b\n1,2,3\n')).toThrow(DataError);
   });
+
+  it.skipIf(process.platform === 'win32')('refuses a FIFO, /dev/zero and a directory at once, as a FormatError', async () => {
+    // In a child process: the old way of reading blocked forever on these, which no test timeout can stop.
+    const dir = tempDir('rnn-csv-special-');
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    symlinkSync('/dev/zero', join(dir, 'zero.csv'));
+    mkdirSync(join(dir, 'folder.csv'));
+    const child = fileURLToPath(new URL('./read-csv-child.ts', import.meta.url));
+    const paths = ['pipe.csv', 'zero.csv', 'folder.csv'].map((name) => join(dir, name));
+    const result = await runTs(child, paths, { timeout: 30_000 });
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `FormatError: ${paths[0]}: the CSV file should be a regular file, but it is a FIFO (named pipe)`,
+      `FormatError: ${paths[1]}: the CSV file should be a regular file, but it is a character device`,
+      `FormatError: ${paths[2]}: the CSV file should be a regular file, but it is a directory`,
+    ]);
+  }, 60_000);
 });
