@@ -11,6 +11,12 @@ export const STALE_LOCK_PREFIX = `${LOCK_FILE}.stale-`;
 
 /** How long a save waits for another one into the same directory before giving up. */
 const WAIT_LIMIT_MS = 120_000;
+let waitLimitMs = WAIT_LIMIT_MS;
+
+/** For tests only: how long a save waits for the lock (`null`: the default, two minutes). */
+export function setLockWaitLimit(ms: number | null): void {
+  waitLimitMs = ms ?? WAIT_LIMIT_MS;
+}
 /** Pause between two tries to take the lock. */
 const POLL_MS = 15;
 /** A lock file without a readable holder (its writer died between creating and filling it) is stale after this. */
@@ -54,13 +60,35 @@ async function acquire(path: string, mine: string, dir: string): Promise<void> {
       }
     }
     if (await takeOverIfStale(path)) continue;
-    if (Date.now() - started > WAIT_LIMIT_MS) {
-      const holder = await readFile(path, 'utf8').catch(() => 'unknown');
-      throw new RnnError(
-        `cannot save into ${dir}: another save holds ${path} (${holder}) for over ${WAIT_LIMIT_MS / 1000} s; if no process is saving there, delete that file`,
-      );
-    }
+    if (Date.now() - started > waitLimitMs) throw new RnnError(await heldTooLong(path, dir));
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * Why a save gave up waiting, and what to do: the holder is alive as far as this process can tell
+ * (its pid runs again, reused after the save was killed; or it is on another machine sharing the
+ * directory), so only someone who knows no save is running there can delete the lock.
+ */
+async function heldTooLong(path: string, dir: string): Promise<string> {
+  const owner = await readOwner(path);
+  const holder =
+    owner === null
+      ? 'a process that left it unreadable'
+      : `process ${owner.pid} on ${owner.host === hostname() ? 'this machine' : `another machine (${owner.host})`}`;
+  return (
+    `cannot save into ${dir}: its save lock ${path} has been held for over ${Math.round(waitLimitMs / 1000)} s by ${holder}. ` +
+    `If no save into this directory is running any more (a save killed midway leaves its lock behind), delete ${path} and save again`
+  );
+}
+
+/** The holder a lock file names, or null when it cannot be read. */
+async function readOwner(path: string): Promise<LockOwner | null> {
+  try {
+    const owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    return Number.isInteger(owner?.pid) && typeof owner.host === 'string' ? owner : null;
+  } catch {
+    return null;
   }
 }
 

@@ -61,7 +61,7 @@ export async function writeModelDirectory(dir: string, weights: Uint8Array, mode
     const tag = randomBytes(8).toString('hex');
     const staged = `weights-${tag}.bin`;
     try {
-      writeAndSync(join(dir, staged), weights);
+      await writeAndSync(join(dir, staged), weights);
       step('weights staged');
       await replaceDurably(dir, MODEL_JSON, modelJson(staged), tag, 'model.json written aside');
     } catch (err) {
@@ -74,12 +74,12 @@ export async function writeModelDirectory(dir: string, weights: Uint8Array, mode
     await link(join(dir, staged), temporary).catch(() => copyDurably(join(dir, staged), temporary));
     step('weights.bin linked aside');
     await rename(temporary, join(dir, WEIGHTS_BIN));
-    syncDirectory(dir);
+    await syncDirectory(dir);
     step('weights.bin replaced');
     await replaceDurably(dir, MODEL_JSON, modelJson(WEIGHTS_BIN), tag, 'model.json written aside again');
     step('model.json names weights.bin');
     await removeOrphans(dir);
-    syncDirectory(dir);
+    await syncDirectory(dir);
     step('staged weights removed');
   });
 }
@@ -112,19 +112,19 @@ async function namedWeightsFile(dir: string): Promise<string | null> {
 
 /** Where hard links are not supported: a copy, fsynced. */
 async function copyDurably(from: string, to: string): Promise<void> {
-  writeAndSync(to, await readFile(from));
+  await writeAndSync(to, await readFile(from));
 }
 
 /** Replaces `dir/name` atomically: a temporary file, fsynced, renamed over it, then the directory fsynced. */
 async function replaceDurably(dir: string, name: string, data: Uint8Array, tag: string, written: SaveStep): Promise<void> {
   const temporary = join(dir, `.${name}.${tag}.tmp`);
   try {
-    writeAndSync(temporary, data);
+    await writeAndSync(temporary, data);
     step(written);
     await rename(temporary, join(dir, name));
   } catch (err) {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw err;
   }
-  syncDirectory(dir);
+  await syncDirectory(dir);
 }

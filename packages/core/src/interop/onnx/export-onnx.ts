@@ -22,5 +22,5 @@ export async function exportOnnxBytes(model: Sequential, options?: OnnxExportOpt
  */
 export async function exportOnnx(model: Sequential, path: string, options?: OnnxExportOptions): Promise<void> {
   const bytes = await exportOnnxBytes(model, options);
-  writeFilesAtomically(dirname(path), [{ name: basename(path), data: bytes }]);
+  await writeFilesAtomically(dirname(path), [{ name: basename(path), data: bytes }]);
 }

@@ -65,7 +65,7 @@ export function safetensorsBytes(weights: WeightsSource, options: SafetensorsOpt
 export async function saveSafetensors(weights: WeightsSource, file: string, options: SafetensorsOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw new ConfigError(`saveSafetensors expected a file path, got ${JSON.stringify(file)}`);
   const data = safetensorsBytes(weights, options);
-  writeFilesAtomically(dirname(file), [{ name: basename(file), data }]);
+  await writeFilesAtomically(dirname(file), [{ name: basename(file), data }]);
 }
 
 function stateDictOf(weights: WeightsSource, mapping: StateDictMapping | undefined): Record<string, TensorLike> {

@@ -1,0 +1,55 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RnnError } from '../../src/errors';
+import { setLockWaitLimit, LOCK_FILE } from '../../src/io/directory-lock';
+import { loadModel } from '../../src/io/load';
+import { setSaveStepHook, type SaveStep } from '../../src/io/model-directory';
+import { saveModel } from '../../src/io/save';
+import { rejectionOf } from '../../../../test-support/rejection';
+import { tempDir } from './helpers';
+import { savedModel } from './children/models';
+
+afterEach(() => {
+  setLockWaitLimit(null);
+  setSaveStepHook(null);
+});
+
+describe('a save lock that is never released', () => {
+  it.each([
+    ['a live process on this machine (a killed save whose pid runs again)', { pid: process.ppid, host: hostname() }, /by process \d+ on this machine\./],
+    ['a process on another machine sharing the directory', { pid: 4242, host: 'elsewhere.example' }, /by process 4242 on another machine \(elsewhere\.example\)\./],
+  ])('held by %s: the error says who holds it and what to do', async (_, owner, holder) => {
+    const dir = tempDir();
+    await saveModel(savedModel('A'), dir);
+    const lock = join(dir, LOCK_FILE);
+    writeFileSync(lock, JSON.stringify(owner));
+    setLockWaitLimit(50);
+    const err = await rejectionOf(saveModel(savedModel('B'), dir));
+    expect(err).toBeInstanceOf(RnnError);
+    const message = (err as Error).message;
+    expect(message).toMatch(holder);
+    expect(message).toContain(`If no save into this directory is running any more (a save killed midway leaves its lock behind), delete ${lock} and save again`);
+    expect(existsSync(lock)).toBe(true); // a lock that may be live is never removed behind its holder's back
+  });
+});
+
+describe('saving does not hold up the event loop', () => {
+  it('the event loop turns while the weights and model.json are written and fsynced', async () => {
+    // Each write is checked by scheduling a callback right before it and seeing it ran by the
+    // next step: a synchronous write would finish before the event loop could run anything.
+    const turned: Partial<Record<SaveStep, boolean>> = {};
+    let ran = false;
+    const afterWrite: SaveStep[] = ['weights staged', 'model.json written aside', 'model.json written aside again'];
+    setSaveStepHook((step) => {
+      if (afterWrite.includes(step)) turned[step] = ran;
+      ran = false;
+      setImmediate(() => (ran = true));
+    });
+    const dir = tempDir();
+    await saveModel(savedModel('A'), dir);
+    expect(turned).toEqual({ 'weights staged': true, 'model.json written aside': true, 'model.json written aside again': true });
+    expect((await loadModel(dir)).name).toBeDefined();
+  });
+});
