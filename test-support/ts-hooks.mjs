@@ -43,7 +43,10 @@ export async function resolve(specifier, context, nextResolve) {
 export async function load(url, context, nextLoad) {
   if (!url.endsWith('.ts')) return nextLoad(url, context);
   const source = await readFile(fileURLToPath(url), 'utf8');
-  return { format: 'module', source: await transpiled(url, source), shortCircuit: true };
+  // The sources compile to CommonJS, where `__filename` and `__dirname` exist (e.g. to find a worker
+  // module beside a file); defined on the first line, so line numbers stay those of the source.
+  const paths = `const __filename = ${JSON.stringify(fileURLToPath(url))}, __dirname = ${JSON.stringify(fileURLToPath(new URL('.', url)).replace(/\/$/, ''))};`;
+  return { format: 'module', source: paths + (await transpiled(url, source)), shortCircuit: true };
 }
 
 async function transpiled(url, source) {

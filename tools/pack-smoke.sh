@@ -2,7 +2,8 @@
 # Packed-install smoke test: packs the publishable packages, installs the tarballs into a new project
 # outside the repository with install scripts disabled (so the prebuilt native binary alone must
 # serve), and trains a small LSTM there on the native backend, then on the fallback, through both
-# `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it.
+# `require` and `import`; then reads the interop fixtures (.pt, safetensors, .keras) through it, and
+# builds a large LSTM (its orthogonal weight comes from the shipped worker module).
 # Then the README's first example as a user runs it: saved as first.mts, type-checked with
 # TypeScript 5 and the latest (7) without @types/node, run with `npx tsx first.mts` on both backends.
 # Last, the installed `rnn` command line on a generated CSV file.
@@ -33,6 +34,14 @@ for backend in native fallback; do
 done
 echo "pack-smoke: interop readers"
 node interop.cjs "$repo/packages/core/test/interop/fixtures"
+echo "pack-smoke: a large layer's orthogonal weight, from the installed worker module"
+node -e 'const { Sequential, LSTM } = require("@rnn/core");
+const model = new Sequential([new LSTM({ units: 220, inputShape: [3, 2] })], { seed: 5 });
+model.ready().then(() => {
+  let sum = 0; // Keras-orthogonal [220, 880]: 220 orthonormal rows, so the squares sum to 220
+  for (const v of model.layers[0].cell.weightHh.value) sum += v * v;
+  if (Math.abs(sum - 220) > 1e-2) throw new Error(`weight_hh_l0 is not orthogonal: sum of squares ${sum}`);
+});'
 
 echo "pack-smoke: the README's first example (first.mts)"
 node "$repo/tools/pack-smoke/readme-block.mjs" "$repo/README.md" "A first model" > first.mts

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { sharedSetupFiles, sourceAliases } from '../../vitest.shared.mts';
 
@@ -8,6 +9,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Native addons and worker threads do not mix well: each test file runs in a forked process.
     pool: 'forks',
+    // Worker threads started by the sources (the orthogonal initialiser's) run TypeScript files too.
+    execArgv: ['--import', fileURLToPath(new URL('../../test-support/ts-register.mjs', import.meta.url))],
     testTimeout: 60_000,
   },
 });

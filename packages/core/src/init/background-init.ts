@@ -1,7 +1,8 @@
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RnnError } from '../errors';
-import { Random } from '../random';
-import { orthogonalValues, orthonormalizeColumns } from './orthogonal';
+import type { Random } from '../random';
+import type { OrthogonalJobData } from './orthogonal-worker';
 
 /**
  * Large orthogonal weights are computed on a worker thread. Keras's Orthogonal costs O(m·n²) for a
@@ -9,7 +10,7 @@ import { orthogonalValues, orthonormalizeColumns } from './orthogonal';
  * LSTM(4000) minutes. On the event loop that would freeze a server; here the build allocates the
  * weight, hands the draws and the QR to a worker, and moves the layer's generator on as the draws
  * would have (so every later draw, and so every seeded result, is what it always was). The worker
- * runs the same code (`orthogonal.ts`, from its source text), so the values are the same bit for bit.
+ * (`orthogonal-worker.ts`) runs the same code (`orthogonal.ts`), so the values are the same bit for bit.
  *
  * Until the values arrive, the weight is pending: `awaitInitialization` waits without blocking (every
  * async entry point calls it), `finishInitialization` blocks (for synchronous accessors, as a building
@@ -20,24 +21,14 @@ import { orthogonalValues, orthonormalizeColumns } from './orthogonal';
 /** Work (m·n² multiply-adds of Gram–Schmidt) from which the orthogonalisation leaves the event loop. */
 const BACKGROUND_MIN_WORK = 2 ** 25;
 
-/** The worker: the generator and the orthogonaliser from their source, run on the job's data. */
-const WORKER_SOURCE = `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const Random = (${Random.toString()});
-${orthonormalizeColumns.toString()}
-${orthogonalValues.toString()}
-const { rows, cols, state, shared } = workerData;
-const flag = new Int32Array(shared, 0, 1);
-let failure = null;
-try {
-  orthogonalValues(new Float32Array(shared, 8, rows * cols), rows, cols, Random.fromState(state), true);
-} catch (err) {
-  failure = String((err && err.stack) || err);
+/**
+ * The worker module: `orthogonal-worker.js` beside this file once compiled (the TypeScript source when
+ * the tests run the sources, with their loader). A real file, not source text evaluated in the worker,
+ * so a bundler, a minifier or a coverage tool that rewrites functions cannot break what runs there.
+ */
+function workerFile(): string {
+  return join(__dirname, `orthogonal-worker${extname(__filename)}`);
 }
-Atomics.store(flag, 0, failure === null ? 1 : 2);
-Atomics.notify(flag, 0);
-parentPort.postMessage(failure);
-`;
 
 /** One weight being computed: the worker, the shared buffer it fills (flag, then the values), the outcome. */
 interface Job {
@@ -65,7 +56,8 @@ export function runsInBackground(rows: number, cols: number): boolean {
 export function orthogonalInBackground(rows: number, cols: number, rng: Random): Float32Array {
   const target = new Float32Array(rows * cols); // [cols, rows], pending
   const shared = new SharedArrayBuffer(8 + 4 * rows * cols);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { rows, cols, state: rng.getState(), shared } });
+  const workerData: OrthogonalJobData = { rows, cols, state: rng.getState(), shared };
+  const worker = new Worker(workerFile(), { workerData });
   rng.skipNormals(rows * cols);
   worker.unref(); // a pending weight nobody waits for does not keep the process alive
   const job: Job = { target, worker, shared, failure: null, done: Promise.resolve() };
