@@ -110,12 +110,12 @@ describeNative('the event loop during fit on the native backend', () => {
 
     const { median, max } = summary(gaps);
     const info = backendInfo();
-    process.stdout.write(
-      `[event loop] fit ${(elapsed / 1000).toFixed(2)} s on ${info.name} (${info.threads} BLAS threads, ${info.reason}); ` +
-        `${gaps.length} gaps: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms; ` +
-        `${ticksInKernels} ticks during ${inFlight.calls} async kernel calls\n`,
-    );
-    expect(inFlight.calls).toBeGreaterThan(0); // the large calls really went async
-    expect(ticksInKernels).toBeGreaterThanOrEqual(MIN_TICKS_PER_CALL * inFlight.calls);
+    // The figures go with a failure, not into every run's output (timings of a shared machine mean little).
+    const figures =
+      `fit ${(elapsed / 1000).toFixed(2)} s on ${info.name} (${info.threads} BLAS threads, ${info.reason}); ` +
+      `${gaps.length} gaps: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms; ` +
+      `${ticksInKernels} ticks during ${inFlight.calls} async kernel calls`;
+    expect(inFlight.calls, figures).toBeGreaterThan(0); // the large calls really went async
+    expect(ticksInKernels, figures).toBeGreaterThanOrEqual(MIN_TICKS_PER_CALL * inFlight.calls);
   });
 });
