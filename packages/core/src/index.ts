@@ -16,4 +16,9 @@ export * from './train';
 export * from './data';
 export * from './io';
 export * from './interop';
+/**
+ * The option checker every options object of @rnn goes through, for code built on @rnn/core (such as
+ * @rnn/cli) that takes options objects of its own: one `ConfigError`, one wording, one "did you mean".
+ */
+export { checkOptions, checkRequiredOptions, didYouMean, optionKeys } from './options';
 export type { Backend, BackendDetails, BackendName, ActivationName } from '@rnn/backend-api';

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readCsv, type CsvCell, type CsvTable } from '@rnn/core';
+import { checkRequiredOptions, didYouMean, optionKeys, readCsv, type CsvCell, type CsvTable } from '@rnn/core';
 import { UsageError } from '../program/usage-error';
 import { dateParser, formatTimestamp } from './dates';
-import { didYouMean, quoteList } from './suggest';
+import { quoteList } from './suggest';
 
 /** Which columns of which file make the series. */
 export interface SeriesRequest {
@@ -31,12 +31,18 @@ export interface Series {
   rows: number;
 }
 
+const SERIES_REQUEST_KEYS = optionKeys<SeriesRequest>({ file: true, target: true, features: true, dateColumn: true, dateFormat: true });
+
 const DATE_NAMES = ['date', 'time', 'timestamp', 'datetime', 'ds'];
 /** CSV file line of data row `i` (the header is line 1). */
 const lineOf = (i: number) => i + 2;
 
-/** Reads and checks a series; every problem is a {@link UsageError} that names the file, line and column. */
+/**
+ * Reads and checks a series; every problem with the file is a {@link UsageError} that names the
+ * file, line and column. An unknown key in `request` is a `ConfigError` from core's option checker.
+ */
 export function loadSeries(request: SeriesRequest): Series {
+  checkRequiredOptions('loadSeries', request, SERIES_REQUEST_KEYS, "{ file: 'prices.csv', target: 'close' }");
   const table = readTable(request.file);
   const inputs = [request.target, ...(request.features ?? []).filter((f) => f !== request.target)];
   const name = basename(request.file);

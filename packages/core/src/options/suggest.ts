@@ -1,3 +1,5 @@
+import { distance } from 'fastest-levenshtein';
+
 /**
  * "Did you mean …" for a name we do not know: an option key or a choice. Users come from Keras and
  * PyTorch, so their spellings are tried first (`return_sequences`, `hidden_size`, `lr`), then a
@@ -53,7 +55,7 @@ export function suggestNames(name: string, known: readonly string[]): string[] {
   let best: string | null = null;
   let bestDistance = Math.min(3, Math.max(1, Math.floor(folded.length / 4)));
   for (const k of known) {
-    const d = editDistance(folded, k.toLowerCase());
+    const d = distance(folded, k.toLowerCase());
     if (d <= bestDistance && (best === null || d < bestDistance)) {
       best = k;
       bestDistance = d;
@@ -66,18 +68,4 @@ export function suggestNames(name: string, known: readonly string[]): string[] {
 export function didYouMean(name: string, known: readonly string[]): string {
   const names = suggestNames(name, known);
   return names.length === 0 ? '' : ` (did you mean ${names.map((n) => `'${n}'`).join(' and ')}?)`;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j); // [b.length + 1] row i − 1
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]; // [b.length + 1] row i
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

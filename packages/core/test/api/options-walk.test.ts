@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors';
 import { OPTIONS_CASES } from './options-cases';
-import { publicOptionsParameters, type OptionsParameter } from './public-callables';
+import { publicOptionsParameters, type OptionsParameter } from '../../../../test-support/public-options';
 
 /**
  * Every options object of the public API rejects unknown keys through the one option checker: the
@@ -30,7 +30,7 @@ const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.to
 
 let callables: OptionsParameter[] = [];
 beforeAll(() => {
-  callables = publicOptionsParameters();
+  callables = publicOptionsParameters('core');
 }, 120_000);
 
 describe('the options walk', () => {
