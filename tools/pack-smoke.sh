@@ -53,7 +53,9 @@ for typescript in typescript@5 typescript@latest; do
 done
 for backend in native fallback; do
   echo "pack-smoke: RNN_BACKEND=$backend npx tsx first.mts"
-  RNN_BACKEND=$backend npx tsx first.mts > first.log
+  # tsx keeps a compile cache in the temporary directory: keep it inside $work, which is removed.
+  mkdir -p "$work/tsx-tmp"
+  TMPDIR="$work/tsx-tmp" RNN_BACKEND=$backend npx tsx first.mts > first.log
   tail -n 1 first.log | grep -qx 'true' || { cat first.log; echo "pack-smoke: first.mts did not end by printing true" >&2; exit 1; }
   tail -n 2 first.log | head -n 1
 done
