@@ -18,18 +18,23 @@ namespace {
 
 constexpr int kMaxThreads = 1024;
 
-// RNN_NUM_THREADS, else the CPUs this process may run on (its affinity mask, as Node's
-// os.availableParallelism() counts them), else what the hardware reports.
-int default_threads() {
+// The CPUs this process may run on (its affinity mask, as Node's os.availableParallelism() counts
+// them), else what the hardware reports.
+int available_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? static_cast<int>(cores) : blas_cores();
+}
+
+// RNN_NUM_THREADS, else the CPUs.
+int default_threads(int cpus) {
   if (const char* env = std::getenv("RNN_NUM_THREADS")) {
     char* end = nullptr;
     const long n = std::strtol(env, &end, 10);
     if (end != env && *end == '\0' && n >= 1 && n <= kMaxThreads) return static_cast<int>(n);
   }
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
-  const unsigned cores = std::thread::hardware_concurrency();
-  return cores > 0 ? static_cast<int>(cores) : blas_cores();
+  return cpus;
 }
 
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
@@ -42,14 +47,16 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, KernelScheduler::shared().set_threads(static_cast<int>(n)));
 }
 
-Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), process_policy().width); }
+Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), process_threads()); }
 
 Napi::Value blas_info(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("blas", blas_description());
-  out.Set("threads", process_policy().width);
+  out.Set("threads", process_threads());
   out.Set("cores", blas_cores());
+  out.Set("cpus", process_cpus());
+  out.Set("splitWidth", process_policy().width);
   out.Set("singleThreadMnkThreshold", Napi::Number::New(env, 2.0 * static_cast<double>(process_policy().gemm_block_macs)));
   return out;
 }
@@ -60,6 +67,7 @@ Napi::Object thresholds_object(Napi::Env env) {
   out.Set("rowBlockMacs", Napi::Number::New(env, static_cast<double>(p.row_block_macs)));
   out.Set("gemmBlockMacs", Napi::Number::New(env, static_cast<double>(p.gemm_block_macs)));
   out.Set("pointwiseBlockFloats", Napi::Number::New(env, static_cast<double>(p.pointwise_block_floats)));
+  out.Set("splitBeyondCpus", Napi::Boolean::New(env, split_beyond_cpus()));
   return out;
 }
 
@@ -75,8 +83,18 @@ long long threshold_field(const Napi::Object& thresholds, const char* key, long 
   return static_cast<long long>(n);
 }
 
-// setSplitThresholds({ rowBlockMacs?, gemmBlockMacs?, pointwiseBlockFloats? }): for the measuring
-// tool and the thread tests (0 splits whatever the width and the shape allow). Returns them all.
+// `key` of the thresholds object: a boolean, or `fallback` when undefined.
+bool flag_field(const Napi::Object& thresholds, const char* key, bool fallback) {
+  const Napi::Value value = thresholds.Get(key);
+  if (value.IsUndefined()) return fallback;
+  if (!value.IsBoolean()) throw Napi::TypeError::New(thresholds.Env(), std::string("setSplitThresholds: ") + key + " must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+// setSplitThresholds({ rowBlockMacs?, gemmBlockMacs?, pointwiseBlockFloats?, splitBeyondCpus? }):
+// for the measuring tools and the thread tests (0 splits whatever the width and the shape allow;
+// splitBeyondCpus: true lets a split be as wide as the thread count beyond the CPUs). Returns them
+// all, and starts schedulerCounts().widestSplit afresh.
 Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "setSplitThresholds: expected an object");
@@ -85,7 +103,10 @@ Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
   const long long row = threshold_field(thresholds, "rowBlockMacs", p.row_block_macs);
   const long long gemm = threshold_field(thresholds, "gemmBlockMacs", p.gemm_block_macs);
   const long long pointwise = threshold_field(thresholds, "pointwiseBlockFloats", p.pointwise_block_floats);
+  const bool beyond = flag_field(thresholds, "splitBeyondCpus", split_beyond_cpus());
   set_process_thresholds(row, gemm, pointwise);
+  set_split_beyond_cpus(beyond);
+  KernelScheduler::shared().reset_widest_split();
   return thresholds_object(env);
 }
 
@@ -98,6 +119,7 @@ Napi::Value scheduler_counts(const Napi::CallbackInfo& info) {
   out.Set("slots", c.slots);
   out.Set("queued", c.queued);
   out.Set("running", c.running);
+  out.Set("widestSplit", c.widest_split);
   return out;
 }
 
@@ -107,7 +129,9 @@ void init_threads_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     keep_blas_single_threaded();
-    KernelScheduler::shared().set_threads(default_threads());
+    const int cpus = available_cpus();
+    set_process_cpus(cpus);
+    KernelScheduler::shared().set_threads(default_threads(cpus));
   });
 }
 

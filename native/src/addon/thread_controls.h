@@ -6,9 +6,9 @@
 
 namespace rnn {
 
-// Sets the process's thread count from RNN_NUM_THREADS or the CPUs this process may run on, once
-// per process (a worker loading the addon later must not undo the main thread's setNumThreads), and
-// keeps OpenBLAS single-threaded.
+// Counts the CPUs this process may run on (the cap of a split's width) and sets the process's thread
+// count from RNN_NUM_THREADS or those CPUs, once per process (a worker loading the addon later must
+// not undo the main thread's setNumThreads), and keeps OpenBLAS single-threaded.
 void init_threads_once();
 
 // Adds the thread exports to `exports`.

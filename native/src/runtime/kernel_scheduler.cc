@@ -46,9 +46,10 @@ KernelScheduler& KernelScheduler::shared() {
 int KernelScheduler::set_threads(int threads) {
   std::lock_guard<std::mutex> lock(mutex_);
   target_executors_ = std::max(1, threads);
+  widest_split_ = 0;
   start_executors_locked();
   work_cv_.notify_all();  // executors beyond the target retire once idle
-  return set_process_width(target_executors_);
+  return set_process_threads(target_executors_);
 }
 
 void KernelScheduler::start_executors_locked() {
@@ -64,6 +65,11 @@ void KernelScheduler::start_executors_locked() {
     }
     ++executors_;
   }
+}
+
+void KernelScheduler::reset_widest_split() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  widest_split_ = 0;
 }
 
 KernelScheduler::Slot* KernelScheduler::claim_slot() {
@@ -180,7 +186,7 @@ std::vector<KernelTask*> KernelScheduler::detach(TaskOwner* owner) {
 KernelScheduler::Counts KernelScheduler::counts() {
   std::lock_guard<std::mutex> lock(mutex_);
   return {executors_, static_cast<int>(slots_.size()), static_cast<int>(queue_.size()),
-          static_cast<int>(running_.size() + inline_stops_.size())};
+          static_cast<int>(running_.size() + inline_stops_.size()), widest_split_};
 }
 
 void KernelScheduler::wait_at_exit() {

@@ -87,9 +87,13 @@ class KernelScheduler {
   // rethrowing the first block's exception.
   void run_blocks(ParallelJob& job);
 
-  // Sets the thread count: the executors (started or retired to match) and the width of the splits
-  // of calls starting from now on. Returns the count in force.
+  // Sets the thread count: the executors (started or retired to match) and, up to the CPUs
+  // (split_policy.h), the width of the splits of calls starting from now on. Returns the count in
+  // force.
   int set_threads(int threads);
+
+  // Starts counting widest_split afresh (a change of thread count does too).
+  void reset_widest_split();
 
   // For an environment being torn down: removes its queued tasks, asks its running ones to stop and
   // waits for them. Returns every task of `owner` that will never be delivered (the caller frees
@@ -102,6 +106,7 @@ class KernelScheduler {
     int slots;      // kernel slots made so far (the most calls that ever ran at once)
     int queued;     // async calls waiting for an executor
     int running;    // calls running (async and sync)
+    int widest_split;  // the most blocks one split had since the last reset (0: nothing split)
   };
   Counts counts();
 
@@ -137,6 +142,7 @@ class KernelScheduler {
   int target_executors_ = 0;
   int executors_ = 0;
   int idle_executors_ = 0;
+  int widest_split_ = 0;
   bool exiting_ = false;
 };
 

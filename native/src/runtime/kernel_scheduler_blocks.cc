@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernel_scheduler.h"
+#include "split_policy.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -13,8 +14,10 @@ namespace rnn {
 namespace {
 
 // Pause iterations the opener of a split spins on its job before sleeping: blocks of one split end
-// close together, and sleeping on the lock and waking again costs more than a short spin. Short,
-// because with more threads than cores a spinning opener takes the core a block is waiting for.
+// close together, and sleeping on the lock and waking again costs more than a short spin. Only when
+// the split is no wider than the CPUs (always, unless the tests lift the cap): with more blocks than
+// CPUs, a spinning opener would take the core a block of its own is waiting for. Executors never
+// spin; they sleep on work_cv_.
 constexpr int kFinishSpins = 512;
 
 void cpu_relax() {
@@ -40,6 +43,7 @@ void KernelScheduler::publish(ParallelJob& job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.push_back(&job);
+    widest_split_ = std::max(widest_split_, job.blocks());
     wake = std::min(job.blocks() - 1, idle_executors_);
   }
   for (int i = 0; i < wake; ++i) work_cv_.notify_one();
@@ -52,7 +56,8 @@ void KernelScheduler::withdraw(ParallelJob& job) {
 }
 
 void KernelScheduler::wait_finished(ParallelJob& job) {
-  for (int i = 0; i < kFinishSpins && !job.finished(); ++i) cpu_relax();
+  const int spins = job.blocks() <= process_cpus() ? kFinishSpins : 0;
+  for (int i = 0; i < spins && !job.finished(); ++i) cpu_relax();
   if (job.finished()) return;
   std::unique_lock<std::mutex> lock(mutex_);
   block_cv_.wait(lock, [&] { return job.finished(); });

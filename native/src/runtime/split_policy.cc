@@ -25,7 +25,9 @@ long long row_threshold_from_environment() {
 }
 
 // Read by every call's start on any thread, written by setNumThreads and the threshold setter.
-std::atomic<int> g_width{1};
+std::atomic<int> g_threads{1};
+std::atomic<int> g_cpus{1};
+std::atomic<bool> g_beyond_cpus{false};
 std::atomic<long long> g_row_block_macs{row_threshold_from_environment()};
 std::atomic<long long> g_gemm_block_macs{kGemmBlockMacs};
 std::atomic<long long> g_pointwise_block_floats{kPointwiseBlockFloats};
@@ -39,18 +41,29 @@ thread_local bool t_in_block = false;
 
 SplitPolicy process_policy() {
   SplitPolicy p;
-  p.width = g_width.load(std::memory_order_relaxed);
+  const int threads = g_threads.load(std::memory_order_relaxed);
+  p.width = g_beyond_cpus.load(std::memory_order_relaxed) ? threads : std::min(threads, g_cpus.load(std::memory_order_relaxed));
   p.row_block_macs = g_row_block_macs.load(std::memory_order_relaxed);
   p.gemm_block_macs = g_gemm_block_macs.load(std::memory_order_relaxed);
   p.pointwise_block_floats = g_pointwise_block_floats.load(std::memory_order_relaxed);
   return p;
 }
 
-int set_process_width(int width) {
-  const int w = std::max(1, width);
-  g_width.store(w, std::memory_order_relaxed);
-  return w;
+int set_process_threads(int threads) {
+  const int n = std::max(1, threads);
+  g_threads.store(n, std::memory_order_relaxed);
+  return n;
 }
+
+int process_threads() { return g_threads.load(std::memory_order_relaxed); }
+
+void set_process_cpus(int cpus) { g_cpus.store(std::max(1, cpus), std::memory_order_relaxed); }
+
+int process_cpus() { return g_cpus.load(std::memory_order_relaxed); }
+
+void set_split_beyond_cpus(bool beyond) { g_beyond_cpus.store(beyond, std::memory_order_relaxed); }
+
+bool split_beyond_cpus() { return g_beyond_cpus.load(std::memory_order_relaxed); }
 
 void set_process_thresholds(long long row_block_macs, long long gemm_block_macs, long long pointwise_block_floats) {
   g_row_block_macs.store(std::max(0LL, row_block_macs), std::memory_order_relaxed);

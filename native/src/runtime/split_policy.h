@@ -1,14 +1,21 @@
-// How far a kernel call may split its work: the thread count and the size thresholds below which a
+// How far a kernel call may split its work: the split width and the size thresholds below which a
 // piece of work stays on one thread. A call takes the process's policy once, when it starts, and
 // every split it makes follows from that policy and the problem's shape alone, never from how many
-// threads happen to be free: its results are the same bit for bit at a fixed thread count, whatever
-// else runs beside it (and a setNumThreads meanwhile changes only later calls).
+// threads happen to be free: its results are the same bit for bit at a fixed thread count on a given
+// machine, whatever else runs beside it (and a setNumThreads meanwhile changes only later calls).
+//
+// The width is min(thread count, CPUs), the CPUs being those this process may run on, counted once
+// when the addon loads (its affinity mask). Pool threads beyond the CPUs serve calls that run at
+// the same time; they never split one call finer than the CPUs can run at once, since such blocks
+// only take turns on the cores (each with smaller row tiles and its own pass over W_hh). The thread
+// tests lift the cap (split_beyond_cpus) to exercise wide splits on a small machine.
 #pragma once
 
 namespace rnn {
 
 struct SplitPolicy {
-  // Blocks a split may have: the thread count in force when the call started (1 inside a block).
+  // Blocks a split may have: min(thread count, CPUs) when the call started, the thread count when
+  // the cap is lifted; 1 inside a block.
   int width = 1;
   // Recurrence row blocks: at least this many per-step-GEMM multiply-adds each, over all steps.
   long long row_block_macs = 0;
@@ -18,15 +25,25 @@ struct SplitPolicy {
   long long pointwise_block_floats = 0;
 };
 
-// The process's policy: width = the thread count, thresholds = the measured defaults (see the bench
-// README, "Native constants") unless changed.
+// The process's policy: width = min(thread count, CPUs) (the thread count while the cap is lifted),
+// thresholds = the measured defaults (see the bench README, "Native constants") unless changed.
 SplitPolicy process_policy();
 
 // Sets the process's thread count (≥ 1); returns it.
-int set_process_width(int width);
+int set_process_threads(int threads);
+int process_threads();
+
+// Sets how many CPUs a split may spread over (≥ 1; the addon counts them once, at load).
+void set_process_cpus(int cpus);
+int process_cpus();
 
 // Replaces the process's thresholds (each ≥ 0; 0 splits everything the width and shape allow).
 void set_process_thresholds(long long row_block_macs, long long gemm_block_macs, long long pointwise_block_floats);
+
+// Whether splits may be as wide as the thread count beyond the CPUs (for the thread tests: results
+// at a width the machine's CPUs would otherwise cap).
+void set_split_beyond_cpus(bool beyond);
+bool split_beyond_cpus();
 
 // The policy of the call running on this thread: the one its CallScope took, width 1 while this
 // thread runs a block of a split, the process's policy outside any call.

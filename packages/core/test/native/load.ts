@@ -17,26 +17,37 @@ export const nativeBackend: Backend | undefined = loaded.backend;
 export const nativeBinding:
   | (Omit<NativeBinding, 'blasInfo'> & {
       path: string;
-      blasInfo(): { blas: string; threads: number; cores: number; singleThreadMnkThreshold: number };
+      /** threads: the pool's thread count; cpus: those this process may run on (counted at load);
+       *  splitWidth: the most blocks a call starting now may split into (native/README.md, "Runtime"). */
+      blasInfo(): { blas: string; threads: number; cores: number; cpus: number; splitWidth: number; singleThreadMnkThreshold: number };
       /** The split thresholds (native/README.md, "Runtime"); 0 splits whatever the thread count allows. */
       setSplitThresholds(thresholds: Partial<SplitThresholds>): SplitThresholds;
       splitThresholds(): SplitThresholds;
-      /** What the addon's scheduler holds now. */
-      schedulerCounts(): { executors: number; slots: number; queued: number; running: number };
+      /** What the addon's scheduler holds now; widestSplit: the most blocks one split had since the
+       *  thread count or the split settings last changed (0: nothing split). */
+      schedulerCounts(): { executors: number; slots: number; queued: number; running: number; widestSplit: number };
       setCpuLevel(level: string): string;
     })
   | undefined =
   loaded.backend ? (createRequire(import.meta.url)('@rnn/native') as never) : undefined;
 
-/** The native split thresholds: work per block below which a piece of work stays on one thread. */
+/**
+ * The native split settings: work per block below which a piece of work stays on one thread, and
+ * whether a split may be as wide as the thread count beyond the CPUs (by default its width is
+ * min(threads, CPUs)).
+ */
 export interface SplitThresholds {
   rowBlockMacs: number;
   gemmBlockMacs: number;
   pointwiseBlockFloats: number;
+  splitBeyondCpus: boolean;
 }
 
-/** Thresholds that split everything the thread count and the shapes allow (for the thread tests). */
-export const SPLIT_EVERYTHING: SplitThresholds = { rowBlockMacs: 0, gemmBlockMacs: 0, pointwiseBlockFloats: 0 };
+/**
+ * Settings that split everything the thread count and the shapes allow, as wide as the thread count
+ * even beyond the machine's CPUs (for the thread tests: 8 blocks on a 2-core machine).
+ */
+export const SPLIT_EVERYTHING: SplitThresholds = { rowBlockMacs: 0, gemmBlockMacs: 0, pointwiseBlockFloats: 0, splitBeyondCpus: true };
 
 let warned = false;
 

@@ -7,9 +7,10 @@ import { SPLIT_EVERYTHING, describeNative, nativeBinding } from './load';
 import { type CaseOutputs, randomKernelCase, runKernelCase } from './random-kernel-case';
 
 /**
- * The native kernels at 1, 2, 3, 4 and 8 pool threads (more threads than cores is fine: blocks then
- * take turns), with every split taken (thresholds 0), so row blocks, GEMM blocks and pointwise blocks
- * of every count run: the conformance suite, the native-vs-fallback property cases (the fallback's
+ * The native kernels at 1, 2, 3, 4 and 8 pool threads, with every split taken (thresholds 0, and the
+ * CPU cap on a split's width lifted: on a 2-core machine the 8-thread splits really have 8 blocks,
+ * which then take turns on the cores), so row blocks, GEMM blocks and pointwise blocks of every
+ * count run: the conformance suite, the native-vs-fallback property cases (the fallback's
  * results computed once for all counts), and the same cases again, asynchronously while another call
  * runs beside them, which must give the sync results bit for bit (a call's splits depend on the
  * thread count and the shape only, never on which threads are free).
@@ -51,6 +52,8 @@ describeNative('native kernels at several thread counts', (backend) => {
           if (changed.length > 0) failures.push(`${c.title}: not bit-identical across runs: ${changed.join(', ')}`);
         }
         expect(failures.slice(0, 5).join('\n\n')).toBe('');
+        // The splits were as wide as the thread count, whatever the machine's CPUs.
+        expect(binding.schedulerCounts().widestSplit).toBe(threads > 1 ? threads : 0);
       });
 
       runConformanceSuite(`native, ${threads} threads`, backend);
