@@ -9,7 +9,8 @@ onnxFile: export the loaded weights there with torch.onnx.export (input "x" [bat
 "y" [batch, 1], batch dimension dynamic) before anything is timed, for the onnxruntime peer.
 serve: K Python threads, one intra-op thread each, each predicting one sequence (x[:1]) in a loop
 for durationMs; throughput and latency percentiles per K.
-The parent runs it with OPENBLAS_NUM_THREADS=2; intra-op threads are set to 1 here.
+The parent sets OPENBLAS_NUM_THREADS to the bench's thread count (--threads, else RNN_NUM_THREADS,
+else the CPUs); intra-op threads are set to 1 here.
 Exit code 3 (and a message on stderr) when torch cannot be imported.
 """
 import json

@@ -157,3 +157,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     markdownFile: v.markdown ?? null,
   };
 }
+
+/**
+ * The math thread count of the run: `--threads`, else `RNN_NUM_THREADS` (as the native children
+ * read it), else the CPUs this process may run on. The sgemm ceiling and PyTorch's OpenBLAS use it.
+ */
+export function benchThreads(opts: BenchOptions, env: NodeJS.ProcessEnv = process.env): number {
+  if (opts.threads !== null) return opts.threads;
+  const fromEnv = Number(env.RNN_NUM_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : availableParallelism();
+}

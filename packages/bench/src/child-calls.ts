@@ -31,6 +31,12 @@ export function prepareMessage(opts: BenchOptions, run: CellRun, validate: boole
   };
 }
 
+/** Keeps what a child said of its backend for the report's header. */
+function noteBackend(outcome: GridOutcome, backend: BenchBackend, prepared: PreparedMessage): void {
+  outcome.backendDetails[backend] = prepared.backend;
+  if (prepared.cpuLevel) outcome.nativeCpuLevel = prepared.cpuLevel;
+}
+
 /** Builds and validates one of our backends in a child; `null` when it could not run. */
 export async function prepareOwn(
   opts: BenchOptions,
@@ -44,7 +50,7 @@ export async function prepareOwn(
   try {
     const prepared = await child.prepare(prepareMessage(opts, run, true));
     run.weightsWritten = true;
-    outcome.backendDetails[backend] = prepared.backend;
+    noteBackend(outcome, backend, prepared);
     return prepared;
   } catch (err) {
     handleChildFailure(opts, backend, err, unavailable, outcome, log);
@@ -70,7 +76,7 @@ export async function timeInChild(
   try {
     const prepared = await child.prepare(prepareMessage(opts, run, false));
     if (backend === 'native' || backend === 'fallback') run.weightsWritten = true;
-    outcome.backendDetails[backend] = prepared.backend;
+    noteBackend(outcome, backend, prepared);
     const timed = await child.time({ type: 'time', modes: [mode], budget: opts.budget });
     for (const t of timed.timings) addRecord(outcome, run, backend, t, timed.baselineRssMb, log);
   } catch (err) {

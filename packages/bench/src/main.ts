@@ -3,9 +3,9 @@
  * shapes, then times them next to the sgemm ceiling, PyTorch and tfjs, and prints markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type BenchOptions, USAGE, UsageError, parseBenchArgs } from './args';
+import { type BenchOptions, USAGE, UsageError, benchThreads, parseBenchArgs } from './args';
 import { type MachineInfo, machineInfo } from './machine';
 import { ceilingOf, memoryRows, memoryTable, profileTable, resultsTable, sgemmTable } from './report';
 import { runGrid } from './run-grid';
@@ -39,13 +39,18 @@ function writeJson(file: string, value: unknown): void {
 /** One run of the whole comparison: the sgemm ceiling, the grid, serving and threads, as selected. */
 async function runOnce(opts: BenchOptions, index: number): Promise<{ run: RunResult; sgemm: SgemmResult | { skipped: string } | null }> {
   if (opts.repeat > 1) log(`run ${index + 1} of ${opts.repeat}`);
-  const sgemm = opts.sgemm && opts.backends.includes('native') ? await measureSgemm(opts.threads ?? availableParallelism()) : null;
+  const sgemm = opts.sgemm && opts.backends.includes('native') ? await measureSgemm(benchThreads(opts)) : null;
   if (sgemm && 'skipped' in sgemm) log(`sgemm ceiling skipped: ${sgemm.skipped}`);
   const outcome = await runGrid(opts, log);
   return { run: { outcome, ceiling: ceilingOf(sgemm) }, sgemm };
 }
 
-/** The header: CPU (model, cores, SIMD flags), load, backends, and how the figures were taken. */
+/** The instruction set native's step kernels ran with (`backendInfo().cpu`), where native ran. */
+function nativeCpuLevel(runs: readonly RunResult[]): string | null {
+  return runs.map((r) => r.outcome.nativeCpuLevel).find((level) => level !== null) ?? null;
+}
+
+/** The header: CPU (model, cores, SIMD flags, native's kernel level), load, backends, and how the figures were taken. */
 function header(opts: BenchOptions, machine: MachineInfo, runs: readonly RunResult[]): string[] {
   const endLoad = Math.round(loadavg()[0] * 100) / 100;
   const contended = Math.max(machine.loadAverage, endLoad) > machine.cores;
@@ -59,6 +64,8 @@ function header(opts: BenchOptions, machine: MachineInfo, runs: readonly RunResu
       ? `- ${opts.repeat} runs of the whole comparison, one after another; each figure is the median over the runs, (min–max) its range; each run's figure is itself a median of repeated calls`
       : '- one run; each figure is a median of repeated calls (`--repeat N` gives medians and ranges over N runs)',
   ];
+  const cpuLevel = nativeCpuLevel(runs);
+  if (cpuLevel) out.push(`- native step kernels: ${cpuLevel} (\`backendInfo().cpu\`: the best the CPU has unless RNN_CPU lowers it)`);
   const details: Record<string, string> = {};
   for (const r of runs) Object.assign(details, r.outcome.backendDetails);
   for (const [backend, text] of Object.entries(details)) out.push(`- ${backend}: ${text}`);
@@ -116,6 +123,7 @@ async function run(opts: BenchOptions): Promise<number> {
   writeJson(opts.reportFile ?? DEFAULT_REPORT, {
     date: new Date(started).toISOString(),
     machine,
+    nativeCpuLevel: nativeCpuLevel(runs),
     loadAverageAtEnd: Math.round(loadavg()[0] * 100) / 100,
     options: { ...opts, reportFile: undefined, jsonFile: undefined, markdownFile: undefined },
     runs: runs.map((r) => ({ sgemmCeilingGflops: r.ceiling, ...r.outcome })),

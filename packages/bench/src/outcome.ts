@@ -60,6 +60,8 @@ export interface GridOutcome {
   validations: ValidationReport[];
   /** Backend descriptions as the children reported them, e.g. `native (OpenBLAS 0.3.21, 2 threads)`. */
   backendDetails: Partial<Record<BenchBackend, string>>;
+  /** The native step kernels' instruction set (`backendInfo().cpu`, e.g. `avx2`), where native ran. */
+  nativeCpuLevel: string | null;
   /** Peers or backends that could not run, and why (not failures). */
   skipped: string[];
   /** Validation mismatches and required backends that could not run: the bench exits non-zero. */

@@ -60,8 +60,10 @@ export interface ValidationOutput {
 /** The child built its model (and validated it when asked). */
 export interface PreparedMessage {
   type: 'prepared';
-  /** The backend as `backendInfo()` describes it, e.g. `native (OpenBLAS 0.3.21, 2 threads)`. */
+  /** The backend as `backendInfo()` describes it, e.g. `native (OpenBLAS 0.3.21, 2 threads, avx2)`. */
   backend: string;
+  /** Native only: the instruction set its step kernels run with, `backendInfo().cpu` (e.g. `avx2`). */
+  cpuLevel?: string;
   /** The child's RSS right after start-up, before any model existed, MiB. */
   baselineRssMb: number;
   validation: ValidationOutput | null;

@@ -1,4 +1,4 @@
-import type { BenchOptions } from './args';
+import { type BenchOptions, benchThreads } from './args';
 import { childScript, prepareMessage, timeInChild } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { compareValidations } from './compare';
@@ -48,6 +48,7 @@ export async function runTorchPeer(
   if (unavailable.has('pytorch')) return null;
   const reference = referenceOf(validations);
   const onnxFile = work.exportOnnx && reference ? `${run.weightsFile}.onnx` : null;
+  const blasThreads = benchThreads(opts);
   const torch = await runTorch({
     cell: run.cell,
     dims: run.dims,
@@ -58,14 +59,15 @@ export async function runTorchPeer(
     validate: reference !== null,
     onnxFile,
     serve: work.serve,
-  });
+  }, blasThreads);
   if ('skipped' in torch) {
     unavailable.add('pytorch');
     outcome.skipped.push(`pytorch: ${torch.skipped}`);
     log(`pytorch skipped: ${torch.skipped}`);
     return null;
   }
-  outcome.backendDetails.pytorch = `PyTorch ${torch.torch} (${torch.threads} intra-op thread, OPENBLAS_NUM_THREADS=2; serving: one thread per caller)`;
+  outcome.backendDetails.pytorch =
+    `PyTorch ${torch.torch} (${torch.threads} intra-op thread, OPENBLAS_NUM_THREADS=${blasThreads}, the bench's thread count; serving: one thread per caller)`;
   for (const t of torch.timings) addRecord(outcome, run, 'pytorch', t, torch.baselineRssMb, log);
   if (reference && torch.validation) {
     const report = record(outcome, run, reference, 'pytorch', compareValidations(validations[reference]!, torch.validation));

@@ -37,15 +37,15 @@ export interface TorchSpec {
 }
 
 /**
- * Runs the PyTorch peer with one intra-op thread and `OPENBLAS_NUM_THREADS=2`. Resolves
- * `{ skipped }` when `import torch` fails (exit code 3) or Python is missing; rejects on any other
- * failure, which is a bench bug.
+ * Runs the PyTorch peer with one intra-op thread and `OPENBLAS_NUM_THREADS=blasThreads` (the bench's
+ * thread count, so its GEMMs get the cores native gets). Resolves `{ skipped }` when `import torch`
+ * fails (exit code 3) or Python is missing; rejects on any other failure, which is a bench bug.
  */
-export function runTorch(spec: TorchSpec): Promise<TorchOutput | { skipped: string }> {
+export function runTorch(spec: TorchSpec, blasThreads: number): Promise<TorchOutput | { skipped: string }> {
   const script = join(__dirname, '..', 'python', 'torch_bench.py');
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [script, JSON.stringify(spec)], {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '2', OMP_NUM_THREADS: '1' },
+      env: { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseBenchArgs } from '../src/args';
+import { type BenchOptions, UsageError, benchThreads, parseBenchArgs } from '../src/args';
 
 describe('bench command line', () => {
   it('defaults to the whole grid with every backend', () => {
@@ -44,5 +45,19 @@ describe('bench command line', () => {
 
   it('answers --help', () => {
     expect(parseBenchArgs(['--help'])).toBe('help');
+  });
+});
+
+describe('the bench thread count', () => {
+  const options = (args: string[]): BenchOptions => {
+    const o = parseBenchArgs(args);
+    if (o === 'help') throw new Error('unexpected help');
+    return o;
+  };
+  it('is --threads, else RNN_NUM_THREADS, else the CPUs', () => {
+    expect(benchThreads(options(['--threads', '3']), { RNN_NUM_THREADS: '5' })).toBe(3);
+    expect(benchThreads(options([]), { RNN_NUM_THREADS: '5' })).toBe(5);
+    expect(benchThreads(options([]), { RNN_NUM_THREADS: 'many' })).toBe(availableParallelism());
+    expect(benchThreads(options([]), {})).toBe(availableParallelism());
   });
 });

@@ -26,6 +26,7 @@ function runOf(nativeMs: number, ortMs: number, serve: [number, number, number])
     profiles: [],
     validations: [],
     backendDetails: {},
+    nativeCpuLevel: null,
     skipped: [],
     failures: [],
   };

@@ -56,7 +56,9 @@ async function prepare(msg: PrepareMessage): Promise<PreparedMessage> {
   prepared = { model, x, y };
   const validation = msg.validate ? await validate(prepared, msg.gradsFile) : null;
   const info = backendInfo();
-  return { type: 'prepared', baselineRssMb, backend: `${info.name} (${info.blas}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`, validation };
+  const native = info.name === 'native';
+  const backend = `${info.name} (${info.blas}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${native ? `, ${info.cpu}` : ''})`;
+  return { type: 'prepared', baselineRssMb, backend, ...(native ? { cpuLevel: info.cpu } : {}), validation };
 }
 
 /** Predictions, a training step's loss and gradients, on the shared batch; each call timed once. */
