@@ -2,31 +2,39 @@
 'use strict';
 // Inference forward, training forward and backward kernel times of one or more builds of the addon,
 // side by side (rounds alternate between the builds, so a noisy shared machine affects them alike).
-//   node native/bench/kernel_times.js [--threads 2] [--rounds 9] [--cells lstm,gru,rnn]
-//        [--configs small,medium,large] BINARY.node [BINARY2.node ...]
+//   node native/bench/kernel_times.js [--threads 2[,4...]] [--rounds 9] [--cells lstm,gru,rnn]
+//        [--configs small,medium,large] [--split-beyond-cpus] BINARY.node [BINARY2.node ...]
 // Prints the median ms of inference forward (no workspace), training forward and backward per case
-// and build, and each later build's speed relative to the first (> 1: faster).
+// and variant, and each later variant's speed relative to the first (> 1: faster). A variant is a
+// build at one thread count: `--threads 2,4` alternates 2 and 4 threads round by round, e.g. to see
+// what more threads than cores cost. `--split-beyond-cpus` lifts the cap of a call's split width at
+// the CPUs (builds without it always split as wide as the thread count).
 const path = require('node:path');
 
 const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512] };
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
 const args = process.argv.slice(2);
-const opt = { threads: 2, rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], bins: [] };
+const opt = { threads: [2], rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], beyondCpus: false, bins: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
-  if (a === '--threads') opt.threads = Number(args[++i]);
+  if (a === '--threads') opt.threads = args[++i].split(',').map(Number);
+  else if (a === '--split-beyond-cpus') opt.beyondCpus = true;
   else if (a === '--rounds') opt.rounds = Number(args[++i]);
   else if (a === '--cells') opt.cells = args[++i].split(',');
   else if (a === '--configs') opt.configs = args[++i].split(',');
   else opt.bins.push(path.resolve(a));
 }
-// One child process per build: two addons in one process would share OpenBLAS's global thread
-// count while each tracks it separately. The parent alternates rounds between the children.
+// One child process per variant: two addons in one process would share OpenBLAS's global thread
+// count while each tracks it separately, and a child that changed its thread count every round
+// would time freshly started pool threads. The parent alternates rounds between the children.
 const { fork } = require('node:child_process');
 if (process.env.KT_CHILD) {
   const m = { exports: {} };
   process.dlopen(m, process.env.KT_CHILD);
-  m.exports.setNumThreads(opt.threads);
+  m.exports.setNumThreads(Number(process.env.KT_THREADS));
+  if (opt.beyondCpus && m.exports.splitThresholds?.().splitBeyondCpus !== undefined) {
+    m.exports.setSplitThresholds({ splitBeyondCpus: true });
+  }
   const cases = {};
   process.on('message', ({ cell, config, reps }) => {
     const key = cell + config;
@@ -83,8 +91,11 @@ const name = { lstm: ['lstmForward', 'lstmBackward'], gru: ['gruForward', 'gruBa
 const median = (v) => { const s = [...v].sort((p, q) => p - q); return s[s.length >> 1]; };
 
 async function main() {
-const builds = opt.bins.map((b) => fork(__filename, process.argv.slice(2), { env: { ...process.env, KT_CHILD: b } }));
-const run = (child, msg) => new Promise((resolve) => { child.once('message', resolve); child.send(msg); });
+const builds = opt.bins.flatMap((bin, b) => opt.threads.map((threads) => ({
+  child: fork(__filename, process.argv.slice(2), { env: { ...process.env, KT_CHILD: bin, KT_THREADS: String(threads) } }),
+  label: `#${b + 1} t${threads}`,
+})));
+const run = ({ child }, msg) => new Promise((resolve) => { child.once('message', resolve); child.send(msg); });
 for (const config of opt.configs) {
   for (const cell of opt.cells) {
     const times = builds.map(() => ({ i: [], f: [], b: [] }));
@@ -101,11 +112,11 @@ for (const config of opt.configs) {
         const rel = i === 0 ? '' : ` (${(median(times[0][k]) / ms).toFixed(2)}x)`;
         return `${{ i: 'infer', f: 'fwd', b: 'bwd' }[k]} ${ms.toFixed(3)}${rel}`;
       });
-      return text.join(' ');
+      return `${builds.length > opt.bins.length ? `${builds[i].label}: ` : ''}${text.join(' ')}`;
     });
     console.log(`${cell} ${config}: ${line.join(' | ')}`);
   }
 }
-builds.forEach((c) => c.disconnect());
+builds.forEach((b) => b.child.disconnect());
 }
 if (!process.env.KT_CHILD) main();
