@@ -4,10 +4,14 @@ import type { AsyncKernels, Kernels } from './backend';
 export interface NativeBlasInfo {
   /** The OpenBLAS build, from `openblas_get_config()`, e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY …`. */
   blas: string;
-  /** OpenBLAS threads used for large GEMMs. */
+  /** The native pool's thread count (`getNumThreads()`). */
   threads: number;
   /** Logical cores OpenBLAS sees. */
   cores: number;
+  /** The CPUs this process may run on, counted when the addon loaded (its affinity mask). */
+  cpus: number;
+  /** The most blocks a call starting now splits into: min(threads, cpus). */
+  splitWidth: number;
   /** GEMMs with M·N·K below this run single-threaded. */
   singleThreadMnkThreshold: number;
 }
@@ -40,9 +44,12 @@ export interface NativeBinding extends Kernels {
   rnnForwardAsync: AsyncKernels['rnnForward'];
   rnnBackwardAsync: AsyncKernels['rnnBackward'];
   gemmAsync: AsyncKernels['gemm'];
-  /** Sets the OpenBLAS thread count (integer in [1, 1024]); returns the count in force. */
+  /**
+   * Sets the native pool's thread count (integer in [1, 1024]); returns the count in force. One call
+   * splits over at most min(threads, CPUs); threads beyond the CPUs serve calls running at once.
+   */
   setNumThreads(threads: number): number;
-  /** The OpenBLAS thread count in force. */
+  /** The native pool's thread count in force. */
   getNumThreads(): number;
   /** BLAS build and thread details. */
   blasInfo(): NativeBlasInfo;

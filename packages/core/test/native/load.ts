@@ -15,11 +15,8 @@ export const nativeBackend: Backend | undefined = loaded.backend;
 
 /** The raw addon (the same object core wraps), for calls the typed contract would not allow. */
 export const nativeBinding:
-  | (Omit<NativeBinding, 'blasInfo'> & {
+  | (NativeBinding & {
       path: string;
-      /** threads: the pool's thread count; cpus: those this process may run on (counted at load);
-       *  splitWidth: the most blocks a call starting now may split into (native/README.md, "Runtime"). */
-      blasInfo(): { blas: string; threads: number; cores: number; cpus: number; splitWidth: number; singleThreadMnkThreshold: number };
       /** The split thresholds (native/README.md, "Runtime"); 0 splits whatever the thread count allows. */
       setSplitThresholds(thresholds: Partial<SplitThresholds>): SplitThresholds;
       splitThresholds(): SplitThresholds;
