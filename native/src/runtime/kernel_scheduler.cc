@@ -64,7 +64,12 @@ void KernelScheduler::start_executors_locked() {
       throw;
     }
     ++executors_;
+    count_busy_locked();
   }
+}
+
+void KernelScheduler::count_busy_locked() {
+  busy_threads_.store(executors_ - idle_executors_ + static_cast<int>(inline_stops_.size()), std::memory_order_relaxed);
 }
 
 void KernelScheduler::reset_widest_split() {
@@ -97,8 +102,10 @@ void KernelScheduler::executor_loop() {
   for (;;) {
     const auto has_task = [this] { return !queue_.empty() && !exiting_; };
     ++idle_executors_;
+    count_busy_locked();
     work_cv_.wait(lock, [&] { return !jobs_.empty() || has_task() || executors_ > target_executors_; });
     --idle_executors_;
+    count_busy_locked();
     // Blocks of running calls first: their calls hold slots and callers already wait for them.
     if (!jobs_.empty()) {
       help_with_block(lock);
@@ -106,6 +113,7 @@ void KernelScheduler::executor_loop() {
       run_next_task(lock);
     } else {
       --executors_;  // retired by a lower thread count
+      count_busy_locked();
       return;
     }
   }
@@ -141,11 +149,13 @@ void KernelScheduler::run_inline(const Kernel& kernel) {
     std::lock_guard<std::mutex> lock(mutex_);
     slot = claim_slot();
     inline_stops_.push_back(&stop);
+    count_busy_locked();
   }
   const auto done = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
     release_slot(slot);
     inline_stops_.erase(std::find(inline_stops_.begin(), inline_stops_.end(), &stop));
+    count_busy_locked();
     done_cv_.notify_all();
   };
   KernelContext context{slot->scratch, &stop};

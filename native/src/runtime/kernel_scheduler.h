@@ -120,6 +120,7 @@ class KernelScheduler {
   void help_with_block(std::unique_lock<std::mutex>& lock);
   void run_next_task(std::unique_lock<std::mutex>& lock);
   void start_executors_locked();
+  void count_busy_locked();       // lock held; after any change of the counts busy_threads_ sums
   Slot* claim_slot();             // lock held; a free slot, made when none is free
   void release_slot(Slot* slot);  // lock held
   void finish(KernelTask* task);  // lock held
@@ -143,6 +144,9 @@ class KernelScheduler {
   int executors_ = 0;
   int idle_executors_ = 0;
   int widest_split_ = 0;
+  // Threads running kernel work now: executors not waiting for work, plus sync calls. Read without
+  // the lock by a split's opener deciding whether it may spin.
+  std::atomic<int> busy_threads_{0};
   bool exiting_ = false;
 };
 

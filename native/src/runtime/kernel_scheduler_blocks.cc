@@ -13,11 +13,12 @@ namespace rnn {
 
 namespace {
 
-// Pause iterations the opener of a split spins on its job before sleeping: blocks of one split end
-// close together, and sleeping on the lock and waking again costs more than a short spin. Only when
-// the split is no wider than the CPUs (always, unless the tests lift the cap): with more blocks than
-// CPUs, a spinning opener would take the core a block of its own is waiting for. Executors never
-// spin; they sleep on work_cv_.
+// Pause iterations (tens of µs) the opener of a split spins on its job before sleeping: blocks of
+// one split end close together, and sleeping on the lock and waking again costs more than a short
+// spin. Only while the threads running kernel work (the opener among them) do not outnumber the
+// CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
+// waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
+// CPUs by the tests). Executors never spin; they sleep on work_cv_.
 constexpr int kFinishSpins = 512;
 
 void cpu_relax() {
@@ -56,7 +57,7 @@ void KernelScheduler::withdraw(ParallelJob& job) {
 }
 
 void KernelScheduler::wait_finished(ParallelJob& job) {
-  const int spins = job.blocks() <= process_cpus() ? kFinishSpins : 0;
+  const int spins = busy_threads_.load(std::memory_order_relaxed) <= process_cpus() ? kFinishSpins : 0;
   for (int i = 0; i < spins && !job.finished(); ++i) cpu_relax();
   if (job.finished()) return;
   std::unique_lock<std::mutex> lock(mutex_);
