@@ -22,43 +22,63 @@ RNN_LEVEL_TARGET inline Vec load(const float* p) {
 
 RNN_LEVEL_TARGET inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof v); }
 
-// c[R, kPanel] = a[R, K] · panel[K, kPanel] (overwrites c; rows of a and c lda / ldc apart). Each
-// row's sums run over k in order, so a row's result does not depend on R or on its neighbours.
-template <int R>
-RNN_LEVEL_TARGET void rows_times_panel(const float* a, std::size_t lda, const float* panel, int K, float* c,
-                                       std::size_t ldc) {
-  Vec lo[R], hi[R];
+// Panels multiplied at once by a block of R rows: enough independent accumulators to hide the FMA
+// latency when R is small (a lone row, B = 1, would otherwise wait on one chain per vector), at
+// most kRows · 2 of them.
+constexpr int panels_for(int R) { return kRows / R < 1 ? 1 : kRows / R > 4 ? 4 : kRows / R; }
+
+// c[R, P·kPanel] = a[R, K] · [panel_0 … panel_{P−1}], panel p [K, kPanel] at panel + p·stride
+// (overwrites c; rows of a and c lda / ldc apart). Each sum runs over k in order in its own
+// accumulator, so a row's result depends neither on R and P nor on its neighbours.
+template <int R, int P>
+RNN_LEVEL_TARGET void rows_times_panels(const float* a, std::size_t lda, const float* panel, std::size_t stride,
+                                        int K, float* c, std::size_t ldc) {
+  Vec acc[R][2 * P];
 #pragma GCC unroll 16
-  for (int m = 0; m < R; ++m) lo[m] = hi[m] = Vec{};
+  for (int m = 0; m < R; ++m) {
+#pragma GCC unroll 8
+    for (int v = 0; v < 2 * P; ++v) acc[m][v] = Vec{};
+  }
   for (int k = 0; k < K; ++k) {
-    const Vec b_lo = load(panel + static_cast<std::size_t>(k) * kPanel);
-    const Vec b_hi = load(panel + static_cast<std::size_t>(k) * kPanel + kLanes);
+    Vec b[2 * P];
+#pragma GCC unroll 8
+    for (int v = 0; v < 2 * P; ++v) b[v] = load(panel + (v / 2) * stride + static_cast<std::size_t>(k) * kPanel + (v % 2) * kLanes);
 #pragma GCC unroll 16
     for (int m = 0; m < R; ++m) {
       const float s = a[m * lda + k];
-      lo[m] += s * b_lo;
-      hi[m] += s * b_hi;
+#pragma GCC unroll 8
+      for (int v = 0; v < 2 * P; ++v) acc[m][v] += s * b[v];
     }
   }
 #pragma GCC unroll 16
   for (int m = 0; m < R; ++m) {
-    store(c + m * ldc, lo[m]);
-    store(c + m * ldc + kLanes, hi[m]);
+#pragma GCC unroll 8
+    for (int v = 0; v < 2 * P; ++v) store(c + m * ldc + v * kLanes, acc[m][v]);
   }
 }
 
-using PanelFn = void (*)(const float*, std::size_t, const float*, int, float*, std::size_t);
+using PanelFn = void (*)(const float*, std::size_t, const float*, std::size_t, int, float*, std::size_t);
 
-template <int... R>
-constexpr std::array<PanelFn, sizeof...(R)> panel_fns(std::integer_sequence<int, R...>) {
-  return {&rows_times_panel<R + 1>...};
+template <int R, int... P>
+constexpr std::array<PanelFn, 4> panel_fns_of_rows(std::integer_sequence<int, P...>) {
+  return {&rows_times_panels<R, (P + 1 < panels_for(R) ? P + 1 : panels_for(R))>...};
 }
 
-// rows_times_panel for 1 ≤ rows ≤ kRows.
-inline void panel_rows(int rows, const float* a, std::size_t lda, const float* panel, int K, float* c,
-                       std::size_t ldc) {
-  static constexpr std::array<PanelFn, kRows> kFns = panel_fns(std::make_integer_sequence<int, kRows>{});
-  kFns[rows - 1](a, lda, panel, K, c, ldc);
+template <int... R>
+constexpr std::array<std::array<PanelFn, 4>, sizeof...(R)> panel_fns(std::integer_sequence<int, R...>) {
+  return {panel_fns_of_rows<R + 1>(std::make_integer_sequence<int, 4>{})...};
+}
+
+// c = a · panels for 1 ≤ rows ≤ kRows and n consecutive panels (stride apart, results kPanel
+// apart in c), as few micro-kernel calls as the accumulators allow.
+inline void panel_rows(int rows, int n, const float* a, std::size_t lda, const float* panel, std::size_t stride, int K,
+                       float* c, std::size_t ldc) {
+  static constexpr std::array<std::array<PanelFn, 4>, kRows> kFns = panel_fns(std::make_integer_sequence<int, kRows>{});
+  for (int done = 0; done < n;) {
+    const int p = n - done < panels_for(rows) ? n - done : panels_for(rows);
+    kFns[rows - 1][p - 1](a, lda, panel + done * stride, stride, K, c + done * kPanel, ldc);
+    done += p;
+  }
 }
 
 // What a cell's gate pass does with one row's sums: units(step, b, u0, n, sums) for units
@@ -79,7 +99,7 @@ RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda
     for (int b = step.b0; b < step.b1; b += kRows) {
       const int rows = step.b1 - b < kRows ? step.b1 - b : kRows;
       const float* a_rows = a + static_cast<std::size_t>(b) * lda;
-      for (int g = 0; g < w.G; ++g) panel_rows(rows, a_rows, lda, w.panel(tile, g), w.K, sums + g * kPanel, ld);
+      panel_rows(rows, w.G, a_rows, lda, w.panel(tile, 0), w.panel_stride(), w.K, sums, ld);
       for (int m = 0; m < rows; ++m) {
         if (nu == kPanel) {
           units(step, b + m, u0, kPanel, sums + m * ld);
@@ -91,22 +111,25 @@ RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda
   }
 }
 
+// Panels go in groups of up to four (outer, so they stay in cache across the row blocks); the
+// panel past N, if any, goes through `part`.
 RNN_LEVEL_TARGET void column_product(const ColumnProduct& p) {
-  alignas(64) float part[kRows * kPanel];  // [rows, kPanel] a panel past N
+  alignas(64) float part[kRows * kPanel];  // [rows, kPanel]
   const PackedColumns& w = *p.w;
-  const int K = p.k1 - p.k0;
-  for (int j = 0; j < w.panels; ++j) {
-    const int n0 = j * kPanel, nn = w.N - n0 < kPanel ? w.N - n0 : kPanel;
+  const int K = p.k1 - p.k0, full = w.N / kPanel;
+  for (int j = 0; j < w.panels; j += 4) {
+    const int n = full - j < 4 ? full - j : 4;           // whole panels in the group
+    const int rest = n < 4 ? w.N - full * kPanel : 0;  // columns of the last panel when it is partial
     for (int b = p.b0; b < p.b1; b += kRows) {
       const int rows = p.b1 - b < kRows ? p.b1 - b : kRows;
       const float* a = p.a + static_cast<std::size_t>(b) * p.lda;
-      float* c = p.c + static_cast<std::size_t>(b) * p.ldc + n0;
-      if (nn == kPanel) {
-        panel_rows(rows, a, p.lda, w.panel(j, p.k0), K, c, p.ldc);
-        continue;
+      float* c = p.c + static_cast<std::size_t>(b) * p.ldc + j * kPanel;
+      if (n > 0) panel_rows(rows, n, a, p.lda, w.panel(j, p.k0), w.panel_stride(), K, c, p.ldc);
+      if (rest == 0) continue;
+      panel_rows(rows, 1, a, p.lda, w.panel(full, p.k0), w.panel_stride(), K, part, kPanel);
+      for (int m = 0; m < rows; ++m) {
+        std::memcpy(c + static_cast<std::size_t>(m) * p.ldc + n * kPanel, part + m * kPanel, rest * sizeof(float));
       }
-      panel_rows(rows, a, p.lda, w.panel(j, p.k0), K, part, kPanel);
-      for (int m = 0; m < rows; ++m) std::memcpy(c + static_cast<std::size_t>(m) * p.ldc, part + m * kPanel, nn * sizeof(float));
     }
   }
 }

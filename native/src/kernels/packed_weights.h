@@ -34,6 +34,7 @@ struct PackedGates {
   const float* panel(int tile, int gate) const {
     return storage.data() + (static_cast<std::size_t>(tile) * G + gate) * K * width;
   }
+  std::size_t panel_stride() const { return static_cast<std::size_t>(K) * width; }  // gate to gate
 };
 
 // For the backward product dG · W with W [K, N] row-major (W_hh as it is: K = G·H, N = H): panels
@@ -47,6 +48,7 @@ struct PackedColumns {
   const float* panel(int p, int k0) const {
     return storage.data() + (static_cast<std::size_t>(p) * K + k0) * width;
   }
+  std::size_t panel_stride() const { return static_cast<std::size_t>(K) * width; }  // panel to panel
 };
 
 }  // namespace rnn
