@@ -21,6 +21,7 @@
 #include "kernel_reader.h"
 #include "thread_controls.h"
 #include "kernels/gemm.h"
+#include "kernels/step_inputs.h"
 #include "kernels/gru.h"
 #include "kernels/lstm.h"
 #include "kernels/simple_rnn.h"
@@ -86,6 +87,16 @@ Napi::Value call_async(const Napi::CallbackInfo& info, const char* kernel, const
                   env, [](const Napi::CallbackInfo& info) { return call_async<bind_call>(info, name, name "Async"); }, \
                   name "Async"))
 
+// { fused, projected }: forward calls since load whose steps computed their own input
+// pre-activations, and those that projected them with one GEMM first (kernels/step_inputs.h).
+Napi::Value input_path_counts_object(const Napi::CallbackInfo& info) {
+  const InputPathCounts c = input_path_counts();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("fused", static_cast<double>(c.fused));
+  out.Set("projected", static_cast<double>(c.projected));
+  return out;
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_cpu_controls(env, exports);  // first: an RNN_CPU this CPU lacks stops the load here
   AddonInstance::create(env);
@@ -98,6 +109,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   RNN_EXPORT_KERNEL("rnnBackward", (bound<RnnBackward, rnn_backward>));
   RNN_EXPORT_KERNEL("gemm", (bound<Gemm, run_gemm>));
   export_thread_controls(env, exports);
+  exports.Set("inputPathCounts", Napi::Function::New(env, input_path_counts_object, "inputPathCounts"));
   return exports;
 }
 

@@ -6,6 +6,7 @@
 
 #include "recurrent_common.h"
 #include "sequence_driver.h"
+#include "step_inputs.h"
 #include "step_kernels.h"
 
 namespace rnn {
@@ -24,27 +25,26 @@ class LstmForwardCell : public CellShape<4, true> {
  public:
   using Args = LstmForward;
 
-  // The input projection goes straight into the gates, every block with b_hh folded in: each step
-  // then only adds h·W_hhᵀ on top, inside the step kernel, whose epilogue is the gate pass.
+  // The inputs' pre-activations come from the step kernel itself or from one GEMM over all steps
+  // into the gate buffer (StepInputSource); the activated gates go to the workspace when training.
   LstmForwardCell(const LstmForward& a, KernelContext& context)
       : a_(a),
         kernels_(step_kernels()),
-        gates_(gate_buffer(a, context, kGates)),
-        w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {
-    project_inputs(a, gates_, 4 * a.H, 4 * a.H);
-  }
+        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fuse_inputs(a, kGates),
+                fuse_inputs(a, kGates) ? nullptr : gate_buffer(a, context, kGates)),
+        w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {
-    float* gates = gates_ + static_cast<std::size_t>(s.t) * a_.B * 4 * a_.H;  // [B, 4H]
-    kernels_.lstm_forward({&w_hh_, s.hm, s.b0, s.b1, a_.H, gates, a_.workspace != nullptr, s.c_prev, s.c_new,
+    float* gates = a_.workspace ? a_.workspace + static_cast<std::size_t>(s.t) * a_.B * 4 * a_.H : nullptr;  // [B, 4H]
+    kernels_.lstm_forward({inputs_.at(s.t), &w_hh_, s.hm, s.b0, s.b1, a_.H, gates, gates != nullptr, s.c_prev, s.c_new,
                            s.y_t, a_.peephole, a_.activation, a_.recurrent_activation});
   }
 
  private:
   const LstmForward& a_;
   const StepKernels& kernels_;
-  float* gates_;       // [T, B, 4H] projections, then (training) the activated gates
-  PackedGates w_hh_;   // W_hh [4H, H] packed once for the call's steps
+  StepInputSource inputs_;  // W_ih packed and the folded bias, or the [T, B, 4H] projections
+  PackedGates w_hh_;        // W_hh [4H, H] packed once for the call's steps
 };
 
 class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<LstmBackward> {

@@ -81,30 +81,74 @@ inline void panel_rows(int rows, int n, const float* a, std::size_t lda, const f
   }
 }
 
-// What a cell's gate pass does with one row's sums: units(step, b, u0, n, sums) for units
-// u0 .. u0 + n of row b, the sums of gate g at sums[g·kPanel ..].
+// Prefetches `gates` blocks (H apart) of kPanel floats in each of `rows` rows (ld apart) into L1.
+RNN_LEVEL_TARGET inline void prefetch_tile(const float* p, std::size_t ld, int rows, int gates, int H) {
+  constexpr int kLine = 64 / sizeof(float);
+  for (int m = 0; m < rows; ++m) {
+    for (int g = 0; g < gates; ++g) {
+      const float* q = p + m * ld + static_cast<std::size_t>(g) * H;
+      for (int v = 0; v < kPanel; v += kLine) __builtin_prefetch(q + v, 0, 3);
+    }
+  }
+}
+
+// What a cell's gate pass does with one row's sums: units(step, b, u0, n, sums, pre, stride) for
+// units u0 .. u0 + n of row b, the sums h · W_hhᵀ of gate g at sums[g·kPanel ..], the input
+// pre-activations x · W_ihᵀ + bias of gate g at pre[g·stride ..].
 template <class Step>
-using UnitsFn = void (*)(const Step&, int b, int u0, int n, const float* sums);
+using UnitsFn = void (*)(const Step&, int b, int u0, int n, const float* sums, const float* pre, std::size_t stride);
+
+// fused[m, g, v] += bias[g·H + u0 + v] for the rows of a block, units v < n of the tile.
+RNN_LEVEL_TARGET inline void add_bias(float* fused, int rows, int gates, std::size_t ld, const float* bias, int H, int u0,
+                                      int n) {
+  for (int m = 0; m < rows; ++m) {
+    for (int g = 0; g < gates; ++g) {
+      float* f = fused + m * ld + g * kPanel;
+      const float* b = bias + static_cast<std::size_t>(g) * H + u0;
+      for (int v = 0; v < n; ++v) f[v] += b[v];
+    }
+  }
+}
 
 // One forward step of rows [step.b0, step.b1): a ([B, lda]) times the PackedGates w, tile by tile:
 // for each tile of units (outer, so its panels stay in cache across the row blocks) and each block
 // of up to kRows rows, the sums of every gate go to `sums`, and the gate pass runs on them at once.
 // Whole tiles call units with the constant n = kPanel, so its loops have fixed trip counts.
+//
+// The input pre-activations (step.in, StepInputs) are either computed here, tile by tile, from the
+// step's input rows and W_ih packed like W_hh, so they never leave L1; or read from the buffer the
+// input GEMM filled for every step beforehand, far larger than the caches: then each block prefetches
+// the lines its rows' next tile will read, which arrive while the tile's other row blocks run.
 template <class Step, UnitsFn<Step> units>
 RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda, const Step& step) {
-  alignas(64) float sums[kRows * 4 * kPanel];  // [rows, G ≤ 4, kPanel]
+  const StepInputs& in = step.in;
+  alignas(64) float sums[kRows * 4 * kPanel];   // [rows, G ≤ 4, kPanel] h · W_hhᵀ
+  alignas(64) float fused[kRows * 4 * kPanel];  // [rows, G_in ≤ 4, kPanel] x · W_ihᵀ + bias (fused inputs)
   const std::size_t ld = static_cast<std::size_t>(w.G) * kPanel;
+  const int in_gates = in.w_ih ? in.w_ih->G : static_cast<int>(in.ld / w.H);
+  const std::size_t ld_in = in.w_ih ? static_cast<std::size_t>(in_gates) * kPanel : in.ld;
+  const std::size_t stride = in.w_ih ? kPanel : static_cast<std::size_t>(w.H);
   for (int tile = 0; tile < w.tiles; ++tile) {
     const int u0 = tile * kPanel, nu = w.H - u0 < kPanel ? w.H - u0 : kPanel;
     for (int b = step.b0; b < step.b1; b += kRows) {
       const int rows = step.b1 - b < kRows ? step.b1 - b : kRows;
       const float* a_rows = a + static_cast<std::size_t>(b) * lda;
+      const float* pre = fused;
+      if (in.w_ih) {
+        const PackedGates& wi = *in.w_ih;
+        panel_rows(rows, in_gates, in.x + static_cast<std::size_t>(b) * in.ldx, in.ldx, wi.panel(tile, 0),
+                   wi.panel_stride(), wi.K, fused, ld_in);
+        if (in.bias) add_bias(fused, rows, in_gates, ld_in, in.bias, w.H, u0, nu);
+      } else {
+        pre = in.rows + static_cast<std::size_t>(b) * ld_in + u0;
+        if (tile + 1 < w.tiles) prefetch_tile(pre + kPanel, ld_in, rows, in_gates, w.H);
+      }
       panel_rows(rows, w.G, a_rows, lda, w.panel(tile, 0), w.panel_stride(), w.K, sums, ld);
       for (int m = 0; m < rows; ++m) {
         if (nu == kPanel) {
-          units(step, b + m, u0, kPanel, sums + m * ld);
+          units(step, b + m, u0, kPanel, sums + m * ld, pre + m * ld_in, stride);
         } else {
-          units(step, b + m, u0, nu, sums + m * ld);
+          units(step, b + m, u0, nu, sums + m * ld, pre + m * ld_in, stride);
         }
       }
     }

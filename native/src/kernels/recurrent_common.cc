@@ -24,6 +24,8 @@ void input_projection(float* xproj, const float* x, const float* w_ih, const flo
   sgemm(false, true, rows, GH, I, 1.0f, x, I, w_ih, I, 1.0f, xproj, GH);
 }
 
+}  // namespace
+
 std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols) {
   std::vector<float> bias;
   if (b_ih == nullptr && b_hh == nullptr) return bias;
@@ -35,8 +37,6 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
   }
   return bias;
 }
-
-}  // namespace
 
 void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols) {
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, fold_cols);  // [GH]

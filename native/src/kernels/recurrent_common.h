@@ -41,6 +41,10 @@ void combine_hidden_gradient(float* dh, const float* direct, const float* rec, c
 
 // --- All steps at once --------------------------------------------------------------------------------
 
+// The bias of the input pre-activations [GH]: b_ih + b_hh in the first fold_cols columns, b_ih
+// alone after them; empty when both are null.
+std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int fold_cols);
+
 // pre = x · w_ihᵀ + b_ih + b_hh for all T·B rows at once, b_hh folded in for the first fold_cols
 // columns only (a cell whose recurrent bias must stay inside its gate math keeps the rest out).
 // pre [T·B, GH]; either bias may be null.

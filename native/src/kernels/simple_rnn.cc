@@ -5,6 +5,7 @@
 
 #include "recurrent_common.h"
 #include "sequence_driver.h"
+#include "step_inputs.h"
 #include "step_kernels.h"
 
 namespace rnn {
@@ -15,19 +16,23 @@ class RnnForwardCell : public CellShape<1, false> {
  public:
   using Args = RnnForward;
 
-  // The input projection goes straight into y, with b_hh folded in: a step adds h·W_hhᵀ in place
-  // and activates, in the step kernel.
+  // The inputs' pre-activations come from the step kernel itself or from one GEMM over all steps
+  // into y (StepInputSource); either way a step writes y_t = act(inputs + h·W_hhᵀ).
   RnnForwardCell(const RnnForward& a, KernelContext&)
-      : a_(a), kernels_(step_kernels()), w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {
-    project_inputs(a, a.y, a.H, a.H);
-  }
+      : a_(a),
+        kernels_(step_kernels()),
+        inputs_(a, 1, a.H, kernels_.panel_width, fuse_inputs(a, 1), a.y),
+        w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {}
 
-  void step(const ForwardStep& s) { kernels_.rnn_forward({&w_hh_, s.hm, s.b0, s.b1, a_.H, s.y_t, a_.activation}); }
+  void step(const ForwardStep& s) {
+    kernels_.rnn_forward({inputs_.at(s.t), &w_hh_, s.hm, s.b0, s.b1, a_.H, s.y_t, a_.activation});
+  }
 
  private:
   const RnnForward& a_;
   const StepKernels& kernels_;
-  PackedGates w_hh_;  // W_hh [H, H] packed once for the call's steps
+  StepInputSource inputs_;  // W_ih packed and the folded bias, or the projections in y
+  PackedGates w_hh_;        // W_hh [H, H] packed once for the call's steps
 };
 
 class RnnBackwardCell : public CellShape<1, false>, public PlainBackwardCell<RnnBackward> {

@@ -10,14 +10,27 @@
 
 namespace rnn {
 
-// One LSTM forward step for batch rows [b0, b1): gates += hm · W_hhᵀ, then the gate pass
-// (equations in lstm.h) per tile while the sums are in L1.
+// A step's input pre-activations x_t · W_ihᵀ + bias, gate blocks H apart: computed inside the step
+// kernel, tile by tile, when w_ih is set (the fused input product: nothing is written to memory);
+// else read from `rows`, which the input GEMM filled for every step beforehand.
+struct StepInputs {
+  const PackedGates* w_ih = nullptr;  // W_ih [G·H, I] packed, or null
+  const float* x = nullptr;           // [B, ldx] the step's inputs (fused)
+  int ldx = 0;
+  const float* bias = nullptr;        // [G·H] b_ih with b_hh folded where it folds, or null (fused)
+  const float* rows = nullptr;        // [B, ld] the projections, bias included (not fused)
+  std::size_t ld = 0;
+};
+
+// One LSTM forward step for batch rows [b0, b1): the inputs' pre-activations plus hm · W_hhᵀ, then
+// the gate pass (equations in lstm.h) per tile while the sums are in L1.
 struct LstmStep {
+  StepInputs in;
   const PackedGates* w;  // W_hh, 4 gates
   const float* hm;       // [B, H] h as it enters W_hh
   int b0, b1, H;
-  float* gates;          // [B, 4H] the step's input projections (b_hh folded in); activated gates out
-  bool store_gates;      //   … when true (training: backward reads them), else left as they came
+  float* gates;          // [B, 4H] the activated gates, written when store_gates (training: backward
+  bool store_gates;      //   reads them)
   const float* c_prev;   // [B, H]
   float* c_new;          // [B, H]
   float* y;              // [B, H] h'
@@ -29,13 +42,14 @@ struct LstmStep {
 // three gates (w_rz covers r, z, n). Reset before: w_rz covers r, z; extra = r ⊙ hm; then w_n
 // multiplies extra.
 struct GruStep {
+  StepInputs in;            // fused only with reset_after: reset before reads z back from gates
   const PackedGates* w_rz;  // W_hh (reset_after: 3 gates) or its r, z rows (2 gates)
   const PackedGates* w_n;   // W_hn (reset before), else null
   const float* hm;          // [B, H]
   const float* h_prev;      // [B, H]
   int b0, b1, H;
-  float* gates;         // [B, 3H] projections in; activated r, z, n out when store_gates (r, z always
-  bool store_gates;     //   with reset before: the second product's pass reads z)
+  float* gates;         // [B, 3H] activated r, z, n out when store_gates (r, z always with reset
+  bool store_gates;     //   before, where gates is also in.rows: the second product's pass reads z)
   float* extra;         // [B, H] W_hn hm + b_hn (reset_after, written when store_gates) or r ⊙ hm
   const float* b_hn;    // [H] (reset_after) or null
   float* y;             // [B, H]
@@ -43,8 +57,9 @@ struct GruStep {
   Activation act, rec;
 };
 
-// One SimpleRNN forward step for rows [b0, b1): y = act(y + hm · W_hhᵀ), y holding the projection.
+// One SimpleRNN forward step for rows [b0, b1): y = act(inputs + hm · W_hhᵀ).
 struct RnnStep {
+  StepInputs in;
   const PackedGates* w;  // W_hh, 1 gate
   const float* hm;       // [B, H]
   int b0, b1, H;

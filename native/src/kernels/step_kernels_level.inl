@@ -14,6 +14,7 @@ namespace rnn {
 namespace RNN_LEVEL_NS {
 
 #include "micro_kernel.inl"
+#include "vector_activations.inl"
 #include "step_epilogues.inl"
 
 }  // namespace RNN_LEVEL_NS

@@ -23,6 +23,8 @@ export const nativeBinding:
       /** What the addon's scheduler holds now; widestSplit: the most blocks one split had since the
        *  thread count or the split settings last changed (0: nothing split). */
       schedulerCounts(): { executors: number; slots: number; queued: number; running: number; widestSplit: number };
+      /** Forward calls since load whose steps fused their input product, and those that projected first. */
+      inputPathCounts(): { fused: number; projected: number };
       setCpuLevel(level: string): string;
     })
   | undefined =

@@ -2,7 +2,7 @@ import { fallbackBackend } from '@rnn/fallback';
 import { expect, it } from 'vitest';
 import { Random } from '../../src/random';
 import { compareOutputs } from './compare-outputs';
-import { describeEachCpuLevel, describeNative } from './load';
+import { describeEachCpuLevel, describeNative, nativeBinding } from './load';
 import { randomKernelCase, runKernelCase } from './random-kernel-case';
 
 /**
@@ -19,6 +19,7 @@ describeNative('native vs fallback on random kernel calls', (nativeBackend) => {
       const rng = new Random(20_251_127);
       const failures: string[] = [];
       const seen = { reverse: 0, mask: 0, peephole: 0, resetBefore: 0, B1: 0, T1: 0, H1: 0, largeI: 0 };
+      const pathsBefore = nativeBinding!.inputPathCounts();
       for (let i = 0; i < CASES; i++) {
         const c = randomKernelCase(rng, i);
         const problems = compareOutputs(await runKernelCase(nativeBackend, c), await runKernelCase(fallbackBackend, c));
@@ -33,8 +34,12 @@ describeNative('native vs fallback on random kernel calls', (nativeBackend) => {
         seen.largeI += +(c.I >= 64);
       }
       expect(failures.slice(0, 5).join('\n\n')).toBe('');
-      // The generator really reaches the edges it promises.
+      // The generator really reaches the edges it promises, and both ways a forward step gets its
+      // input pre-activations (fused into the step kernel, or one GEMM over all steps first).
       for (const [edge, count] of Object.entries(seen)) expect(count, edge).toBeGreaterThanOrEqual(10);
+      const paths = nativeBinding!.inputPathCounts();
+      expect(paths.fused - pathsBefore.fused, 'fused input calls').toBeGreaterThanOrEqual(10);
+      expect(paths.projected - pathsBefore.projected, 'projected input calls').toBeGreaterThanOrEqual(10);
     });
 
     it('the same call twice gives bit-identical results', async () => {

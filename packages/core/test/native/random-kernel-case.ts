@@ -57,7 +57,7 @@ function size(rng: Random, small: number, large: number[]): number {
 export function randomKernelCase(rng: Random, index: number): RandomKernelCase {
   const cell = pick(rng, ['lstm', 'gru', 'rnn'] as const);
   const T = size(rng, 9, [16, 25]);
-  const B = size(rng, 5, [8, 13]);
+  const B = size(rng, 5, [8, 13, 16, 40]); // 16 and 40: rows enough for the fused input product
   const I = size(rng, 7, [64, 150, 300]);
   const H = size(rng, 9, [24, 40]);
   const G = GATES[cell];

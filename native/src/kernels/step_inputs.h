@@ -1,0 +1,54 @@
+// Where a forward call's steps get their input pre-activations x_t · W_ihᵀ + bias (StepInputs,
+// step_kernels.h). Either each step computes them inside its step kernel, tile by tile, with W_ih
+// packed once for the call (fused: the [T, B, G·H] projections are never written to memory nor read
+// back a step later, and the call has one parallel region, its row blocks, instead of three); or
+// one input GEMM over all steps fills a buffer beforehand, which the steps read.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "kernel_args.generated.h"
+#include "kernel_context.h"
+#include "packed_weights.h"
+#include "step_kernels.h"
+
+namespace rnn {
+
+// Whether the steps of a forward call with G gate blocks should compute their own inputs: only when
+// every row block has enough rows to reuse each W_ih panel it loads (a lone row would re-read all of
+// W_ih every step, where the up-front GEMM reads it once for all steps), and when W_ih and W_hh
+// packed are small enough to come from the core's caches step after step (else each step streams
+// W_ih from L3 as well, and the up-front GEMM is faster). Both limits are measured crossovers
+// (native/README.md, "Fused input product"). It depends on the shape and the thread count only, so a
+// call's results stay the same run after run.
+bool fuse_inputs(const RecurrentForward& a, int G);
+
+// Forward calls since load whose steps fused their inputs, and those that projected them up front
+// (the addon's inputPathCounts(): tests check that both paths run).
+struct InputPathCounts {
+  long long fused = 0, projected = 0;
+};
+InputPathCounts input_path_counts();
+
+class StepInputSource {
+ public:
+  // G gate blocks; b_hh folds into the first fold_cols bias columns (as in project_inputs). Not
+  // fused, the projections go to `buffer` ([T, B, G·H]).
+  StepInputSource(const RecurrentForward& a, int G, int fold_cols, int panel_width, bool fused, float* buffer);
+
+  bool fused() const { return fused_; }
+
+  // The inputs of the step at time index t.
+  StepInputs at(int t) const;
+
+ private:
+  const RecurrentForward& a_;
+  int GH_;
+  bool fused_;
+  float* buffer_;             // [T, B, G·H] projections (not fused), else null
+  PackedGates w_ih_;          // W_ih [G·H, I] packed (fused), else empty
+  std::vector<float> bias_;   // [G·H] b_ih + b_hh where it folds (fused; empty without biases)
+};
+
+}  // namespace rnn

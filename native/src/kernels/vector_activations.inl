@@ -1,0 +1,58 @@
+// The activations of activations.h on whole vectors of the level (Vec, kLanes: micro_kernel.inl),
+// for the gate passes: the same Cephes polynomials and clamps, so the same accuracy (bench/
+// activation_accuracy.cc checks both), but a gate pass keeps its values in registers instead of
+// staging arrays through loops the compiler has to vectorise. Included after micro_kernel.inl.
+//
+// NaN needs no test here: the clamps keep it (a comparison with NaN is false), and in e^x a NaN
+// gives n = INT_MIN on conversion, so a scale of 1 times a NaN polynomial: NaN comes out.
+
+typedef unsigned UVec __attribute__((vector_size(kLanes * sizeof(unsigned))));
+typedef int IVec __attribute__((vector_size(kLanes * sizeof(int))));
+
+RNN_LEVEL_TARGET inline Vec splat(float v) { return Vec{} + v; }
+
+// e^x, x clamped to [-87, 88].
+RNN_LEVEL_TARGET inline Vec vec_exp(Vec x) {
+  x = x > 88.0f ? splat(88.0f) : x;
+  x = x < -87.0f ? splat(-87.0f) : x;
+  const Vec magic = splat(12582912.0f);  // 1.5·2^23: adding and subtracting it rounds to an integer
+  const Vec n = (x * 1.44269504088896341f + magic) - magic;  // round(x / ln 2)
+  Vec r = x - n * 0.693359375f;                               // x − n·ln 2 in two parts (Cody–Waite)
+  r = r - n * -2.12194440e-4f;
+  const Vec p = ((((( 1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
+                  1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1.0f;
+  const UVec scale = ((UVec)__builtin_convertvector(n, IVec) + 127u) << 23;  // 2^n as float bits
+  return p * (Vec)scale;
+}
+
+RNN_LEVEL_TARGET inline Vec vec_sigmoid(Vec x) { return 1.0f / (1.0f + vec_exp(-x)); }
+
+// tanh: odd polynomial near 0 (where 1 − 2/(e^{2x}+1) would cancel), the exp form elsewhere.
+RNN_LEVEL_TARGET inline Vec vec_tanh(Vec x) {
+  const UVec sign = (UVec)x & 0x80000000u;
+  const Vec ax = (Vec)((UVec)x & 0x7fffffffu);
+  const Vec z = x * x;
+  const Vec near_zero =
+      ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
+       3.33332819422e-1f) * z * x + x;
+  const Vec far = (Vec)((UVec)(1.0f - 2.0f / (vec_exp(2.0f * ax) + 1.0f)) | sign);
+  return ax < 0.625f ? near_zero : far;
+}
+
+RNN_LEVEL_TARGET inline Vec vec_activate(Activation act, Vec x) {
+  switch (act) {
+    case Activation::Tanh:
+      return vec_tanh(x);
+    case Activation::Sigmoid:
+      return vec_sigmoid(x);
+    case Activation::Relu:
+      return x > 0.0f ? x : Vec{};
+    case Activation::Linear:
+      return x;
+    case Activation::HardSigmoid: {
+      const Vec y = x / 6.0f + 0.5f;
+      return y < 0.0f ? Vec{} : (y > 1.0f ? splat(1.0f) : y);
+    }
+  }
+  return x;
+}
