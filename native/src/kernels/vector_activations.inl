@@ -1,5 +1,5 @@
 // The activations of activations.h on whole vectors of the level (Vec, kLanes: micro_kernel.inl),
-// for the gate passes: the same Cephes polynomials and clamps, so the same accuracy (bench/
+// for the gate passes: the same polynomials, rational function and clamps, so the same accuracy (bench/
 // activation_accuracy.cc checks both), but a gate pass keeps its values in registers instead of
 // staging arrays through loops the compiler has to vectorise. Included after micro_kernel.inl.
 //
@@ -27,16 +27,18 @@ RNN_LEVEL_TARGET inline Vec vec_exp(Vec x) {
 
 RNN_LEVEL_TARGET inline Vec vec_sigmoid(Vec x) { return 1.0f / (1.0f + vec_exp(-x)); }
 
-// tanh: odd polynomial near 0 (where 1 − 2/(e^{2x}+1) would cancel), the exp form elsewhere.
-RNN_LEVEL_TARGET inline Vec vec_tanh(Vec x) {
-  const UVec sign = (UVec)x & 0x80000000u;
-  const Vec ax = (Vec)((UVec)x & 0x7fffffffu);
+// tanh: fast_tanh's rational function on [-9, 9], clamped to [-1, 1] (activations.h says why).
+RNN_LEVEL_TARGET inline Vec vec_tanh(Vec a) {
+  Vec x = a > 9.0f ? splat(9.0f) : a;
+  x = x < -9.0f ? splat(-9.0f) : x;
   const Vec z = x * x;
-  const Vec near_zero =
-      ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
-       3.33332819422e-1f) * z * x + x;
-  const Vec far = (Vec)((UVec)(1.0f - 2.0f / (vec_exp(2.0f * ax) + 1.0f)) | sign);
-  return ax < 0.625f ? near_zero : far;
+  const Vec p = ((((((-2.76076847742355e-16f * z + 2.00018790482477e-13f) * z - 8.60467152213735e-11f) * z +
+                    5.12229709037114e-08f) * z + 1.48572235717979e-05f) * z + 6.37261928875436e-04f) * z +
+                 4.89352455891786e-03f) * x;
+  const Vec q = ((1.19825839466702e-06f * z + 1.18534705686654e-04f) * z + 2.26843463243900e-03f) * z +
+                4.89352518554385e-03f;
+  const Vec t = p / q;
+  return t > 1.0f ? splat(1.0f) : (t < -1.0f ? splat(-1.0f) : t);
 }
 
 RNN_LEVEL_TARGET inline Vec vec_activate(Activation act, Vec x) {
