@@ -117,6 +117,7 @@ class KernelScheduler {
 
   KernelScheduler() = default;
   void executor_loop();
+  void spin_for_work(std::unique_lock<std::mutex>& lock);
   void help_with_block(std::unique_lock<std::mutex>& lock);
   void run_next_task(std::unique_lock<std::mutex>& lock);
   void start_executors_locked();
@@ -147,6 +148,8 @@ class KernelScheduler {
   // Threads running kernel work now: executors not waiting for work, plus sync calls. Read without
   // the lock by a split's opener deciding whether it may spin.
   std::atomic<int> busy_threads_{0};
+  // Bumped with every task queued and split published: what an idle executor spins on.
+  std::atomic<unsigned> work_posted_{0};
   bool exiting_ = false;
 };
 

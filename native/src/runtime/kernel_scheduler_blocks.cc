@@ -44,6 +44,7 @@ void KernelScheduler::publish(ParallelJob& job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.push_back(&job);
+    work_posted_.fetch_add(1, std::memory_order_release);
     widest_split_ = std::max(widest_split_, job.blocks());
     wake = std::min(job.blocks() - 1, idle_executors_);
   }
