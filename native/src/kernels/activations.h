@@ -48,9 +48,9 @@ inline float fast_exp(float x_in) {
 inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 
 // tanh: a 13/6 rational function of x (Eigen's) on [-9, 9], beyond which tanh rounds to ±1 in float:
-// one division and no exp, about twice as fast as the exp form. The result is clamped to [-1, 1],
-// which the rational function overshoots by an ulp or two. NaN passes every clamp (std::min / max
-// return their first argument when a comparison is false).
+// one division and no exp, about twice as fast as the exp form; its error peaks near ±1 at ~6 ulp.
+// The result is clamped to [-1, 1], which the rational function overshoots by an ulp or two. NaN
+// passes every clamp (std::min / max return their first argument when a comparison is false).
 inline float fast_tanh(float a) {
   const float x = std::min(std::max(a, -9.0f), 9.0f);
   const float z = x * x;
