@@ -46,11 +46,11 @@ export class GRUCell extends RecurrentCell<GRUState> {
   }
 
   forwardCall(run: SequenceRun): ForwardCall {
-    return { cell: 'gru', args: { ...this.forwardBase(run), resetAfter: this.resetAfter, ...this.gateActivations() } };
+    return { cell: 'gru', args: Object.assign(this.forwardBase(run), { resetAfter: this.resetAfter }, this.gateActivations()) };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
-    return { cell: 'gru', args: { ...this.backwardBase(run), resetAfter: this.resetAfter, ...this.gateActivations() } };
+    return { cell: 'gru', args: Object.assign(this.backwardBase(run), { resetAfter: this.resetAfter }, this.gateActivations()) };
   }
 
   protected makeState(buffers: Float32Array[], batch: number): GRUState {

@@ -64,22 +64,24 @@ export class LSTMCell extends RecurrentCell<LSTMState> {
 
   forwardCall(run: SequenceRun): ForwardCall {
     const peephole = this.peepholeWeight?.value ?? null;
-    return { cell: 'lstm', args: { ...this.forwardBase(run), c0: run.initial[1], cT: run.final[1], peephole, ...this.gateActivations() } };
+    return { cell: 'lstm', args: Object.assign(this.forwardBase(run), { c0: run.initial[1], cT: run.final[1], peephole }, this.gateActivations()) };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
     const peephole = this.peepholeWeight;
     return {
       cell: 'lstm',
-      args: {
-        ...this.backwardBase(run),
-        c0: run.initial[1],
-        dcT: run.dFinal[1],
-        dc0: run.dInitial[1],
-        peephole: peephole?.value ?? null,
-        dPeephole: peephole?.grad ?? null,
-        ...this.gateActivations(),
-      },
+      args: Object.assign(
+        this.backwardBase(run),
+        {
+          c0: run.initial[1],
+          dcT: run.dFinal[1],
+          dc0: run.dInitial[1],
+          peephole: peephole?.value ?? null,
+          dPeephole: peephole?.grad ?? null,
+        },
+        this.gateActivations(),
+      ),
     };
   }
 

@@ -28,11 +28,11 @@ export class SimpleRNNCell extends RecurrentCell<SimpleRNNState> {
   }
 
   forwardCall(run: SequenceRun): ForwardCall {
-    return { cell: 'rnn', args: { ...this.forwardBase(run), activation: this.options.activation } };
+    return { cell: 'rnn', args: Object.assign(this.forwardBase(run), { activation: this.options.activation }) };
   }
 
   backwardCall(run: SequenceGradRun): BackwardCall {
-    return { cell: 'rnn', args: { ...this.backwardBase(run), activation: this.options.activation } };
+    return { cell: 'rnn', args: Object.assign(this.backwardBase(run), { activation: this.options.activation }) };
   }
 
   protected makeState(buffers: Float32Array[], batch: number): SimpleRNNState {

@@ -176,7 +176,7 @@ export class Bidirectional extends Layer {
       throw new ShapeError(`${this.name} expected initialState of ${2 * half} tensors (forward then backward), got ${Array.isArray(init) ? init.length : typeof init}`);
     }
     const result = await this.run(input, options.mask ?? null, ctx, init ? [init.slice(0, half), init.slice(half)] : [undefined, undefined], false);
-    return { ...result, output: asTensor(result.output) };
+    return Object.assign(result, { output: asTensor(result.output) });
   }
 
   async forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput> {

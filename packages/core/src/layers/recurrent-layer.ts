@@ -286,7 +286,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
     const states = final.map((s) => new Tensor(s, [B, H]));
     if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
-    return { ...sequenceOutput(y, { T, B, H }, mask, form), states };
+    return Object.assign(sequenceOutput(y, { T, B, H }, mask, form), { states });
   }
 
   /**
