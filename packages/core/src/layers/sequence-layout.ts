@@ -21,6 +21,7 @@ export function swapLeadingAxes(src: Float32Array, a: number, c: number, f: numb
  */
 export function toTimeMajor(src: Float32Array, b: number, t: number, f: number, out?: Float32Array, reverse = false): Float32Array {
   const dst = checkedOut(src, out);
+  if (sameOrder(b, t, reverse)) return copyWhole(src, dst);
   const rows = new RowCopier(src, dst, f);
   for (let j = 0; j < t; j++) {
     const from = reverse ? t - 1 - j : j; // source step
@@ -35,10 +36,22 @@ export function toTimeMajor(src: Float32Array, b: number, t: number, f: number, 
  */
 export function toBatchFirst(src: Float32Array, t: number, b: number, f: number, out?: Float32Array, reverse = false): Float32Array {
   const dst = checkedOut(src, out);
+  if (sameOrder(b, t, reverse)) return copyWhole(src, dst);
   const rows = new RowCopier(src, dst, f);
   for (let i = 0; i < b; i++) {
     for (let j = 0; j < t; j++) rows.copy((reverse ? t - 1 - j : j) * b + i, i * t + j);
   }
+  return dst;
+}
+
+/** One step (a flip of one step is no flip), or one sequence not flipped: both layouts hold the rows in the same order. */
+function sameOrder(b: number, t: number, reverse: boolean): boolean {
+  return t === 1 || (b === 1 && !reverse);
+}
+
+/** `src` into `dst` as one block (a memcpy: every bit pattern survives). */
+function copyWhole(src: Float32Array, dst: Float32Array): Float32Array {
+  dst.set(src);
   return dst;
 }
 
