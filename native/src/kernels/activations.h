@@ -51,15 +51,25 @@ inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 // one division and no exp, about twice as fast as the exp form; its error peaks near ±1 at ~6 ulp.
 // The result is clamped to [-1, 1], which the rational function overshoots by an ulp or two. NaN
 // passes every clamp (std::min / max return their first argument when a comparison is false).
+// tanh(x) ≈ x·P(x²) / Q(x²) for |x| ≤ kTanhClamp, evaluated for one float or one vector of the
+// step kernels' level (vector_activations.inl), so both compute the same thing.
+constexpr float kTanhClamp = 9.0f;
+// Always inlined: a step kernel's vectors are wider than this header's baseline target allows
+// in a call.
+template <class V>
+__attribute__((always_inline)) inline V tanh_rational(V x) {
+  const V z = x * x;
+  const V p = ((((((-2.76076847742355e-16f * z + 2.00018790482477e-13f) * z - 8.60467152213735e-11f) * z +
+                  5.12229709037114e-08f) * z + 1.48572235717979e-05f) * z + 6.37261928875436e-04f) * z +
+               4.89352455891786e-03f) * x;
+  const V q = ((1.19825839466702e-06f * z + 1.18534705686654e-04f) * z + 2.26843463243900e-03f) * z +
+              4.89352518554385e-03f;
+  return p / q;
+}
+
 inline float fast_tanh(float a) {
-  const float x = std::min(std::max(a, -9.0f), 9.0f);
-  const float z = x * x;
-  const float p = ((((((-2.76076847742355e-16f * z + 2.00018790482477e-13f) * z - 8.60467152213735e-11f) * z +
-                      5.12229709037114e-08f) * z + 1.48572235717979e-05f) * z + 6.37261928875436e-04f) * z +
-                   4.89352455891786e-03f) * x;
-  const float q = ((1.19825839466702e-06f * z + 1.18534705686654e-04f) * z + 2.26843463243900e-03f) * z +
-                  4.89352518554385e-03f;
-  return std::min(std::max(p / q, -1.0f), 1.0f);
+  const float x = std::min(std::max(a, -kTanhClamp), kTanhClamp);
+  return std::min(std::max(tanh_rational(x), -1.0f), 1.0f);
 }
 
 enum class Activation { Tanh, Sigmoid, Relu, Linear, HardSigmoid };

@@ -29,15 +29,9 @@ RNN_LEVEL_TARGET inline Vec vec_sigmoid(Vec x) { return 1.0f / (1.0f + vec_exp(-
 
 // tanh: fast_tanh's rational function on [-9, 9], clamped to [-1, 1] (activations.h says why).
 RNN_LEVEL_TARGET inline Vec vec_tanh(Vec a) {
-  Vec x = a > 9.0f ? splat(9.0f) : a;
-  x = x < -9.0f ? splat(-9.0f) : x;
-  const Vec z = x * x;
-  const Vec p = ((((((-2.76076847742355e-16f * z + 2.00018790482477e-13f) * z - 8.60467152213735e-11f) * z +
-                    5.12229709037114e-08f) * z + 1.48572235717979e-05f) * z + 6.37261928875436e-04f) * z +
-                 4.89352455891786e-03f) * x;
-  const Vec q = ((1.19825839466702e-06f * z + 1.18534705686654e-04f) * z + 2.26843463243900e-03f) * z +
-                4.89352518554385e-03f;
-  const Vec t = p / q;
+  Vec x = a > kTanhClamp ? splat(kTanhClamp) : a;
+  x = x < -kTanhClamp ? splat(-kTanhClamp) : x;
+  const Vec t = tanh_rational(x);  // inlined into the level's target: the template is not a call
   return t > 1.0f ? splat(1.0f) : (t < -1.0f ? splat(-1.0f) : t);
 }
 

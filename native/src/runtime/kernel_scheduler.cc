@@ -1,22 +1,19 @@
 #include "kernel_scheduler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <new>
 #include <system_error>
-#include <chrono>
 #include <thread>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 #if defined(__linux__)
 #include <pthread.h>
 #include <sched.h>
 #endif
 
+#include "cpu_relax.h"
 #include "split_policy.h"
 
 namespace rnn {
@@ -36,12 +33,6 @@ void yield_wakeups_to_submitters() {
 }
 
 constexpr int kIdleSpinMicros = 200;
-
-void cpu_pause() {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#endif
-}
 
 // Runs a kernel under the policy its call takes now, turning any exception into the outcome.
 void run_catching(const Kernel& kernel, KernelContext& context, KernelOutcome& outcome, std::string& failure) noexcept {
@@ -159,8 +150,8 @@ void KernelScheduler::executor_loop() {
 // An executor that has just finished an async call watches for the next one for up to
 // kIdleSpinMicros before it sleeps: waking a sleeping thread took ~50 µs at the median and ~1 ms at
 // the 99th percentile on a 2-core VM, next to a 0.3 ms B = 1 call, and concurrent callers queue
-// their next calls within that time. (After a block of a split it sleeps at once: spinning there
-// measured a few % slower for back-to-back split calls, and a split's opener wakes it anyway.)
+// their next calls within that time. After a block of a split it sleeps at once: the split's opener
+// wakes it for the next split anyway (spinning there too was not measured on its own).
 // Only with more than one thread (one thread means one core, spinning included) and while fewer
 // threads run kernel work than there are CPUs; it yields as it goes, so a thread that wants the
 // core gets it.
@@ -170,7 +161,7 @@ void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kIdleSpinMicros);
   while (work_posted_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) {
-    for (int i = 0; i < 16; ++i) cpu_pause();
+    for (int i = 0; i < 16; ++i) cpu_relax();
     std::this_thread::yield();
   }
   lock.lock();

@@ -2,12 +2,9 @@
 // own thread waits for them.
 #include <algorithm>
 
+#include "cpu_relax.h"
 #include "kernel_scheduler.h"
 #include "split_policy.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 namespace rnn {
 
@@ -18,14 +15,9 @@ namespace {
 // spin. Only while the threads running kernel work (the opener among them) do not outnumber the
 // CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
 // waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
-// CPUs by the tests). Executors never spin; they sleep on work_cv_.
+// CPUs by the tests). An idle executor spins only right after an async call (spin_for_work in
+// kernel_scheduler.cc); otherwise it sleeps on work_cv_.
 constexpr int kFinishSpins = 512;
-
-void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#endif
-}
 
 }  // namespace
 

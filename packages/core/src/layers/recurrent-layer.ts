@@ -226,8 +226,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
    * `Bidirectional` that run inside a model's context.
    */
   async forwardWithState(x: Tensor, mask: Float32Array | null, ctx: RunContext, initialState?: TensorLike[]): Promise<ApplyResult> {
-    const { output, ...rest } = await this.forwardSequence(x, mask, ctx, this.outputForm(false), initialState);
-    return { output: asTensor(output), ...rest };
+    const result = await this.forwardSequence(x, mask, ctx, this.outputForm(false), initialState);
+    return Object.assign(result, { output: asTensor(result.output) }); // no object rest: see RecurrentCell.forwardBase
   }
 
   /** This layer's output form: in processing order (flipped with goBackwards, like Keras), time-major or not. */
