@@ -98,6 +98,12 @@ RNN_LEVEL_TARGET inline void prefetch_tile(const float* p, std::size_t ld, int r
 template <class Step>
 using UnitsFn = void (*)(const Step&, int b, int u0, int n, const float* sums, const float* pre, std::size_t stride);
 
+// The same pass over whole tiles (kPanel units) of `rows` consecutive rows from b: row m's sums at
+// sums + m·ld, its input pre-activations at pre + m·ld_in (gates `stride` apart).
+template <class Step>
+using BlockFn = void (*)(const Step&, int b, int rows, int u0, const float* sums, std::size_t ld, const float* pre,
+                         std::size_t ld_in, std::size_t stride);
+
 // fused[m, g, v] += bias[g·H + u0 + v] for the rows of a block, units v < n of the tile.
 RNN_LEVEL_TARGET inline void add_bias(float* fused, int rows, int gates, std::size_t ld, const float* bias, int H, int u0,
                                       int n) {
@@ -119,7 +125,7 @@ RNN_LEVEL_TARGET inline void add_bias(float* fused, int rows, int gates, std::si
 // step's input rows and W_ih packed like W_hh, so they never leave L1; or read from the buffer the
 // input GEMM filled for every step beforehand, far larger than the caches: then each block prefetches
 // the lines its rows' next tile will read, which arrive while the tile's other row blocks run.
-template <class Step, UnitsFn<Step> units>
+template <class Step, UnitsFn<Step> units, BlockFn<Step> block>
 RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda, const Step& step) {
   const StepInputs& in = step.in;
   alignas(64) float sums[kRows * 4 * kPanel];   // [rows, G ≤ 4, kPanel] h · W_hhᵀ
@@ -144,12 +150,10 @@ RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda
         if (tile + 1 < w.tiles) prefetch_tile(pre + kPanel, ld_in, rows, in_gates, w.H);
       }
       panel_rows(rows, w.G, a_rows, lda, w.panel(tile, 0), w.panel_stride(), w.K, sums, ld);
-      for (int m = 0; m < rows; ++m) {
-        if (nu == kPanel) {
-          units(step, b + m, u0, kPanel, sums + m * ld, pre + m * ld_in, stride);
-        } else {
-          units(step, b + m, u0, nu, sums + m * ld, pre + m * ld_in, stride);
-        }
+      if (nu == kPanel) {
+        block(step, b, rows, u0, sums, ld, pre, ld_in, stride);
+      } else {
+        for (int m = 0; m < rows; ++m) units(step, b + m, u0, nu, sums + m * ld, pre + m * ld_in, stride);
       }
     }
   }

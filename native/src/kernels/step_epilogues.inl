@@ -1,7 +1,7 @@
 // The cells' forward gate passes, run by gate_product on each tile's sums, and the level's kernel
-// table. Included after micro_kernel.inl (same namespace and macros). A pass works on `n` units of
-// one row (n = kPanel but for the last tile), staging them in [kPanel] arrays so that every loop,
-// activations included, runs over whole vectors.
+// table. Included after micro_kernel.inl (same namespace and macros). A pass works on whole tiles
+// (kPanel units) of a block of rows, or on the `n` units of one row's last tile staged in [kPanel]
+// arrays, so that every loop, activations included, runs over whole vectors.
 
 #define RNN_EPILOGUE RNN_LEVEL_TARGET __attribute__((always_inline)) inline
 
@@ -28,92 +28,159 @@ struct Staged {
   }
 };
 
-// LSTM (lstm.h) over kPanel units: i, f, g, o from the inputs and the sums, c' and h'. pre, peep,
-// gates: gate blocks `stride`, `peep_stride`, `gate_stride` apart; peep and gates may be null.
-RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, const float* sums, const float* pre, std::size_t stride,
-                                          const float* cp, const float* peep, std::size_t peep_stride, float* c_new,
-                                          float* y, float* gates, std::size_t gate_stride) {
-  for (int v = 0; v < kPanel; v += kLanes) {
-    Vec i = load(pre + v) + load(sums + v);
-    Vec f = load(pre + stride + v) + load(sums + kPanel + v);
-    Vec g = load(pre + 2 * stride + v) + load(sums + 2 * kPanel + v);
-    Vec o = load(pre + 3 * stride + v) + load(sums + 3 * kPanel + v);
-    const Vec c0 = load(cp + v);
-    if (peep) {
-      i += load(peep + v) * c0;
-      f += load(peep + peep_stride + v) * c0;
+constexpr int kVecs = kPanel / kLanes;  // vectors per row and gate in a tile
+
+// LSTM (lstm.h) over whole tiles of `rows` rows: i, f, g, o from the inputs and the sums, c' and
+// h'. Each step of the formula runs over every row's vectors before the next step starts
+// (vec_activate_all says why), in Vec arrays [gate, row · kVecs] that stay in L1. Row m's sums at
+// sums + m·ld, inputs at pre + m·ld_in (gates `stride` apart), c, c' and h' ld_h apart, gates
+// (gate k at + k·gate_stride) ld_gates apart; peep (p_i, p_f, p_o peep_stride apart) and gates may
+// be null.
+RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, int rows, const float* sums, std::size_t ld,
+                                          const float* pre, std::size_t ld_in, std::size_t stride, const float* cp,
+                                          const float* peep, std::size_t peep_stride, float* c_new, float* y,
+                                          std::size_t ld_h, float* gates, std::size_t gate_stride,
+                                          std::size_t ld_gates) {
+  const int n = rows * kVecs;
+  Vec z[4 * kRows * kVecs];  // [4, n] i, f, o, g: pre-activations, then gates
+  Vec c[kRows * kVecs];      // [n] c', then act(c')
+  Vec *i = z, *f = z + n, *o = z + 2 * n, *g = z + 3 * n;
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      const float* sm = sums + m * ld + v * kLanes;
+      const float* pm = pre + m * ld_in + v * kLanes;
+      i[j] = load(pm) + load(sm);
+      f[j] = load(pm + stride) + load(sm + kPanel);
+      g[j] = load(pm + 2 * stride) + load(sm + 2 * kPanel);
+      o[j] = load(pm + 3 * stride) + load(sm + 3 * kPanel);
+      if (peep) {
+        const Vec c0 = load(cp + m * ld_h + v * kLanes);
+        i[j] += load(peep + v * kLanes) * c0;
+        f[j] += load(peep + peep_stride + v * kLanes) * c0;
+      }
     }
-    i = vec_activate(s.rec, i);
-    f = vec_activate(s.rec, f);
-    g = vec_activate(s.act, g);
-    const Vec c = f * c0 + i * g;
-    if (peep) o += load(peep + 2 * peep_stride + v) * c;
-    o = vec_activate(s.rec, o);
-    store(c_new + v, c);
-    store(y + v, o * vec_activate(s.act, c));
-    if (gates) {
-      store(gates + v, i);
-      store(gates + gate_stride + v, f);
-      store(gates + 2 * gate_stride + v, g);
-      store(gates + 3 * gate_stride + v, o);
+  }
+  vec_activate_all(s.rec, z, peep ? 2 * n : 3 * n);  // o waits for c' when there are peepholes
+  vec_activate_all(s.act, g, n);
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      const std::size_t at = m * ld_h + v * kLanes;
+      c[j] = f[j] * load(cp + at) + i[j] * g[j];
+      store(c_new + at, c[j]);
+      if (peep) o[j] += load(peep + 2 * peep_stride + v * kLanes) * c[j];
+    }
+  }
+  if (peep) vec_activate_all(s.rec, o, n);
+  vec_activate_all(s.act, c, n);
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      store(y + m * ld_h + v * kLanes, o[j] * c[j]);
+      if (!gates) continue;
+      float* gm = gates + m * ld_gates + v * kLanes;
+      store(gm, i[j]);
+      store(gm + gate_stride, f[j]);
+      store(gm + 2 * gate_stride, g[j]);
+      store(gm + 3 * gate_stride, o[j]);
     }
   }
 }
 
-RNN_EPILOGUE void lstm_units(const LstmStep& s, int b, int u0, int n, const float* sums, const float* pre,
-                             std::size_t stride) {
+RNN_EPILOGUE void lstm_block(const LstmStep& s, int b, int rows, int u0, const float* sums, std::size_t ld,
+                             const float* pre, std::size_t ld_in, std::size_t stride) {
   const int H = s.H;
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   const float* peep = s.peephole ? s.peephole + u0 : nullptr;  // p_i; p_f at + H, p_o at + 2H
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;  // gate k at + k·H
-  if (n == kPanel) {
-    lstm_vectors(s, sums, pre, stride, s.c_prev + at, peep, H, s.c_new + at, s.y + at, gates, H);
-    return;
-  }
+  lstm_vectors(s, rows, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, s.c_new + at, s.y + at, H, gates, H,
+               4 * static_cast<std::size_t>(H));
+}
+
+// A partial tile of one row.
+RNN_EPILOGUE void lstm_units(const LstmStep& s, int b, int u0, int n, const float* sums, const float* pre,
+                             std::size_t stride) {
+  const int H = s.H;
+  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
+  const float* peep = s.peephole ? s.peephole + u0 : nullptr;
+  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;
   Staged<4> p, g;
   Staged<3> pp;
   Staged<1> cp, c, y;
-  lstm_vectors(s, sums, p.in(pre, stride, n), kPanel, cp.in(s.c_prev + at, 0, n), peep ? pp.in(peep, H, n) : nullptr,
-               kPanel, c.v[0], y.v[0], gates ? g.v[0] : nullptr, kPanel);
+  lstm_vectors(s, 1, sums, 0, p.in(pre, stride, n), 0, kPanel, cp.in(s.c_prev + at, 0, n),
+               peep ? pp.in(peep, H, n) : nullptr, kPanel, c.v[0], y.v[0], 0, gates ? g.v[0] : nullptr, kPanel, 0);
   c.out(s.c_new + at, 0, n);
   y.out(s.y + at, 0, n);
   if (gates) g.out(gates, H, n);
 }
 
-// GRU, reset_after, over kPanel units: r, z, n and h' from one product over the three gates.
-// gates (r, z, n gate_stride apart) and extra (W_hn hm + b_hn) may be null.
-RNN_LEVEL_TARGET inline void gru_vectors(const GruStep& s, const float* sums, const float* pre, std::size_t stride,
-                                         const float* b_hn, const float* hp, float* y, float* gates,
-                                         std::size_t gate_stride, float* extra) {
-  for (int v = 0; v < kPanel; v += kLanes) {
-    const Vec r = vec_activate(s.rec, load(pre + v) + load(sums + v));
-    const Vec z = vec_activate(s.rec, load(pre + stride + v) + load(sums + kPanel + v));
-    const Vec hn = b_hn ? load(sums + 2 * kPanel + v) + load(b_hn + v) : load(sums + 2 * kPanel + v);
-    const Vec nn = vec_activate(s.act, load(pre + 2 * stride + v) + r * hn);
-    store(y + v, (1.0f - z) * nn + z * load(hp + v));
-    if (gates) {
-      store(gates + v, r);
-      store(gates + gate_stride + v, z);
-      store(gates + 2 * gate_stride + v, nn);
-      store(extra + v, hn);
+// GRU, reset_after, over whole tiles of `rows` rows: r, z, n and h' from one product over the three
+// gates, step by step over all rows' vectors as in lstm_vectors. h and h' ld_h apart; gates (r, z,
+// n gate_stride apart) ld_gates apart and extra (W_hn hm + b_hn, ld_h apart) may be null.
+RNN_LEVEL_TARGET inline void gru_vectors(const GruStep& s, int rows, const float* sums, std::size_t ld,
+                                         const float* pre, std::size_t ld_in, std::size_t stride, const float* b_hn,
+                                         const float* hp, float* y, std::size_t ld_h, float* gates,
+                                         std::size_t gate_stride, std::size_t ld_gates, float* extra) {
+  const int n = rows * kVecs;
+  Vec rz[2 * kRows * kVecs];  // [2, n] r, z
+  Vec hn[kRows * kVecs];      // [n] W_hn hm + b_hn
+  Vec nn[kRows * kVecs];      // [n] n
+  Vec *r = rz, *z = rz + n;
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      const float* sm = sums + m * ld + v * kLanes;
+      const float* pm = pre + m * ld_in + v * kLanes;
+      r[j] = load(pm) + load(sm);
+      z[j] = load(pm + stride) + load(sm + kPanel);
+    }
+  }
+  vec_activate_all(s.rec, rz, 2 * n);
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      const float* sm = sums + m * ld + v * kLanes;
+      hn[j] = b_hn ? load(sm + 2 * kPanel) + load(b_hn + v * kLanes) : load(sm + 2 * kPanel);
+      nn[j] = load(pre + m * ld_in + v * kLanes + 2 * stride) + r[j] * hn[j];
+    }
+  }
+  vec_activate_all(s.act, nn, n);
+  for (int m = 0; m < rows; ++m) {
+    for (int v = 0; v < kVecs; ++v) {
+      const int j = m * kVecs + v;
+      const std::size_t at = m * ld_h + v * kLanes;
+      store(y + at, (1.0f - z[j]) * nn[j] + z[j] * load(hp + at));
+      if (!gates) continue;
+      float* gm = gates + m * ld_gates + v * kLanes;
+      store(gm, r[j]);
+      store(gm + gate_stride, z[j]);
+      store(gm + 2 * gate_stride, nn[j]);
+      store(extra + at, hn[j]);
     }
   }
 }
 
+RNN_EPILOGUE void gru_block(const GruStep& s, int b, int rows, int u0, const float* sums, std::size_t ld,
+                            const float* pre, std::size_t ld_in, std::size_t stride) {
+  const int H = s.H;
+  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
+  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
+  gru_vectors(s, rows, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, s.h_prev + at, s.y + at, H,
+              gates, H, 3 * static_cast<std::size_t>(H), gates ? s.extra + at : nullptr);
+}
+
+// A partial tile of one row.
 RNN_EPILOGUE void gru_units(const GruStep& s, int b, int u0, int n, const float* sums, const float* pre,
                             std::size_t stride) {
   const int H = s.H;
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   const float* b_hn = s.b_hn ? s.b_hn + u0 : nullptr;
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
-  if (n == kPanel) {
-    gru_vectors(s, sums, pre, stride, b_hn, s.h_prev + at, s.y + at, gates, H, gates ? s.extra + at : nullptr);
-    return;
-  }
   Staged<3> p, g;
   Staged<1> bh, hp, y, e;
-  gru_vectors(s, sums, p.in(pre, stride, n), kPanel, b_hn ? bh.in(b_hn, 0, n) : nullptr, hp.in(s.h_prev + at, 0, n),
-              y.v[0], gates ? g.v[0] : nullptr, kPanel, e.v[0]);
+  gru_vectors(s, 1, sums, 0, p.in(pre, stride, n), 0, kPanel, b_hn ? bh.in(b_hn, 0, n) : nullptr,
+              hp.in(s.h_prev + at, 0, n), y.v[0], 0, gates ? g.v[0] : nullptr, kPanel, 0, e.v[0]);
   y.out(s.y + at, 0, n);
   if (!gates) return;
   g.out(gates, H, n);
@@ -152,7 +219,8 @@ RNN_EPILOGUE void gru_new_units(const GruStep& s, int b, int u0, int n, const fl
   if (s.store_gates) std::memcpy(out + 2 * H, x, n * sizeof(float));
 }
 
-// SimpleRNN: y = act(inputs + sums).
+// SimpleRNN: y = act(inputs + sums). Row by row: with one activation per unit there is no chain
+// worth interleaving, and the block form measured 10% slower.
 RNN_EPILOGUE void rnn_units(const RnnStep& s, int b, int u0, int n, const float* sums, const float* pre,
                             std::size_t) {
   float* y = s.y + static_cast<std::size_t>(b) * s.H + u0;
@@ -166,20 +234,28 @@ RNN_EPILOGUE void rnn_units(const RnnStep& s, int b, int u0, int n, const float*
   x.out(y, 0, n);
 }
 
+// The whole-tile form of a one-row pass, for the passes that keep the row-by-row form (SimpleRNN,
+// and GRU with the reset gate before W_hn: its two products are not on the hot path).
+template <class Step, UnitsFn<Step> units>
+RNN_EPILOGUE void each_row(const Step& s, int b, int rows, int u0, const float* sums, std::size_t ld, const float* pre,
+                           std::size_t ld_in, std::size_t stride) {
+  for (int m = 0; m < rows; ++m) units(s, b + m, u0, kPanel, sums + m * ld, pre + m * ld_in, stride);
+}
+
 #undef RNN_EPILOGUE
 
-RNN_LEVEL_TARGET void lstm_forward(const LstmStep& s) { gate_product<LstmStep, lstm_units>(*s.w, s.hm, s.H, s); }
+RNN_LEVEL_TARGET void lstm_forward(const LstmStep& s) { gate_product<LstmStep, lstm_units, lstm_block>(*s.w, s.hm, s.H, s); }
 
 RNN_LEVEL_TARGET void gru_forward(const GruStep& s) {
   if (s.reset_after) {
-    gate_product<GruStep, gru_units>(*s.w_rz, s.hm, s.H, s);
+    gate_product<GruStep, gru_units, gru_block>(*s.w_rz, s.hm, s.H, s);
     return;
   }
-  gate_product<GruStep, gru_reset_units>(*s.w_rz, s.hm, s.H, s);
-  gate_product<GruStep, gru_new_units>(*s.w_n, s.extra, s.H, s);
+  gate_product<GruStep, gru_reset_units, each_row<GruStep, gru_reset_units>>(*s.w_rz, s.hm, s.H, s);
+  gate_product<GruStep, gru_new_units, each_row<GruStep, gru_new_units>>(*s.w_n, s.extra, s.H, s);
 }
 
-RNN_LEVEL_TARGET void rnn_forward(const RnnStep& s) { gate_product<RnnStep, rnn_units>(*s.w, s.hm, s.H, s); }
+RNN_LEVEL_TARGET void rnn_forward(const RnnStep& s) { gate_product<RnnStep, rnn_units, each_row<RnnStep, rnn_units>>(*s.w, s.hm, s.H, s); }
 
 const StepKernels& kernels() {
   static const StepKernels table{RNN_LEVEL_ID, kPanel, &lstm_forward, &gru_forward, &rnn_forward, &column_product};
