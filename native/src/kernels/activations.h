@@ -31,14 +31,22 @@
 
 namespace rnn {
 
+// e^(x − n·ln 2) for n = round(x / ln 2): x − n·ln 2 in two parts (Cody–Waite), then the Cephes
+// expf polynomial. For one float or one vector of the step kernels' level (vector_activations.inl),
+// so both compute the same thing; always inlined for the same reason as tanh_rational below.
+template <class V>
+__attribute__((always_inline)) inline V exp_reduced(V x, V n) {
+  V r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  return ((((( 1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
+           1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1.0f;
+}
+
 // e^x, x clamped to [-87, 88] (so the result is a normal float; NaN stays NaN).
 inline float fast_exp(float x_in) {
   const float x = std::min(std::max(x_in, -87.0f), 88.0f);
   const float n = std::floor(x * 1.44269504088896341f + 0.5f);  // round(x / ln 2)
-  float r = x - n * 0.693359375f;  // x − n·ln 2 in two parts (Cody–Waite)
-  r = r - n * -2.12194440e-4f;
-  const float p = ((((( 1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
-                    1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1.0f;
+  const float p = exp_reduced(x, n);
   const int32_t biased = (static_cast<int32_t>(n) + 127) << 23;  // 2^n as float bits, n in [-126, 127]
   float scale;
   std::memcpy(&scale, &biased, sizeof(scale));

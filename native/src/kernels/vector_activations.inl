@@ -17,10 +17,7 @@ RNN_LEVEL_TARGET inline Vec vec_exp(Vec x) {
   x = x < -87.0f ? splat(-87.0f) : x;
   const Vec magic = splat(12582912.0f);  // 1.5·2^23: adding and subtracting it rounds to an integer
   const Vec n = (x * 1.44269504088896341f + magic) - magic;  // round(x / ln 2)
-  Vec r = x - n * 0.693359375f;                               // x − n·ln 2 in two parts (Cody–Waite)
-  r = r - n * -2.12194440e-4f;
-  const Vec p = ((((( 1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
-                  1.6666665459e-1f) * r + 5.0000001201e-1f) * (r * r) + r + 1.0f;
+  const Vec p = exp_reduced(x, n);                            // inlined into the level's target
   const UVec scale = ((UVec)__builtin_convertvector(n, IVec) + 127u) << 23;  // 2^n as float bits
   return p * (Vec)scale;
 }
