@@ -23,6 +23,27 @@ const candidates = [
   path.join(packageRoot, 'build', 'Release', 'rnn_native.node'),
 ];
 
+/**
+ * Requires the addon with OPENBLAS_NUM_THREADS=1, then puts back what the environment had. OpenBLAS
+ * reads the variable once, when loading the addon pulls it in, and otherwise starts a thread per
+ * CPU but one, each spinning ~0.1 s of CPU before it sleeps (a whole core for the first ~0.1 s of
+ * a 2-core process; 31 threads on 32 cores). The addon keeps OpenBLAS single-threaded inside its
+ * own pool anyway (native README, "Runtime"), so those threads would never get work. (The variable
+ * only reaches OpenBLAS from the main thread: in a worker, process.env is the worker's own copy,
+ * so a process whose first load happens in a worker still starts the pool.)
+ */
+function requireWithSingleThreadedBlas(file) {
+  const had = Object.prototype.hasOwnProperty.call(process.env, 'OPENBLAS_NUM_THREADS');
+  const before = process.env.OPENBLAS_NUM_THREADS;
+  process.env.OPENBLAS_NUM_THREADS = '1';
+  try {
+    return require(file);
+  } finally {
+    if (had) process.env.OPENBLAS_NUM_THREADS = before;
+    else delete process.env.OPENBLAS_NUM_THREADS;
+  }
+}
+
 function load() {
   const causes = [];
   for (const file of candidates) {
@@ -31,7 +52,7 @@ function load() {
       continue;
     }
     try {
-      const binding = require(file);
+      const binding = requireWithSingleThreadedBlas(file);
       binding.path = file;
       return binding;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +128,35 @@ describeNative('the native backend in core', (backend) => {
     const info = nativeBinding!.blasInfo();
     const expected = process.env.RNN_NUM_THREADS ? Number(process.env.RNN_NUM_THREADS) : require('node:os').availableParallelism();
     expect(info.threads).toBe(expected);
+  });
+});
+
+/**
+ * Loads @rnn/native in a fresh process (OpenBLAS initialises once per process) and reports the
+ * threads the load started, the executors among them, and OPENBLAS_NUM_THREADS after the load.
+ */
+function loadInChild(env: Record<string, string | undefined>): { started: number; executors: number; env: string | null } {
+  const script = `
+    const { readdirSync } = require('node:fs');
+    const tasks = () => readdirSync('/proc/self/task').length;
+    const before = tasks();
+    const binding = require(${JSON.stringify(join(nativeLib, 'index.js'))});
+    const started = tasks() - before;
+    console.log(JSON.stringify({ started, executors: binding.schedulerCounts().executors, env: process.env.OPENBLAS_NUM_THREADS ?? null }));`;
+  const childEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: childEnv, encoding: 'utf8' }));
+}
+
+describeNative('loading the addon', () => {
+  // /proc/self/task lists a process's threads on Linux. On a machine with 2+ CPUs an OpenBLAS
+  // started with its default thread count adds CPUs − 1 threads of its own to the executors.
+  it.runIf(existsSync('/proc/self/task'))('starts no OpenBLAS threads, only the executors, and leaves OPENBLAS_NUM_THREADS as it was', () => {
+    const unset = loadInChild({ OPENBLAS_NUM_THREADS: undefined });
+    expect(unset.started).toBe(unset.executors);
+    expect(unset.env).toBeNull();
+    const set = loadInChild({ OPENBLAS_NUM_THREADS: '3' });
+    expect(set.started).toBe(set.executors);
+    expect(set.env).toBe('3');
   });
 });
