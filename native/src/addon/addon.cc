@@ -17,6 +17,7 @@
 
 #include "async_calls.h"
 #include "cpu_exports.h"
+#include "data_exports.h"
 #include "kernel_contract.generated.h"
 #include "kernel_reader.h"
 #include "thread_controls.h"
@@ -109,6 +110,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   RNN_EXPORT_KERNEL("rnnBackward", (bound<RnnBackward, rnn_backward>));
   RNN_EXPORT_KERNEL("gemm", (bound<Gemm, run_gemm>));
   export_thread_controls(env, exports);
+  export_data_passes(env, exports);
   exports.Set("inputPathCounts", Napi::Function::New(env, input_path_counts_object, "inputPathCounts"));
   return exports;
 }

@@ -60,6 +60,16 @@ export interface NativeBinding extends Kernels {
    * `RangeError` naming what this CPU can run when it lacks `level`. Returns the level in force.
    */
   setCpuLevel(level: NativeCpuLevel): NativeCpuLevel;
+  /**
+   * The index of the first NaN or ±Infinity in `values`, or −1 (`DataPasses.firstNonFinite`).
+   * Throws a `TypeError` when `values` is not a Float32Array.
+   */
+  firstNonFinite(values: Float32Array): number;
+  /**
+   * `src [B, T, F]` into `out [T, B, F]`, reversed in time when `reverse` (`DataPasses.toTimeMajor`).
+   * Throws a `TypeError` / `RangeError` naming the argument when the sizes or buffers do not fit.
+   */
+  toTimeMajor(src: Float32Array, B: number, T: number, F: number, out: Float32Array, reverse: boolean): void;
   /** The .node file that was loaded. */
   path: string;
 }

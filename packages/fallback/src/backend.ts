@@ -1,4 +1,5 @@
 import type { Backend, BackendDetails, GemmArgs } from '@rnn/backend-api';
+import { dataPasses } from './data-passes';
 import { sgemm } from './gemm';
 import { gruBackward, gruForward } from './gru';
 import { lstmBackward, lstmForward } from './lstm';
@@ -20,6 +21,7 @@ export const fallbackBackend = {
   setThreads(_threads: number): number {
     return 1;
   },
+  data: dataPasses,
   lstmForward,
   lstmBackward,
   gruForward,

@@ -35,6 +35,8 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'blasInfo',
   'cpuInfo',
   'setCpuLevel',
+  'firstNonFinite',
+  'toTimeMajor',
 ];
 
 /**
@@ -92,6 +94,10 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       cpu: binding.cpuInfo().level,
     }),
     setThreads: (threads: number) => binding.setNumThreads(threads),
+    data: {
+      firstNonFinite: (values) => binding.firstNonFinite(values),
+      toTimeMajor: (src, B, T, F, out, reverse) => binding.toTimeMajor(src, B, T, F, out, reverse),
+    },
   } satisfies Backend;
   return backend;
 }

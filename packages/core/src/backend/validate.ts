@@ -250,5 +250,7 @@ export function checkedBackend(backend: Backend): Backend {
     async,
     details: () => backend.details(),
     setThreads: (threads: number) => backend.setThreads(threads),
+    // Core calls the data passes with sizes it made itself (`toTimeMajor` checks them first).
+    data: backend.data,
   };
 }

@@ -211,7 +211,7 @@ export class Bidirectional extends Layer {
     if (x.shape.length !== 3 || F !== features || (steps !== null && T !== steps)) {
       throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${features}], got [${x.shape.join(', ')}]`);
     }
-    const xT = asTimeMajor(x); // both directions only read it (input dropout copies)
+    const xT = asTimeMajor(x, ctx.backend.data); // both directions only read it (input dropout copies)
     // Keras merges the forward direction's output in its processing order and the backward
     // direction's flipped from its own: with the usual forward layer, both at the input's time index.
     const fw = await this.forwardLayer.forwardSequence(xT, mask, ctx, this.forwardLayer.outputForm(true), init[0]);

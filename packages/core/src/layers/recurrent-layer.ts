@@ -266,7 +266,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
     // Each is fully overwritten (by the copy or by the kernel) before it is read.
     const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
-    const xT = kernelInput(x, buffers, inputMask); // [T, B, I]
+    const xT = kernelInput(x, buffers, inputMask, ctx.backend.data); // [T, B, I]
     const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
     const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
     const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
@@ -319,7 +319,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     // Gradient buffers, lifetime: this call. dySeq [T, B, H]: dy time-major in the kernel's order
     // (reused scratch, or dy itself). dxT [T, B, I]: the input gradient; a buffer of its own when it
     // is handed on time-major, else reused scratch copied out batch-first.
-    const dySeq = this.returnSequences ? kernelOutputGradient(dy, buffers, saved.form.flipped) : null;
+    const dySeq = this.returnSequences ? kernelOutputGradient(dy, buffers, saved.form.flipped, ctx.backend.data) : null;
     const dxT = needsInputGradient ? (timeMajorOut ? new Float32Array(T * B * I) : buffers.take('dxT', T * B * I)) : null;
     const states = this.cell.stateNames;
     const dhT = this.returnSequences ? null : asTensor(dy).data; // [B, H]

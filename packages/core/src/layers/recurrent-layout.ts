@@ -1,3 +1,4 @@
+import type { DataPasses } from '@rnn/backend-api';
 import type { Random } from '../random';
 import { Tensor } from '../tensor';
 import type { ScratchBuffers } from './scratch-buffers';
@@ -27,7 +28,7 @@ export interface SequenceForm {
  * input dropout scales it; else transposed into the layer's reused `xT` buffer (lifetime: until
  * this layer's next call of the same kind). `inputMask [B, I]` scales every step.
  */
-export function kernelInput(x: LayerValue, buffers: ScratchBuffers, inputMask: Float32Array | null): Float32Array {
+export function kernelInput(x: LayerValue, buffers: ScratchBuffers, inputMask: Float32Array | null, passes: DataPasses): Float32Array {
   const [B, T, I] = x.shape;
   if (x instanceof TimeMajor && inputMask === null) return x.data;
   const xT = buffers.take('xT', T * B * I); // [T, B, I]
@@ -35,7 +36,7 @@ export function kernelInput(x: LayerValue, buffers: ScratchBuffers, inputMask: F
     for (let k = 0; k < xT.length; k++) xT[k] = x.data[k] * inputMask![k % (B * I)];
     return xT;
   }
-  toTimeMajor(x.data, B, T, I, xT);
+  toTimeMajor(x.data, B, T, I, xT, false, passes);
   if (inputMask !== null) applyInputMask(xT, inputMask, T);
   return xT;
 }
@@ -68,10 +69,10 @@ export function sequenceOutput(
  * is where layouts and order agree (read-only), else into the reused `dySeq` buffer (lifetime: the
  * backward call).
  */
-export function kernelOutputGradient(dy: LayerValue, buffers: ScratchBuffers, flip: boolean): Float32Array {
+export function kernelOutputGradient(dy: LayerValue, buffers: ScratchBuffers, flip: boolean, passes: DataPasses): Float32Array {
   const [B, T, H] = dy.shape;
   if (dy instanceof TimeMajor) return flip ? flipTime(dy.data, T, B, H, buffers.take('dySeq', T * B * H)) : dy.data;
-  return toTimeMajor(dy.data, B, T, H, buffers.take('dySeq', T * B * H), flip);
+  return toTimeMajor(dy.data, B, T, H, buffers.take('dySeq', T * B * H), flip, passes);
 }
 
 /** The input gradient from the kernel's `dx [T, B, I]`, input dropout applied: time-major as it is, or batch-first (a new buffer). */

@@ -1,4 +1,8 @@
+import type { DataPasses } from '@rnn/backend-api';
+import { RowCopier, dataPasses as typescriptPasses } from '@rnn/fallback';
 import { ShapeError } from '../errors';
+
+export { RowCopier };
 
 /**
  * Layout helpers at the boundary between the public batch-first API (`[batch, steps, features]`)
@@ -17,16 +21,21 @@ export function swapLeadingAxes(src: Float32Array, a: number, c: number, f: numb
 
 /**
  * Batch-first `src [B, T, F]` to time-major `out [T, B, F]`; with `reverse`, step t of the output is
- * step T−1−t of the input (a time flip and a transpose in one pass).
+ * step T−1−t of the input (a time flip and a transpose in one pass). `passes` does the copy: the
+ * active backend's where the caller has it (a model's input, in C++ on native), else TypeScript.
  */
-export function toTimeMajor(src: Float32Array, b: number, t: number, f: number, out?: Float32Array, reverse = false): Float32Array {
+export function toTimeMajor(
+  src: Float32Array,
+  b: number,
+  t: number,
+  f: number,
+  out?: Float32Array,
+  reverse = false,
+  passes: DataPasses = typescriptPasses,
+): Float32Array {
   const dst = checkedOut(src, out);
   if (sameOrder(b, t, reverse)) return copyWhole(src, dst);
-  const rows = new RowCopier(src, dst, f);
-  for (let j = 0; j < t; j++) {
-    const from = reverse ? t - 1 - j : j; // source step
-    for (let i = 0; i < b; i++) rows.copy(i * t + from, j * b + i);
-  }
+  passes.toTimeMajor(src, b, t, f, dst, reverse);
   return dst;
 }
 
@@ -60,48 +69,6 @@ function checkedOut(src: Float32Array, out: Float32Array | undefined): Float32Ar
   if (out.length !== src.length) throw new ShapeError(`layout copy: out has ${out.length} values, src ${src.length}`);
   if (out.buffer === src.buffer) throw new ShapeError('layout copy: out must not share memory with src');
   return out;
-}
-
-/**
- * Copies feature rows (`f` values) from `src` row r to `dst` row s, bit for bit. Rows of an even
- * length in 8-byte-aligned buffers are copied two floats at a time through float64 views (a plain
- * load/store, no arithmetic, so every bit pattern survives, NaN payloads included); others one float
- * at a time. A loop beats `set(subarray(…))` here: each subarray is an allocation and each `set` a
- * builtin call, which cost more than copying a row of a few hundred floats.
- */
-export class RowCopier {
-  private readonly wide: boolean;
-  private readonly s32: Float32Array;
-  private readonly d32: Float32Array;
-  private readonly s64: Float64Array;
-  private readonly d64: Float64Array;
-  private readonly n: number;
-
-  constructor(src: Float32Array, dst: Float32Array, f: number) {
-    this.wide = f % 2 === 0 && src.byteOffset % 8 === 0 && dst.byteOffset % 8 === 0 && src.length % 2 === 0 && dst.length % 2 === 0;
-    this.s32 = src;
-    this.d32 = dst;
-    this.s64 = this.wide ? new Float64Array(src.buffer, src.byteOffset, src.length / 2) : EMPTY64;
-    this.d64 = this.wide ? new Float64Array(dst.buffer, dst.byteOffset, dst.length / 2) : EMPTY64;
-    this.n = this.wide ? f / 2 : f;
-  }
-
-  /** Row `from` of the source to row `to` of the destination. */
-  copy(from: number, to: number): void {
-    const n = this.n;
-    if (this.wide) copyF64(this.s64, from * n, this.d64, to * n, n);
-    else copyF32(this.s32, from * n, this.d32, to * n, n);
-  }
-}
-
-const EMPTY64 = new Float64Array(0);
-
-function copyF64(src: Float64Array, from: number, dst: Float64Array, to: number, n: number): void {
-  for (let k = 0; k < n; k++) dst[to + k] = src[from + k];
-}
-
-function copyF32(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
-  for (let k = 0; k < n; k++) dst[to + k] = src[from + k];
 }
 
 /** `src [rows, cols]` transposed to `[cols, rows]` (Keras kernel layout ↔ PyTorch weight layout). */

@@ -1,3 +1,4 @@
+import type { DataPasses } from '@rnn/backend-api';
 import { Tensor } from '../tensor';
 import { toBatchFirst, toTimeMajor } from './sequence-layout';
 
@@ -21,10 +22,10 @@ export class TimeMajor {
     return [this.batch, this.steps, this.features];
   }
 
-  /** A rank-3 tensor `[B, T, F]` in time-major layout (a new buffer). */
-  static fromTensor(t: Tensor): TimeMajor {
+  /** A rank-3 tensor `[B, T, F]` in time-major layout (a new buffer), copied by `passes` when given. */
+  static fromTensor(t: Tensor, passes?: DataPasses): TimeMajor {
     const [B, T, F] = t.shape;
-    return new TimeMajor(toTimeMajor(t.data, B, T, F), B, T, F);
+    return new TimeMajor(toTimeMajor(t.data, B, T, F, undefined, false, passes), B, T, F);
   }
 
   /** The values as a batch-first tensor (a new buffer). */
@@ -42,7 +43,7 @@ export function asTensor(value: LayerValue): Tensor {
   return value instanceof TimeMajor ? value.toTensor() : value;
 }
 
-/** `value` as a time-major sequence (itself when it is one); a rank-3 tensor is transposed. */
-export function asTimeMajor(value: LayerValue): TimeMajor {
-  return value instanceof TimeMajor ? value : TimeMajor.fromTensor(value);
+/** `value` as a time-major sequence (itself when it is one); a rank-3 tensor is transposed (by `passes` when given). */
+export function asTimeMajor(value: LayerValue, passes?: DataPasses): TimeMajor {
+  return value instanceof TimeMajor ? value : TimeMajor.fromTensor(value, passes);
 }

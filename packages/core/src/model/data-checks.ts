@@ -1,3 +1,4 @@
+import { getBackend } from '../backend/select';
 import { DataError, ShapeError } from '../errors';
 import type { SampleShape } from '../layers/layer';
 import { formatBatchShape } from '../layers/option-checks';
@@ -38,15 +39,16 @@ function unshared(t: Tensor): Tensor {
   return shared ? new Tensor(new Float32Array(t.data), t.shape) : t;
 }
 
-/** A `DataError` naming the first NaN or ±Infinity in `t` by sample and position. */
+/**
+ * A `DataError` naming the first NaN or ±Infinity in `t` by sample and position. The active
+ * backend's pass finds it (in C++ on native: a whole input is scanned before every call).
+ */
 export function checkFinite(t: Tensor, name: string): void {
-  const data = t.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new DataError(
-        `${name} contains ${data[i]} at ${describeSamplePosition(i, t.shape)} (flat index ${i}); the model takes finite numbers only: clean or impute the data first`,
-      );
-    }
+  const i = getBackend().data.firstNonFinite(t.data);
+  if (i >= 0) {
+    throw new DataError(
+      `${name} contains ${t.data[i]} at ${describeSamplePosition(i, t.shape)} (flat index ${i}); the model takes finite numbers only: clean or impute the data first`,
+    );
   }
 }
 
