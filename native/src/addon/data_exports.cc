@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kernel_reader.h"
 #include "kernels/data_passes.h"
@@ -69,11 +70,51 @@ Napi::Value to_time_major_export(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value scan_values_export(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const Napi::Value list = info.Length() > 0 ? info[0] : env.Undefined();
+  if (!list.IsArray()) throw Napi::TypeError::New(env, "scanValues: arrays must be an array of Float32Arrays, got " + describe_value(env, list));
+  const Napi::Array array = list.As<Napi::Array>();
+  const std::uint32_t count = array.Length();
+  std::vector<Napi::Float32Array> views;  // keeps each view's handle while its memory is read
+  std::vector<const float*> data;
+  std::vector<std::size_t> lengths;
+  views.reserve(count);
+  data.reserve(count);
+  lengths.reserve(count);
+  for (std::uint32_t a = 0; a < count; ++a) {
+    const Napi::Value v = array.Get(a);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      throw Napi::TypeError::New(env, "scanValues: arrays[" + std::to_string(a) + "] must be a Float32Array, got " + describe_value(env, v));
+    }
+    views.push_back(v.As<Napi::Float32Array>());
+  }
+  // Pointers only once every element was read: a getter on the list runs JavaScript, which could
+  // detach the buffer of a view taken before it.
+  for (const Napi::Float32Array& view : views) {
+    data.push_back(view.Data());
+    lengths.push_back(view.ElementLength());
+  }
+  const ValueScanResult r = scan_values(data.data(), lengths.data(), count);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("fingerprint", Napi::Number::New(env, static_cast<double>(r.fingerprint)));
+  if (r.array < 0) {
+    out.Set("firstNonFinite", env.Null());
+  } else {
+    Napi::Array at = Napi::Array::New(env, 2);
+    at.Set(0u, Napi::Number::New(env, static_cast<double>(r.array)));
+    at.Set(1u, Napi::Number::New(env, static_cast<double>(r.index)));
+    out.Set("firstNonFinite", at);
+  }
+  return out;
+}
+
 }  // namespace
 
 void export_data_passes(Napi::Env env, Napi::Object exports) {
   exports.Set("firstNonFinite", Napi::Function::New(env, first_non_finite_export, "firstNonFinite"));
   exports.Set("toTimeMajor", Napi::Function::New(env, to_time_major_export, "toTimeMajor"));
+  exports.Set("scanValues", Napi::Function::New(env, scan_values_export, "scanValues"));
 }
 
 }  // namespace rnn

@@ -1,6 +1,6 @@
-// The whole-input passes of the module: firstNonFinite(values) and toTimeMajor(src, B, T, F, out,
-// reverse) (@rnn/backend-api's DataPasses), synchronous, every argument checked before any memory
-// is read.
+// The whole-array passes of the module: firstNonFinite(values), toTimeMajor(src, B, T, F, out,
+// reverse) and scanValues(arrays) (@rnn/backend-api's DataPasses), synchronous, every argument
+// checked before any memory is read.
 #pragma once
 
 #include <napi.h>

@@ -42,4 +42,39 @@ void to_time_major(const float* src, std::size_t B, std::size_t T, std::size_t F
   }
 }
 
+ValueScanResult scan_values(const float* const* arrays, const std::size_t* lengths, std::size_t count) {
+  constexpr std::uint32_t kPrime = 0x01000193u;
+  std::uint32_t h0 = 0x811c9dc5u, h1 = 0x01000193u, h2 = 0x2545f491u, h3 = 0x9e3779b9u;
+  ValueScanResult out;
+  for (std::size_t a = 0; a < count; ++a) {
+    const float* v = arrays[a];
+    const std::size_t n = lengths[a];
+    std::uint32_t worst = 0;  // non-zero: some value here has an all-ones exponent
+    std::size_t i = 0;
+    for (; i + 3 < n; i += 4) {
+      std::uint32_t b[4];
+      std::memcpy(b, v + i, sizeof b);
+      h0 = (h0 ^ b[0]) * kPrime;
+      h1 = (h1 ^ b[1]) * kPrime;
+      h2 = (h2 ^ b[2]) * kPrime;
+      h3 = (h3 ^ b[3]) * kPrime;
+      worst |= ((b[0] & kExponent) == kExponent) | ((b[1] & kExponent) == kExponent) | ((b[2] & kExponent) == kExponent) |
+               ((b[3] & kExponent) == kExponent);
+    }
+    for (; i < n; ++i) {
+      std::uint32_t b;
+      std::memcpy(&b, v + i, sizeof b);
+      h0 = (h0 ^ b) * kPrime;
+      worst |= (b & kExponent) == kExponent;
+    }
+    h1 = (h1 ^ static_cast<std::uint32_t>(n)) * kPrime;  // lengths count too: [1, 2] + [3] differs from [1] + [2, 3]
+    if (worst != 0 && out.array < 0) {
+      out.array = static_cast<std::int64_t>(a);
+      out.index = first_non_finite(v, n);
+    }
+  }
+  out.fingerprint = h0 ^ (h1 * 3u) ^ (h2 * 5u) ^ (h3 * 7u);
+  return out;
+}
+
 }  // namespace rnn

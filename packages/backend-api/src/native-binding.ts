@@ -1,4 +1,4 @@
-import type { AsyncKernels, Kernels } from './backend';
+import type { AsyncKernels, Kernels, ValueScan } from './backend';
 
 /** What the native addon says about its BLAS and threads. */
 export interface NativeBlasInfo {
@@ -70,6 +70,11 @@ export interface NativeBinding extends Kernels {
    * Throws a `TypeError` / `RangeError` naming the argument when the sizes or buffers do not fit.
    */
   toTimeMajor(src: Float32Array, B: number, T: number, F: number, out: Float32Array, reverse: boolean): void;
+  /**
+   * The fingerprint and first non-finite value of `arrays` (`DataPasses.scanValues`). Throws a
+   * `TypeError` when `arrays` is not an array of Float32Arrays.
+   */
+  scanValues(arrays: readonly Float32Array[]): ValueScan;
   /** The .node file that was loaded. */
   path: string;
 }

@@ -4,4 +4,4 @@
 export { fallbackBackend } from './backend';
 export { sgemm } from './gemm';
 export { releaseScratch } from './scratch';
-export { dataPasses, firstNonFinite, RowCopier, toTimeMajor } from './data-passes';
+export { dataPasses, firstNonFinite, RowCopier, scanValues, toTimeMajor } from './data-passes';

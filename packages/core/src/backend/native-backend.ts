@@ -37,6 +37,7 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'setCpuLevel',
   'firstNonFinite',
   'toTimeMajor',
+  'scanValues',
 ];
 
 /**
@@ -97,6 +98,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     data: {
       firstNonFinite: (values) => binding.firstNonFinite(values),
       toTimeMajor: (src, B, T, F, out, reverse) => binding.toTimeMajor(src, B, T, F, out, reverse),
+      scanValues: (arrays) => binding.scanValues(arrays),
     },
   } satisfies Backend;
   return backend;

@@ -1,9 +1,9 @@
+import { getBackend } from '../backend/select';
 import { TrainingDivergedError } from '../errors';
 import type { DivergenceRule } from '../train/divergence';
 import { stepUndoFor, type Optimizer, type StateBuffer, type StepUndo } from '../train/optimizers/optimizer';
 import type { Parameter } from '../train/parameter';
 import { copyInto } from '../layers/scratch-buffers';
-import { scanValues } from './value-scan';
 
 /** A batch's loss, as the divergence check reads it. */
 export interface BatchLoss {
@@ -70,7 +70,7 @@ export class StepGuard {
     this.last = null;
     optimizer.step(params);
     const state = undo.stateBuffers();
-    const scan = scanValues([...params.map((p) => p.value), ...state.map((s) => s.values)]);
+    const scan = getBackend().data.scanValues([...params.map((p) => p.value), ...state.map((s) => s.values)]);
     if (scan.firstNonFinite !== null) {
       const [array, index] = scan.firstNonFinite;
       const what = array < params.length ? describeWeight(params[array], index) : describeState(state[array - params.length], params, index);
@@ -105,7 +105,7 @@ export class StepGuard {
     const last = this.last;
     this.last = null;
     if (last === null) return 'No optimizer step came before it in this run, so the weights are unchanged';
-    const now = scanValues([...last.params.map((p) => p.value), ...last.undo.stateBuffers().map((s) => s.values)]);
+    const now = getBackend().data.scanValues([...last.params.map((p) => p.value), ...last.undo.stateBuffers().map((s) => s.values)]);
     if (now.fingerprint !== last.fingerprint) {
       return `The weights or optimizer state were replaced after the last step (${last.where}), so that step was not undone`;
     }

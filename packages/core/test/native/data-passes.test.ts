@@ -87,12 +87,51 @@ function passesMatchReferences(passes: DataPasses): void {
     expect(new Uint32Array(out.buffer, out.byteOffset, out.length)).toEqual(timeMajorByBits(src, B, T, F, true));
     expect([outBuffer[2], outBuffer[3 + B * T * F]]).toEqual([9, 9]); // nothing written outside the view
   });
+
+  it('scanValues finds the first non-finite value across arrays, and its fingerprint changes with any bit, order or split', () => {
+    const random = new Random(34);
+    for (let c = 0; c < 100; c++) {
+      const arrays = Array.from({ length: 1 + Math.floor(random.next() * 5) }, () => values(random, Math.floor(random.next() * 3000), false));
+      const flat = arrays.flatMap((a) => [...new Uint32Array(a.buffer)]);
+      const scan = passes.scanValues(arrays);
+      expect(scan.firstNonFinite).toBeNull();
+      // Flip one random bit of one value: the fingerprint changes (the hash mixes every bit of every value).
+      const nonEmpty = arrays.findIndex((a) => a.length > 0);
+      if (nonEmpty >= 0) {
+        const bits = new Uint32Array(arrays[nonEmpty].buffer);
+        const at = Math.floor(random.next() * bits.length);
+        bits[at] ^= 1 << Math.floor(random.next() * 23); // a mantissa bit: the value stays finite
+        expect(passes.scanValues(arrays).fingerprint, `case ${c}`).not.toBe(scan.fingerprint);
+      }
+      // Non-finite values placed at random: the first one (in array order, then index) is reported.
+      const hits = Math.floor(random.next() * 3);
+      for (let h = 0; h < hits && flat.length > 0; h++) {
+        const a = Math.floor(random.next() * arrays.length);
+        if (arrays[a].length === 0) continue;
+        new Uint32Array(arrays[a].buffer)[Math.floor(random.next() * arrays[a].length)] = NON_FINITE_BITS[h % NON_FINITE_BITS.length];
+      }
+      const a = arrays.findIndex((x) => firstNonFiniteByBits(x) >= 0);
+      expect(passes.scanValues(arrays).firstNonFinite, `case ${c}`).toEqual(a < 0 ? null : [a, firstNonFiniteByBits(arrays[a])]);
+    }
+    const one = Float32Array.of(1, 2, 3);
+    expect(passes.scanValues([one.subarray(0, 2), one.subarray(2)]).fingerprint).not.toBe(passes.scanValues([one.subarray(0, 1), one.subarray(1)]).fingerprint);
+    expect(passes.scanValues([Float32Array.of(1, 2)]).fingerprint).not.toBe(passes.scanValues([Float32Array.of(2, 1)]).fingerprint);
+    expect(passes.scanValues([]).firstNonFinite).toBeNull();
+  });
 }
 
 describe('data passes of the TypeScript backend', () => passesMatchReferences(fallbackBackend.data));
 
 describeNative('data passes of the native backend', (backend) => {
   passesMatchReferences(backend.data);
+
+  it('computes the TypeScript backend’s fingerprint, bit for bit, so a model’s scans mean the same on either', () => {
+    const random = new Random(35);
+    for (let c = 0; c < 50; c++) {
+      const arrays = Array.from({ length: Math.floor(random.next() * 6) }, () => values(random, Math.floor(random.next() * 5000), c % 2 === 0));
+      expect(backend.data.scanValues(arrays), `case ${c}`).toEqual(fallbackBackend.data.scanValues(arrays));
+    }
+  });
 
   it('refuses arguments that do not fit, naming the argument, what it expected and what came, before reading memory', () => {
     const b = nativeBinding!;
@@ -123,6 +162,8 @@ describeNative('data passes of the native backend', (backend) => {
       'RangeError: toTimeMajor: out must not share memory with src',
     );
     expect(call(() => b.toTimeMajor(shared.subarray(0, 40), 2, 4, 5, shared.subarray(40, 80), false))).toBe('no error');
+    expect(call(() => b.scanValues(new Float32Array(3) as never))).toMatch(/^TypeError: scanValues: arrays must be an array of Float32Arrays, got /);
+    expect(call(() => b.scanValues([src, new Float64Array(2)] as never))).toMatch(/^TypeError: scanValues: arrays\[1\] must be a Float32Array, got /);
     // Sizes whose product overflows 64 bits are refused by the length check, not wrapped around.
     expect(call(() => b.toTimeMajor(src, 2147483647, 2147483647, 2147483647, out, false))).toMatch(/^RangeError: toTimeMajor: src must hold/);
   });
