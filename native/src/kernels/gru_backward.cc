@@ -92,6 +92,10 @@ void GruBackwardCell::row(const BackwardStep& s, const float* gates, const float
   float* dgh = dgh_.data() + g;
   float* dhn = dhn_ + static_cast<std::size_t>(s.t) * BH_ + at;
   const float* ex = extra + at;
+  // No value is reached through two of these pointers; with this many streams GCC gives up on its
+  // runtime overlap checks and leaves the loop scalar (~10% of a medium GRU training step) unless
+  // told there is no dependence between iterations.
+#pragma GCC ivdep
   for (int k = 0; k < H; ++k) {
     const float dan = dhb[k] * (1.0f - z[k]) * d_n[k];
     const float daz = dhb[k] * (hp[k] - n[k]) * d_z[k];
