@@ -63,7 +63,7 @@ export function scanValues(arrays: readonly Float32Array[]): ValueScan {
   let h1 = 0x01000193;
   let h2 = 0x2545f491;
   let h3 = 0x9e3779b9;
-  let firstNonFinite: [number, number] | null = null;
+  let first: [number, number] | null = null; // the first non-finite value: [array, index]
   for (let a = 0; a < arrays.length; a++) {
     const values = arrays[a];
     const bits = new Uint32Array(values.buffer, values.byteOffset, values.length); // same memory, read as bits
@@ -86,9 +86,9 @@ export function scanValues(arrays: readonly Float32Array[]): ValueScan {
       worst |= +((bits[i] & EXPONENT) === EXPONENT);
     }
     h1 = Math.imul(h1 ^ n, 0x01000193); // lengths count too: [1, 2] + [3] differs from [1] + [2, 3]
-    if (worst !== 0 && firstNonFinite === null) firstNonFinite = [a, values.findIndex((v) => !Number.isFinite(v))];
+    if (worst !== 0 && first === null) first = [a, firstNonFinite(values)];
   }
-  return { fingerprint: (h0 ^ Math.imul(h1, 3) ^ Math.imul(h2, 5) ^ Math.imul(h3, 7)) >>> 0, firstNonFinite };
+  return { fingerprint: (h0 ^ Math.imul(h1, 3) ^ Math.imul(h2, 5) ^ Math.imul(h3, 7)) >>> 0, firstNonFinite: first };
 }
 
 /** The fallback backend's `DataPasses`. */

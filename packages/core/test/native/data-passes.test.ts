@@ -92,7 +92,6 @@ function passesMatchReferences(passes: DataPasses): void {
     const random = new Random(34);
     for (let c = 0; c < 100; c++) {
       const arrays = Array.from({ length: 1 + Math.floor(random.next() * 5) }, () => values(random, Math.floor(random.next() * 3000), false));
-      const flat = arrays.flatMap((a) => [...new Uint32Array(a.buffer)]);
       const scan = passes.scanValues(arrays);
       expect(scan.firstNonFinite).toBeNull();
       // Flip one random bit of one value: the fingerprint changes (the hash mixes every bit of every value).
@@ -105,7 +104,7 @@ function passesMatchReferences(passes: DataPasses): void {
       }
       // Non-finite values placed at random: the first one (in array order, then index) is reported.
       const hits = Math.floor(random.next() * 3);
-      for (let h = 0; h < hits && flat.length > 0; h++) {
+      for (let h = 0; h < hits; h++) {
         const a = Math.floor(random.next() * arrays.length);
         if (arrays[a].length === 0) continue;
         new Uint32Array(arrays[a].buffer)[Math.floor(random.next() * arrays[a].length)] = NON_FINITE_BITS[h % NON_FINITE_BITS.length];
