@@ -25,7 +25,7 @@ class GruForwardCell : public CellShape<3, false> {
       : a_(a),
         kernels_(step_kernels()),
         BH_(static_cast<std::size_t>(a.B) * a.H),
-        fused_(a.reset_after && fuse_inputs(a, kGates)),
+        fused_(a.reset_after && fuse_inputs(a, kGates, kernels_)),
         gates_(fused_ ? a.workspace : gate_buffer(a, context, kGates)),
         extra_own_(a.workspace ? 0 : BH_),
         extra_(a.workspace ? a.workspace + static_cast<std::size_t>(a.T) * BH_ * 3 : extra_own_.data()),

@@ -30,8 +30,8 @@ class LstmForwardCell : public CellShape<4, true> {
   LstmForwardCell(const LstmForward& a, KernelContext& context)
       : a_(a),
         kernels_(step_kernels()),
-        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fuse_inputs(a, kGates),
-                fuse_inputs(a, kGates) ? nullptr : gate_buffer(a, context, kGates)),
+        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fuse_inputs(a, kGates, kernels_),
+                fuse_inputs(a, kGates, kernels_) ? nullptr : gate_buffer(a, context, kGates)),
         w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {

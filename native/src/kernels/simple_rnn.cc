@@ -21,7 +21,7 @@ class RnnForwardCell : public CellShape<1, false> {
   RnnForwardCell(const RnnForward& a, KernelContext&)
       : a_(a),
         kernels_(step_kernels()),
-        inputs_(a, 1, a.H, kernels_.panel_width, fuse_inputs(a, 1), a.y),
+        inputs_(a, 1, a.H, kernels_.panel_width, fuse_inputs(a, 1, kernels_), a.y),
         w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {

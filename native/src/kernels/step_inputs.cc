@@ -10,18 +10,22 @@ namespace rnn {
 
 namespace {
 
-constexpr int kFuseMinRows = 16;                    // rows in the smallest row block
-constexpr long long kFuseMaxWeightBytes = 2 << 20;  // W_ih and W_hh packed
+constexpr int kFuseMinRows = 16;  // rows in the smallest row block
 
 std::atomic<long long> g_fused_calls{0}, g_projected_calls{0};
 
 }  // namespace
 
-bool fuse_inputs(const RecurrentForward& a, int G) {
+// Where the steps stop winning depends on the level more than on the shape: with the AVX-512 step
+// kernels our micro-kernel multiplies the input rows faster than the up-front sgemm does, so fusing
+// pays even when W_ih streams from L3 every step; with AVX2 it stops paying once it does.
+long long fused_input_max_bytes(CpuLevel level) { return level == CpuLevel::Avx512 ? 16LL << 20 : 2LL << 20; }
+
+bool fuse_inputs(const RecurrentForward& a, int G, const StepKernels& kernels) {
   const long long GH = static_cast<long long>(G) * a.H;
   const int blocks = block_count(a.B, static_cast<long long>(a.T) * a.B * GH * a.H, current_policy().row_block_macs);
   const long long weight_bytes = GH * (a.I + a.H) * static_cast<long long>(sizeof(float));
-  return a.B / blocks >= kFuseMinRows && weight_bytes <= kFuseMaxWeightBytes;
+  return a.B / blocks >= kFuseMinRows && weight_bytes <= fused_input_max_bytes(kernels.level);
 }
 
 StepInputSource::StepInputSource(const RecurrentForward& a, int G, int fold_cols, int panel_width, bool fused,

@@ -53,13 +53,16 @@ function size(rng: Random, small: number, large: number[]): number {
   return pick(rng, large);
 }
 
-/** One seeded random case. */
-export function randomKernelCase(rng: Random, index: number): RandomKernelCase {
-  const cell = pick(rng, ['lstm', 'gru', 'rnn'] as const);
-  const T = size(rng, 9, [16, 25]);
-  const B = size(rng, 5, [8, 13, 16, 40]); // 16 and 40: rows enough for the fused input product
-  const I = size(rng, 7, [64, 150, 300]);
-  const H = size(rng, 9, [24, 40]);
+/** The cell and sizes a case may fix instead of drawing them. */
+export type CaseShape = Partial<Pick<RandomKernelCase, 'cell' | 'T' | 'B' | 'I' | 'H'>>;
+
+/** One seeded random case (with `shape`, the cell and sizes it fixes; options stay random). */
+export function randomKernelCase(rng: Random, index: number, shape: CaseShape = {}): RandomKernelCase {
+  const cell = shape.cell ?? pick(rng, ['lstm', 'gru', 'rnn'] as const);
+  const T = shape.T ?? size(rng, 9, [16, 25]);
+  const B = shape.B ?? size(rng, 5, [8, 13, 16, 40]); // 16 and 40: rows enough for the fused input product
+  const I = shape.I ?? size(rng, 7, [64, 150, 300]);
+  const H = shape.H ?? size(rng, 9, [24, 40]);
   const G = GATES[cell];
   const reverse = rng.next() < 0.5;
   const activation = pick(rng, ACTIVATION_NAMES);
