@@ -18,6 +18,7 @@
 #include "async_calls.h"
 #include "cpu_exports.h"
 #include "data_exports.h"
+#include "optimizer_exports.h"
 #include "kernel_contract.generated.h"
 #include "kernel_reader.h"
 #include "thread_controls.h"
@@ -111,6 +112,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   RNN_EXPORT_KERNEL("gemm", (bound<Gemm, run_gemm>));
   export_thread_controls(env, exports);
   export_data_passes(env, exports);
+  export_optimizer_updates(env, exports);
   exports.Set("inputPathCounts", Napi::Function::New(env, input_path_counts_object, "inputPathCounts"));
   return exports;
 }

@@ -15,16 +15,6 @@ namespace {
 // Sizes past 2^31 − 1 values are refused, as the kernel contract refuses them.
 constexpr double kMaxSize = 2147483647.0;
 
-// info[index] as a Float32Array, else a TypeError naming the argument.
-Napi::Float32Array float32_argument(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
-  const Napi::Value v = info.Length() > index ? info[index] : info.Env().Undefined();
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be a Float32Array, got " +
-                                               describe_value(info.Env(), v));
-  }
-  return v.As<Napi::Float32Array>();
-}
-
 // info[index] as an integer in [1, 2^31 − 1], else a TypeError / RangeError naming the argument.
 std::size_t size_argument(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
   const Napi::Env env = info.Env();
@@ -110,6 +100,15 @@ Napi::Value scan_values_export(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+Napi::Float32Array float32_argument(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
+  const Napi::Value v = info.Length() > index ? info[index] : info.Env().Undefined();
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be a Float32Array, got " +
+                                               describe_value(info.Env(), v));
+  }
+  return v.As<Napi::Float32Array>();
+}
 
 void export_data_passes(Napi::Env env, Napi::Object exports) {
   exports.Set("firstNonFinite", Napi::Function::New(env, first_non_finite_export, "firstNonFinite"));

@@ -66,6 +66,33 @@ export interface DataPasses {
   scanValues(arrays: readonly Float32Array[]): ValueScan;
 }
 
+/**
+ * One Adam step's constants. Core derives them from the hyper-parameters and the step number t
+ * (`stepSize = learningRate / (1 − β1ᵗ)`, `correction2Sqrt = √(1 − β2ᵗ)`), so both backends start
+ * from the same doubles.
+ */
+export interface AdamConstants {
+  stepSize: number;
+  correction2Sqrt: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Coupled L2 penalty added to the gradient (Adam's `weightDecay`); 0 for AdamW. */
+  l2: number;
+}
+
+/** The optimizers' per-weight updates: one pass over a parameter and its state, on the calling thread. */
+export interface OptimizerUpdates {
+  /**
+   * One Adam update of `value` in place, PyTorch's arithmetic in double precision, every stored
+   * value rounded to float32: `g = grad + l2·value`, `m = β1·m + (1 − β1)·g`,
+   * `v = β2·v + (1 − β2)·g·g`, `value −= stepSize·m / (√v / correction2Sqrt + ε)`; with `vMax`
+   * (AMSGrad) `vMax = max(vMax, v)` replaces `v` in the denominator. The arrays have the same length
+   * and do not share memory. Both backends give the same bits.
+   */
+  adam(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, c: AdamConstants): void;
+}
+
 /** What `DataPasses.scanValues` found. */
 export interface ValueScan {
   /** A 32-bit hash of the bit patterns of every value, in order, and of each array's length. */
@@ -91,4 +118,6 @@ export interface Backend extends Kernels {
   setThreads(threads: number): number;
   /** The whole-input passes (finite check, layout copy), run on the calling thread. */
   readonly data: DataPasses;
+  /** The optimizers' per-weight updates, run on the calling thread. */
+  readonly optimizer: OptimizerUpdates;
 }

@@ -5,7 +5,17 @@
  * and the base error classes. It is a package of its own so that a backend can depend on the
  * contract without depending on core, which depends on the backends.
  */
-export type { Backend, BackendDetails, BackendName, DataPasses, Kernels, AsyncKernels, ValueScan } from './backend';
+export type {
+  AdamConstants,
+  AsyncKernels,
+  Backend,
+  BackendDetails,
+  BackendName,
+  DataPasses,
+  Kernels,
+  OptimizerUpdates,
+  ValueScan,
+} from './backend';
 export type {
   ActivationName,
   CellKind,

@@ -1,4 +1,4 @@
-import type { AsyncKernels, Kernels, ValueScan } from './backend';
+import type { AdamConstants, AsyncKernels, Kernels, ValueScan } from './backend';
 
 /** What the native addon says about its BLAS and threads. */
 export interface NativeBlasInfo {
@@ -75,6 +75,12 @@ export interface NativeBinding extends Kernels {
    * `TypeError` when `arrays` is not an array of Float32Arrays.
    */
   scanValues(arrays: readonly Float32Array[]): ValueScan;
+  /**
+   * One Adam update in place (`OptimizerUpdates.adam`). Throws a `TypeError` / `RangeError` naming
+   * the argument when an array is not a Float32Array, the lengths differ or two arrays share memory,
+   * or a constant is not a number.
+   */
+  adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, c: AdamConstants): void;
   /** The .node file that was loaded. */
   path: string;
 }

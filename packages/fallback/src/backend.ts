@@ -1,5 +1,6 @@
 import type { Backend, BackendDetails, GemmArgs } from '@rnn/backend-api';
 import { dataPasses } from './data-passes';
+import { optimizerUpdates } from './optimizer-updates';
 import { sgemm } from './gemm';
 import { gruBackward, gruForward } from './gru';
 import { lstmBackward, lstmForward } from './lstm';
@@ -22,6 +23,7 @@ export const fallbackBackend = {
     return 1;
   },
   data: dataPasses,
+  optimizer: optimizerUpdates,
   lstmForward,
   lstmBackward,
   gruForward,

@@ -5,3 +5,4 @@ export { fallbackBackend } from './backend';
 export { sgemm } from './gemm';
 export { releaseScratch } from './scratch';
 export { dataPasses, firstNonFinite, RowCopier, scanValues, toTimeMajor } from './data-passes';
+export { adamUpdate, optimizerUpdates } from './optimizer-updates';

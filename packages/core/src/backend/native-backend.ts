@@ -38,6 +38,7 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'firstNonFinite',
   'toTimeMajor',
   'scanValues',
+  'adamUpdate',
 ];
 
 /**
@@ -99,6 +100,9 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       firstNonFinite: (values) => binding.firstNonFinite(values),
       toTimeMajor: (src, B, T, F, out, reverse) => binding.toTimeMajor(src, B, T, F, out, reverse),
       scanValues: (arrays) => binding.scanValues(arrays),
+    },
+    optimizer: {
+      adam: (value, grad, m, v, vMax, c) => binding.adamUpdate(value, grad, m, v, vMax, c),
     },
   } satisfies Backend;
   return backend;

@@ -250,7 +250,9 @@ export function checkedBackend(backend: Backend): Backend {
     async,
     details: () => backend.details(),
     setThreads: (threads: number) => backend.setThreads(threads),
-    // Core calls the data passes with sizes it made itself (`toTimeMajor` checks them first).
+    // Core calls the data passes with sizes it made itself (`toTimeMajor` checks them first), and
+    // the optimizer updates with a parameter and the state it allocated for it.
     data: backend.data,
+    optimizer: backend.optimizer,
   };
 }
