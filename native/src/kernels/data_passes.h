@@ -2,7 +2,7 @@
 // copy from the public batch-first layout into the kernels' time-major one, and the scan of weights
 // and optimizer state after a training step. Each is one pass over memory on the calling thread;
 // against the same passes in TypeScript: the finite check 3.8–5.3× faster, the copy 5.9–8.1×, the
-// scan 2.4× (docs/architecture.md, "Layouts").
+// scan 5.9× (docs/architecture.md, "Layouts").
 #pragma once
 
 #include <cstddef>
