@@ -74,7 +74,7 @@ Napi::Value scan_values_export(const Napi::CallbackInfo& info) {
   lengths.reserve(count);
   for (std::uint32_t a = 0; a < count; ++a) {
     const Napi::Value v = array.Get(a);
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    if (!is_float32_array(v)) {
       throw Napi::TypeError::New(env, "scanValues: arrays[" + std::to_string(a) + "] must be a Float32Array, got " + describe_value(env, v));
     }
     views.push_back(v.As<Napi::Float32Array>());
@@ -103,7 +103,7 @@ Napi::Value scan_values_export(const Napi::CallbackInfo& info) {
 
 Napi::Float32Array float32_argument(const Napi::CallbackInfo& info, std::size_t index, const char* fn, const char* name) {
   const Napi::Value v = info.Length() > index ? info[index] : info.Env().Undefined();
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+  if (!is_float32_array(v)) {
     throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be a Float32Array, got " +
                                                describe_value(info.Env(), v));
   }

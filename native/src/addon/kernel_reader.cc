@@ -5,6 +5,10 @@
 
 namespace rnn {
 
+bool is_float32_array(const Napi::Value& v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
+}
+
 namespace {
 
 const char* const kDot = "\xC2\xB7";  // ·
@@ -16,7 +20,7 @@ bool is_struct(const Napi::Value& v) {
 // A buffer a kernel may be given (the contract's isKernelBuffer): a Float32Array over an attached
 // ArrayBuffer no other thread shares.
 bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) return false;
+  if (!is_float32_array(v)) return false;
   napi_typedarray_type type;
   size_t count = 0;
   napi_value buffer = nullptr;

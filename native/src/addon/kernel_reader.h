@@ -67,6 +67,9 @@ class KernelReader {
 // `template` with every {name} of `values` filled in; unknown placeholders stay as they are.
 std::string fill_template(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values);
 
+// Whether a value is a Float32Array (any buffer: the kernel contract's buffers add more conditions).
+bool is_float32_array(const Napi::Value& v);
+
 // What a value is, for a message's "got …", as @rnn/backend-api's describeValue says it.
 std::string describe_value(Napi::Env env, const Napi::Value& value);
 

@@ -30,8 +30,8 @@ class LstmForwardCell : public CellShape<4, true> {
   LstmForwardCell(const LstmForward& a, KernelContext& context)
       : a_(a),
         kernels_(step_kernels()),
-        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fuse_inputs(a, kGates, kernels_),
-                fuse_inputs(a, kGates, kernels_) ? nullptr : gate_buffer(a, context, kGates)),
+        fused_(fuse_inputs(a, kGates, kernels_)),
+        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fused_, fused_ ? nullptr : gate_buffer(a, context, kGates)),
         w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {
@@ -43,6 +43,7 @@ class LstmForwardCell : public CellShape<4, true> {
  private:
   const LstmForward& a_;
   const StepKernels& kernels_;
+  const bool fused_;        // the steps compute their own input product (fuse_inputs)
   StepInputSource inputs_;  // W_ih packed and the folded bias, or the [T, B, 4H] projections
   PackedGates w_hh_;        // W_hh [4H, H] packed once for the call's steps
 };

@@ -4,6 +4,8 @@
 //   RNN_LEVEL_LANES   floats per vector (4, 8, 16)
 //   RNN_LEVEL_ROWS    rows per micro-tile: as many as the vector registers hold accumulators for
 //                     (two per row), with room for the panel row and the broadcast
+//   RNN_LEVEL_FUSED_INPUT_MAX_BYTES   packed W_ih + W_hh up to which forward steps compute their
+//                     own input product (StepKernels::fused_input_max_bytes)
 // Everything here lives in the level's namespace, so no inline copy of one level can stand in for
 // another's at link time; headers are included before the target region, so what they define inline
 // stays baseline code (and inlines into the level's functions).

@@ -258,6 +258,7 @@ RNN_LEVEL_TARGET void gru_forward(const GruStep& s) {
 RNN_LEVEL_TARGET void rnn_forward(const RnnStep& s) { gate_product<RnnStep, rnn_units, each_row<RnnStep, rnn_units>>(*s.w, s.hm, s.H, s); }
 
 const StepKernels& kernels() {
-  static const StepKernels table{RNN_LEVEL_ID, kPanel, &lstm_forward, &gru_forward, &rnn_forward, &column_product};
+  static const StepKernels table{RNN_LEVEL_ID, kPanel, RNN_LEVEL_FUSED_INPUT_MAX_BYTES, &lstm_forward,
+                                 &gru_forward, &rnn_forward, &column_product};
   return table;
 }

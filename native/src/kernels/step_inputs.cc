@@ -16,16 +16,11 @@ std::atomic<long long> g_fused_calls{0}, g_projected_calls{0};
 
 }  // namespace
 
-// Where the steps stop winning depends on the level more than on the shape: with the AVX-512 step
-// kernels our micro-kernel multiplies the input rows faster than the up-front sgemm does, so fusing
-// pays even when W_ih streams from L3 every step; with AVX2 it stops paying once it does.
-long long fused_input_max_bytes(CpuLevel level) { return level == CpuLevel::Avx512 ? 16LL << 20 : 2LL << 20; }
-
 bool fuse_inputs(const RecurrentForward& a, int G, const StepKernels& kernels) {
   const long long GH = static_cast<long long>(G) * a.H;
   const int blocks = block_count(a.B, static_cast<long long>(a.T) * a.B * GH * a.H, current_policy().row_block_macs);
   const long long weight_bytes = GH * (a.I + a.H) * static_cast<long long>(sizeof(float));
-  return a.B / blocks >= kFuseMinRows && weight_bytes <= fused_input_max_bytes(kernels.level);
+  return a.B / blocks >= kFuseMinRows && weight_bytes <= kernels.fused_input_max_bytes;
 }
 
 StepInputSource::StepInputSource(const RecurrentForward& a, int G, int fold_cols, int panel_width, bool fused,

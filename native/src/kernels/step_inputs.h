@@ -18,13 +18,10 @@ namespace rnn {
 // Whether the steps of a forward call with G gate blocks, run by `kernels`, should compute their own
 // inputs: only when every row block has enough rows to reuse each W_ih panel it loads (a lone row
 // would re-read all of W_ih every step, where the up-front GEMM reads it once for all steps), and
-// when W_ih and W_hh packed are at most the level's limit (fused_input_max_bytes). Both limits are
-// measured crossovers (native/README.md, "Fused input product"). It depends on the shape, the thread
-// count and the CPU level only, so a call's results stay the same run after run.
+// when W_ih and W_hh packed are at most the level's limit (StepKernels::fused_input_max_bytes).
+// Both limits are measured crossovers (native/README.md, "Fused input product"). It depends on the
+// shape, the thread count and the CPU level only, so a call's results stay the same run after run.
 bool fuse_inputs(const RecurrentForward& a, int G, const StepKernels& kernels);
-
-// W_ih and W_hh packed, in bytes, up to which the steps at `level` compute their own inputs.
-long long fused_input_max_bytes(CpuLevel level);
 
 // Forward calls since load whose steps fused their inputs, and those that projected them up front
 // (the addon's inputPathCounts(): tests check that both paths run).

@@ -82,6 +82,9 @@ struct ColumnProduct {
 struct StepKernels {
   CpuLevel level;
   int panel_width;  // floats in a packed panel row: two vectors of this level
+  // Packed W_ih + W_hh, in bytes, up to which forward steps compute their own input product
+  // (step_inputs.h); a measured crossover of this level.
+  long long fused_input_max_bytes;
   void (*lstm_forward)(const LstmStep&);
   void (*gru_forward)(const GruStep&);
   void (*rnn_forward)(const RnnStep&);

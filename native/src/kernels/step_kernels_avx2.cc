@@ -4,4 +4,7 @@
 #define RNN_LEVEL_TARGET __attribute__((target("arch=x86-64-v3")))
 #define RNN_LEVEL_LANES 8
 #define RNN_LEVEL_ROWS 6
+// Fused input product up to 2 MiB of packed W_ih + W_hh (Zen 3: 1.5 MiB 1.10×, 6 MiB 0.91×; on a
+// Zen 4 at this level 6 MiB stayed mixed; native/README.md).
+#define RNN_LEVEL_FUSED_INPUT_MAX_BYTES (2LL << 20)
 #include "step_kernels_level.inl"

@@ -4,4 +4,6 @@
 #define RNN_LEVEL_TARGET
 #define RNN_LEVEL_LANES 4
 #define RNN_LEVEL_ROWS 6
+// Fused input product up to 2 MiB of packed W_ih + W_hh, as at AVX2 (not measured on its own).
+#define RNN_LEVEL_FUSED_INPUT_MAX_BYTES (2LL << 20)
 #include "step_kernels_level.inl"

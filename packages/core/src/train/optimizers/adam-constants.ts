@@ -1,4 +1,5 @@
 import type { AdamConstants } from '@rnn/backend-api';
+import { getBackend } from '../../backend/select';
 
 /** Hyper-parameters of one Adam step. */
 export interface AdamStep {
@@ -25,4 +26,12 @@ export function adamConstants(s: AdamStep): AdamConstants {
     epsilon: s.epsilon,
     l2: s.l2,
   };
+}
+
+/**
+ * One Adam step of one parameter on the backend in use: `slots` are its first and second moments,
+ * and with AMSGrad the running maximum of the second. Shared by Adam and AdamW.
+ */
+export function adamStep(value: Float32Array, grad: Float32Array, slots: Float32Array[], s: AdamStep): void {
+  getBackend().optimizer.adam(value, grad, slots[0], slots[1], slots[2] ?? null, adamConstants(s));
 }

@@ -1,6 +1,5 @@
 import { checkBoolean, checkNumber, checkOptions } from '../../options';
-import { getBackend } from '../../backend/select';
-import { adamConstants } from './adam-constants';
+import { adamStep } from './adam-constants';
 import { BASE_OPTION_KEYS, BaseOptimizer, checkDecayRate, type BaseOptimizerOptions } from './optimizer';
 
 /** Options of `AdamW`. */
@@ -45,7 +44,7 @@ export class AdamW extends BaseOptimizer {
   protected updateParameter(value: Float32Array, grad: Float32Array, slots: Float32Array[], step: number): void {
     const decay = 1 - this.learningRate * this.weightDecay;
     for (let i = 0; i < value.length; i++) value[i] *= decay;
-    const constants = adamConstants({
+    adamStep(value, grad, slots, {
       learningRate: this.learningRate,
       beta1: this.beta1,
       beta2: this.beta2,
@@ -53,7 +52,6 @@ export class AdamW extends BaseOptimizer {
       l2: 0,
       step,
     });
-    getBackend().optimizer.adam(value, grad, slots[0], slots[1], slots[2] ?? null, constants);
   }
 
   protected hyperParameters(): Record<string, unknown> {
