@@ -37,8 +37,9 @@ using Kernel = std::function<void(KernelContext&)>;
 // Who receives finished tasks: one per JS environment.
 class TaskOwner {
  public:
-  // Called on an executor thread once `task` ran, with the scheduler's lock held, never after
-  // detach(this) began. Must neither block nor throw.
+  // Called on an executor thread once `task` ran, without the scheduler's lock, never after
+  // detach(this) returned (detach waits for a delivery under way). From the call on, the task is
+  // the owner's: the scheduler no longer touches it. Must neither block nor throw.
   virtual void deliver(KernelTask* task) noexcept = 0;
 
  protected:
@@ -124,7 +125,7 @@ class KernelScheduler {
   void count_busy_locked();       // lock held; after any change of the counts busy_threads_ sums
   Slot* claim_slot();             // lock held; a free slot, made when none is free
   void release_slot(Slot* slot);  // lock held
-  void finish(KernelTask* task);  // lock held
+  void finish(KernelTask* task, std::unique_lock<std::mutex>& lock);  // lock held; released while delivering
   void publish(ParallelJob& job);
   void withdraw(ParallelJob& job);
   void wait_finished(ParallelJob& job);
@@ -141,6 +142,7 @@ class KernelScheduler {
   std::vector<KernelTask*> running_;
   std::vector<std::atomic<bool>*> inline_stops_;  // sync calls running (their stop flags)
   std::vector<KernelTask*> orphans_;  // finished after their owner detached
+  std::vector<TaskOwner*> delivering_;  // owners an executor is delivering a task to now (outside the lock)
   int target_executors_ = 0;
   int executors_ = 0;
   int idle_executors_ = 0;
