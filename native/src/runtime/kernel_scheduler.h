@@ -116,8 +116,20 @@ class KernelScheduler {
     Scratch scratch;
   };
 
+  // An executor's wait for work: asleep until a waker takes it off sleepers_ (or work turns up on
+  // its own). Kept in sleeper_pool_ for the process's life, reused by later executors.
+  struct Sleeper {
+    std::condition_variable cv;
+    bool woken = false;
+  };
+
   KernelScheduler() = default;
   void executor_loop();
+  void sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& self, const std::function<bool()>& has_work);
+  // Lock held: takes up to `count` sleepers off the list, the most recently idle first, for notify()
+  // once the lock is released.
+  std::vector<Sleeper*> take_sleepers_locked(int count);
+  static void notify(const std::vector<Sleeper*>& woken);
   void spin_for_work(std::unique_lock<std::mutex>& lock);
   void help_with_block(std::unique_lock<std::mutex>& lock);
   void run_next_task(std::unique_lock<std::mutex>& lock);
@@ -132,7 +144,6 @@ class KernelScheduler {
   void wait_at_exit();
 
   std::mutex mutex_;
-  std::condition_variable work_cv_;   // executors: a block, a task, or a change of thread count
   std::condition_variable done_cv_;   // detach() and exit: a running call finished
   std::condition_variable block_cv_;  // split openers: the last block of a job finished
   std::vector<std::unique_ptr<Slot>> slots_;
@@ -146,6 +157,10 @@ class KernelScheduler {
   int target_executors_ = 0;
   int executors_ = 0;
   int idle_executors_ = 0;
+  std::deque<Sleeper> sleeper_pool_;     // one per executor ever alive at once (never shrinks)
+  std::vector<Sleeper*> free_sleepers_;  // of sleeper_pool_, not held by an executor
+  std::vector<Sleeper*> sleepers_;       // executors asleep, the most recently idle last
+  int spinners_ = 0;                     // executors spinning for work (spin_for_work)
   int widest_split_ = 0;
   // Threads running kernel work now: executors not waiting for work, plus sync calls. Read without
   // the lock by a split's opener deciding whether it may spin.

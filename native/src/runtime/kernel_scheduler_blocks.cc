@@ -16,7 +16,7 @@ namespace {
 // CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
 // waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
 // CPUs by the tests). An idle executor spins only right after an async call (spin_for_work in
-// kernel_scheduler.cc); otherwise it sleeps on work_cv_.
+// kernel_scheduler.cc); otherwise it sleeps (sleep_until).
 constexpr int kFinishSpins = 512;
 
 }  // namespace
@@ -32,15 +32,16 @@ void KernelScheduler::run_blocks(ParallelJob& job) {
 }
 
 void KernelScheduler::publish(ParallelJob& job) {
-  int wake = 0;
+  std::vector<Sleeper*> woken;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.push_back(&job);
     work_posted_.fetch_add(1, std::memory_order_release);
     widest_split_ = std::max(widest_split_, job.blocks());
-    wake = std::min(job.blocks() - 1, idle_executors_);
+    // Spinning executors see the job themselves; sleepers are woken for the blocks beyond them.
+    woken = take_sleepers_locked(job.blocks() - 1 - spinners_);
   }
-  for (int i = 0; i < wake; ++i) work_cv_.notify_one();
+  notify(woken);
 }
 
 void KernelScheduler::withdraw(ParallelJob& job) {
