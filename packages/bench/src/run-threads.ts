@@ -5,9 +5,10 @@ import { writeBatch } from './batch';
 import { childScript, prepareMessage } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { compareValidations } from './compare';
-import { type BenchBackend, CONFIGS, type ConfigName } from './grid';
+import { type BenchBackend, CONFIGS, type ConfigName, type Mode } from './grid';
 import { type CellRun, type GridOutcome, describe, handleChildFailure, record } from './outcome';
 import type { ValidationOutput } from './protocol';
+import { median } from './timing';
 
 /** The thread counts checked: one, the matching count (every core), and twice too many. */
 export function checkedThreadCounts(cores = availableParallelism()): number[] {
@@ -19,10 +20,16 @@ function threadsConfig(opts: BenchOptions): ConfigName {
   return opts.configs.includes('medium') ? 'medium' : opts.configs[0];
 }
 
+/** Timed rounds per thread count; the rounds of the thread counts alternate. */
+export const THREADS_CHECK_ROUNDS = 4;
+
 /**
- * `--threads-check`: native, per selected cell and mode, in a fresh child per thread count with
- * `RNN_NUM_THREADS` set (as a user sets it): its results must match the one-thread run's, then
- * its time and its process CPU time over wall time are recorded.
+ * `--threads-check`: native, per selected cell and mode, in a child per thread count with
+ * `RNN_NUM_THREADS` set (as a user sets it), all alive at once: each child's results must match the
+ * one-thread child's; then the children are timed side by side, in `THREADS_CHECK_ROUNDS` rounds
+ * that alternate between them (a quarter of the budget each), so that a shared machine's load
+ * drifting over the check weighs on every thread count alike. A thread count's time is the median
+ * of its samples over the rounds, its process CPU time over wall time the median of its rounds'.
  */
 export async function runThreadsCheck(
   opts: BenchOptions,
@@ -44,28 +51,60 @@ export async function runThreadsCheck(
       tag: `[${cell}/${config} threads]`,
     };
     writeBatch(run.batchFile, run.dims, opts.seed);
-    let reference: ValidationOutput | null = null;
-    for (const threads of checkedThreadCounts()) {
-      const child = new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: 'native', RNN_NUM_THREADS: String(threads) });
-      try {
+    const children: { threads: number; child: ChildRunner }[] = [];
+    try {
+      let reference: ValidationOutput | null = null;
+      for (const threads of checkedThreadCounts()) {
+        const child = new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: 'native', RNN_NUM_THREADS: String(threads) });
+        children.push({ threads, child });
         const prepared = await child.prepare({ ...prepareMessage(opts, run, true), threads: null });
         run.weightsWritten = true;
-        if (!reference) reference = prepared.validation!;
-        else {
-          const report = record(outcome, run, 'native', `native RNN_NUM_THREADS=${threads}`, compareValidations(reference, prepared.validation!));
-          log(`${run.tag} validate 1 thread vs ${threads}: ${describe(report)}`);
-          if (!report.ok) continue;
+        if (!reference) {
+          reference = prepared.validation!;
+          continue;
         }
-        const timed = await child.time({ type: 'time', modes: opts.modes, budget: opts.budget });
-        for (const t of timed.timings) {
-          outcome.threads.push({ cell, config, mode: t.mode, threads, medianMs: t.medianMs, cpuPerWall: t.cpuPerWall ?? Number.NaN });
-          log(`${run.tag} ${t.mode} RNN_NUM_THREADS=${threads}: ${t.medianMs.toFixed(2)} ms, CPU/wall ${(t.cpuPerWall ?? Number.NaN).toFixed(2)}`);
+        const report = record(outcome, run, 'native', `native RNN_NUM_THREADS=${threads}`, compareValidations(reference, prepared.validation!));
+        log(`${run.tag} validate 1 thread vs ${threads}: ${describe(report)}`);
+        if (!report.ok) {
+          children.pop();
+          await child.close();
         }
-      } catch (err) {
-        handleChildFailure(opts, 'native', err, unavailable, outcome, log);
-      } finally {
-        await child.close();
       }
+      for (const mode of opts.modes) await timeSideBySide(opts, run, config, mode, children, outcome, log);
+    } catch (err) {
+      handleChildFailure(opts, 'native', err, unavailable, outcome, log);
+    } finally {
+      for (const { child } of children) await child.close();
     }
   }
+}
+
+/** Times `mode` in every child, round by round, the children's order reversed every other round. */
+async function timeSideBySide(
+  opts: BenchOptions,
+  run: CellRun,
+  config: ConfigName,
+  mode: Mode,
+  children: readonly { threads: number; child: ChildRunner }[],
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  const budget = { ...opts.budget, budgetMs: opts.budget.budgetMs / THREADS_CHECK_ROUNDS };
+  const samples = children.map(() => [] as number[]); // [child] every timed call, ms
+  const cpuPerWall = children.map(() => [] as number[]); // [child] one per round
+  for (let round = 0; round < THREADS_CHECK_ROUNDS; round++) {
+    const order = children.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const timed = await children[i].child.time({ type: 'time', modes: [mode], budget });
+      const t = timed.timings[0];
+      samples[i].push(...t.samplesMs);
+      cpuPerWall[i].push(t.cpuPerWall ?? Number.NaN);
+    }
+  }
+  children.forEach(({ threads }, i) => {
+    const record = { cell: run.cell, config, mode, threads, medianMs: median(samples[i]), cpuPerWall: median(cpuPerWall[i]) };
+    outcome.threads.push(record);
+    log(`${run.tag} ${mode} RNN_NUM_THREADS=${threads}: ${record.medianMs.toFixed(2)} ms, CPU/wall ${record.cpuPerWall.toFixed(2)} (${THREADS_CHECK_ROUNDS} alternating rounds)`);
+  });
 }
