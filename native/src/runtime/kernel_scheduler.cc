@@ -122,8 +122,9 @@ void KernelScheduler::submit(KernelTask* task) {
     std::lock_guard<std::mutex> lock(mutex_);
     queue_.push_back(task);
     work_posted_.fetch_add(1, std::memory_order_release);
-    // A spinning executor takes the task itself; wake a sleeper only for tasks beyond the spinners.
-    if (static_cast<int>(queue_.size()) > spinners_) woken = take_sleepers_locked(1);
+    // A spinning executor takes the task itself: wake a sleeper only for tasks beyond the spinners
+    // (unless a split's blocks, which executors take first, may draw the spinners away).
+    if (static_cast<int>(queue_.size()) > (jobs_.empty() ? spinners_ : 0)) woken = take_sleepers_locked(1);
   }
   notify(woken);
 }

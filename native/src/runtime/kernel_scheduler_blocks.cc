@@ -38,8 +38,10 @@ void KernelScheduler::publish(ParallelJob& job) {
     jobs_.push_back(&job);
     work_posted_.fetch_add(1, std::memory_order_release);
     widest_split_ = std::max(widest_split_, job.blocks());
-    // Spinning executors see the job themselves; sleepers are woken for the blocks beyond them.
-    woken = take_sleepers_locked(job.blocks() - 1 - spinners_);
+    // Spinning executors see the job themselves: sleepers are woken for the blocks beyond them
+    // (unless queued tasks or other splits may draw the spinners away).
+    const bool spinners_free = queue_.empty() && jobs_.size() == 1;
+    woken = take_sleepers_locked(job.blocks() - 1 - (spinners_free ? spinners_ : 0));
   }
   notify(woken);
 }
