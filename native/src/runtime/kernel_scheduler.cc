@@ -104,18 +104,6 @@ void KernelScheduler::reset_widest_split() {
   widest_split_ = 0;
 }
 
-KernelScheduler::Slot* KernelScheduler::claim_slot() {
-  if (free_slots_.empty()) {
-    slots_.push_back(std::make_unique<Slot>());
-    return slots_.back().get();
-  }
-  Slot* slot = free_slots_.back();  // the most recently used: its scratch is the warmest
-  free_slots_.pop_back();
-  return slot;
-}
-
-void KernelScheduler::release_slot(Slot* slot) { free_slots_.push_back(slot); }
-
 void KernelScheduler::submit(KernelTask* task) {
   std::vector<Sleeper*> woken;
   {
@@ -144,12 +132,13 @@ std::vector<KernelScheduler::Sleeper*> KernelScheduler::take_sleepers_locked(int
 }
 
 // After the lock is released: a thread woken under it would wake only to wait for the lock. A
-// Sleeper outlives its executor (sleeper_pool_), so a late notification is at most spurious.
+// Sleeper outlives its executor (sleepers_pool_), so a late notification is at most spurious.
 void KernelScheduler::notify(const std::vector<Sleeper*>& woken) {
   for (Sleeper* sleeper : woken) sleeper->cv.notify_one();
 }
 
-void KernelScheduler::sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& self, const std::function<bool()>& has_work) {
+template <class HasWork>
+void KernelScheduler::sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& self, const HasWork& has_work) {
   while (!has_work()) {
     self.woken = false;
     sleepers_.push_back(&self);
@@ -162,12 +151,7 @@ void KernelScheduler::sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& s
 void KernelScheduler::executor_loop() {
   yield_wakeups_to_submitters();
   std::unique_lock<std::mutex> lock(mutex_);
-  if (free_sleepers_.empty()) {
-    sleeper_pool_.emplace_back();
-    free_sleepers_.push_back(&sleeper_pool_.back());
-  }
-  Sleeper& self = *free_sleepers_.back();
-  free_sleepers_.pop_back();
+  Sleeper& self = *sleepers_pool_.claim();
   bool ran_task = false;
   for (;;) {
     const auto has_task = [this] { return !queue_.empty() && !exiting_; };
@@ -188,7 +172,7 @@ void KernelScheduler::executor_loop() {
     } else {
       --executors_;  // retired by a lower thread count
       count_busy_locked();
-      free_sleepers_.push_back(&self);
+      sleepers_pool_.release(&self);
       return;
     }
   }
@@ -220,12 +204,12 @@ void KernelScheduler::run_next_task(std::unique_lock<std::mutex>& lock) {
   KernelTask* task = queue_.front();
   queue_.pop_front();
   running_.push_back(task);
-  Slot* slot = claim_slot();
+  Slot* slot = slots_.claim();
   lock.unlock();
   KernelContext context{slot->scratch, &task->stop_};
   run_catching(task->kernel_, context, task->outcome_, task->failure_);
   lock.lock();
-  release_slot(slot);
+  slots_.release(slot);
   finish(task, lock);
   done_cv_.notify_all();
 }
@@ -255,13 +239,13 @@ void KernelScheduler::run_inline(const Kernel& kernel) {
   Slot* slot = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    slot = claim_slot();
+    slot = slots_.claim();
     inline_stops_.push_back(&stop);
     count_busy_locked();
   }
   const auto done = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
-    release_slot(slot);
+    slots_.release(slot);
     inline_stops_.erase(std::find(inline_stops_.begin(), inline_stops_.end(), &stop));
     count_busy_locked();
     done_cv_.notify_all();

@@ -20,13 +20,13 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "kernels/kernel_context.h"
 #include "parallel_job.h"
+#include "reuse_pool.h"
 
 namespace rnn {
 
@@ -117,7 +117,7 @@ class KernelScheduler {
   };
 
   // An executor's wait for work: asleep until a waker takes it off sleepers_ (or work turns up on
-  // its own). Kept in sleeper_pool_ for the process's life, reused by later executors.
+  // its own). Kept in sleepers_pool_ for the process's life, reused by later executors.
   struct Sleeper {
     std::condition_variable cv;
     bool woken = false;
@@ -125,7 +125,8 @@ class KernelScheduler {
 
   KernelScheduler() = default;
   void executor_loop();
-  void sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& self, const std::function<bool()>& has_work);
+  template <class HasWork>
+  void sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& self, const HasWork& has_work);
   // Lock held: takes up to `count` sleepers off the list, the most recently idle first, for notify()
   // once the lock is released.
   std::vector<Sleeper*> take_sleepers_locked(int count);
@@ -135,8 +136,6 @@ class KernelScheduler {
   void run_next_task(std::unique_lock<std::mutex>& lock);
   void start_executors_locked();
   void count_busy_locked();       // lock held; after any change of the counts busy_threads_ sums
-  Slot* claim_slot();             // lock held; a free slot, made when none is free
-  void release_slot(Slot* slot);  // lock held
   void finish(KernelTask* task, std::unique_lock<std::mutex>& lock);  // lock held; released while delivering
   void publish(ParallelJob& job);
   void withdraw(ParallelJob& job);
@@ -146,8 +145,7 @@ class KernelScheduler {
   std::mutex mutex_;
   std::condition_variable done_cv_;   // detach() and exit: a running call finished
   std::condition_variable block_cv_;  // split openers: the last block of a job finished
-  std::vector<std::unique_ptr<Slot>> slots_;
-  std::vector<Slot*> free_slots_;
+  ReusePool<Slot> slots_;  // one per call running at once, at most; the warmest scratch handed out first
   std::deque<KernelTask*> queue_;
   std::deque<ParallelJob*> jobs_;     // splits with unclaimed blocks
   std::vector<KernelTask*> running_;
@@ -157,9 +155,8 @@ class KernelScheduler {
   int target_executors_ = 0;
   int executors_ = 0;
   int idle_executors_ = 0;
-  std::deque<Sleeper> sleeper_pool_;     // one per executor ever alive at once (never shrinks)
-  std::vector<Sleeper*> free_sleepers_;  // of sleeper_pool_, not held by an executor
-  std::vector<Sleeper*> sleepers_;       // executors asleep, the most recently idle last
+  ReusePool<Sleeper> sleepers_pool_;  // one per executor ever alive at once
+  std::vector<Sleeper*> sleepers_;    // executors asleep, the most recently idle last
   int spinners_ = 0;                     // executors spinning for work (spin_for_work)
   int widest_split_ = 0;
   // Threads running kernel work now: executors not waiting for work, plus sync calls. Read without

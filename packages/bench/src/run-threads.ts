@@ -103,8 +103,8 @@ async function timeSideBySide(
     }
   }
   children.forEach(({ threads }, i) => {
-    const record = { cell: run.cell, config, mode, threads, medianMs: median(samples[i]), cpuPerWall: median(cpuPerWall[i]) };
-    outcome.threads.push(record);
-    log(`${run.tag} ${mode} RNN_NUM_THREADS=${threads}: ${record.medianMs.toFixed(2)} ms, CPU/wall ${record.cpuPerWall.toFixed(2)} (${THREADS_CHECK_ROUNDS} alternating rounds)`);
+    const row = { cell: run.cell, config, mode, threads, medianMs: median(samples[i]), cpuPerWall: median(cpuPerWall[i]) };
+    outcome.threads.push(row);
+    log(`${run.tag} ${mode} RNN_NUM_THREADS=${threads}: ${row.medianMs.toFixed(2)} ms, CPU/wall ${row.cpuPerWall.toFixed(2)} (${THREADS_CHECK_ROUNDS} alternating rounds)`);
   });
 }
