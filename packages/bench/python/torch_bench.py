@@ -2,7 +2,7 @@
 MSE, Adam) on CPU and checks it against our backends on the same weights.
 
 Usage: torch_bench.py SPEC_JSON   (prints one JSON object on stdout)
-SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, minReps, maxReps},
+SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, warmupMs, minReps, maxReps},
         batchFile, weightsFile | null, validate, onnxFile | null,
         serve: {callers: [K...], durationMs} | null }
 onnxFile: export the loaded weights there with torch.onnx.export (input "x" [batch, T, I], output
@@ -59,7 +59,10 @@ def median(values):
 
 def time_call(fn, budget):
     """Warm-up, then the same adaptive repetition count as the Node side (src/timing.ts)."""
+    warmup_end = time.perf_counter() + budget["warmupMs"] / 1000.0
     fn()
+    while time.perf_counter() < warmup_end:
+        fn()
     samples = []
 
     def once():

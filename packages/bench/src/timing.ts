@@ -2,14 +2,23 @@
 export interface TimingBudget {
   /** Wall time to aim for across the repetitions of one case, in ms. */
   budgetMs: number;
+  /**
+   * Untimed calls first, until this much wall time has passed (at least one call): the steady state
+   * a training loop or a server reaches, JIT tiers and allocator pools warm on every peer alike.
+   */
+  warmupMs: number;
   /** Fewest repetitions when one call is well under the budget. */
   minReps: number;
   /** Most repetitions, however fast the call. */
   maxReps: number;
 }
 
-/** Defaults: a few seconds per case, 3 to 30 repetitions. */
-export const DEFAULT_BUDGET: TimingBudget = { budgetMs: 3000, minReps: 3, maxReps: 30 };
+/**
+ * Defaults: a few seconds per case, 300 ms of warm-up, 3 to 200 repetitions. With one warm-up call
+ * and at most 30 samples, a 0.3 ms call was timed on its first ~30 runs, before V8 had optimised
+ * the JavaScript around the kernels (README, "What happens", step 2).
+ */
+export const DEFAULT_BUDGET: TimingBudget = { budgetMs: 3000, warmupMs: 300, minReps: 3, maxReps: 200 };
 
 /** The median and the samples it came from. */
 export interface Timing {
@@ -26,7 +35,8 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Times `fn`: an untimed warm-up, then repetitions until the budget is spent. The first timed
+ * Times `fn`: untimed warm-up calls until `warmupMs` has passed (at least one, so a call longer than
+ * that is warmed up once), then repetitions until the budget is spent. The first timed
  * call sizes the run: `clamp(budget / first, minReps, maxReps)` calls, except that a call taking
  * twice the budget or more (tens of seconds for the large fallback cases) is timed once.
  * `beforeTimed` runs between the warm-up and the first timed call (e.g. to reset a profile).
@@ -36,7 +46,9 @@ export async function timeCall(
   budget: TimingBudget,
   beforeTimed: () => void = () => {},
 ): Promise<Timing> {
-  await fn();
+  const warmupEnd = performance.now() + budget.warmupMs;
+  do await fn();
+  while (performance.now() < warmupEnd);
   beforeTimed();
   const samplesMs: number[] = [];
   const once = async (): Promise<number> => {
