@@ -45,22 +45,29 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
  * The addon's own errors as the contract's classes: a kernel-argument error (it carries `issue`)
  * becomes a `KernelBufferError` or `KernelArgumentError` with the same message, a failed kernel
  * (code `RNN_KERNEL_FAILED`, e.g. out of memory) an `RnnError`. Anything else (an exception thrown
- * by a getter of the caller's argument object) passes through unchanged.
+ * by a getter of the caller's argument object) passes through unchanged. `calledAs`: the export the
+ * error came from and the kernel it stands for, when they differ (the async kernels).
  */
-export function nativeError(error: unknown): unknown {
+export function nativeError(error: unknown, calledAs?: { exported: string; kernel: KernelName }): unknown {
   const e = error as { message?: unknown; issue?: KernelIssue; code?: unknown } | null;
   if (typeof e !== 'object' || e === null || typeof e.message !== 'string') return error;
   if (e.issue !== undefined && typeof e.issue.problem === 'string') {
     const issue: KernelIssue = { kernel: e.issue.kernel, field: e.issue.field, problem: e.issue.problem };
-    return BUFFER_PROBLEMS.includes(issue.problem) ? new KernelBufferError(e.message, issue) : new KernelArgumentError(e.message, issue);
+    // The addon names the function it exports (`gemmAsync: ...`); the backend's async kernels are
+    // the contract's kernels, so their errors name the kernel, as core's validator does.
+    const message = calledAs && e.message.startsWith(`${calledAs.exported}: `)
+      ? `${calledAs.kernel}: ${e.message.slice(calledAs.exported.length + 2)}`
+      : e.message;
+    return BUFFER_PROBLEMS.includes(issue.problem) ? new KernelBufferError(message, issue) : new KernelArgumentError(message, issue);
   }
   return e.code === 'RNN_KERNEL_FAILED' ? new RnnError(e.message) : error;
 }
 
 /**
- * The native backend over a loaded addon. The addon validates every argument again before it
- * touches memory, by the same contract as core's validator: a wrong call throws the same
- * `KernelBufferError`/`KernelArgumentError` instead of crashing.
+ * The native backend over a loaded addon. The addon validates every argument before it touches
+ * memory, by the same contract tables as core's validator (which therefore does not run again for
+ * native calls: select.ts): a wrong call throws the same `KernelBufferError`/`KernelArgumentError`
+ * instead of crashing.
  */
 export function createNativeBackend(binding: NativeBinding): Backend {
   const sync: PerKernel<void> = binding;
@@ -86,7 +93,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       try {
         await asyncExports[kernel](args);
       } catch (error) {
-        throw nativeError(error);
+        throw nativeError(error, { exported: `${kernel}Async`, kernel });
       }
     }),
     details: (): BackendDetails => ({
