@@ -45,19 +45,18 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
  * The addon's own errors as the contract's classes: a kernel-argument error (it carries `issue`)
  * becomes a `KernelBufferError` or `KernelArgumentError` with the same message, a failed kernel
  * (code `RNN_KERNEL_FAILED`, e.g. out of memory) an `RnnError`. Anything else (an exception thrown
- * by a getter of the caller's argument object) passes through unchanged. `calledAs`: the export the
- * error came from and the kernel it stands for, when they differ (the async kernels).
+ * by a getter of the caller's argument object) passes through unchanged. `asyncKernel`: the kernel
+ * whose `Async` export threw (the addon's messages name the export).
  */
-export function nativeError(error: unknown, calledAs?: { exported: string; kernel: KernelName }): unknown {
+export function nativeError(error: unknown, asyncKernel?: KernelName): unknown {
   const e = error as { message?: unknown; issue?: KernelIssue; code?: unknown } | null;
   if (typeof e !== 'object' || e === null || typeof e.message !== 'string') return error;
   if (e.issue !== undefined && typeof e.issue.problem === 'string') {
     const issue: KernelIssue = { kernel: e.issue.kernel, field: e.issue.field, problem: e.issue.problem };
     // The addon names the function it exports (`gemmAsync: ...`); the backend's async kernels are
     // the contract's kernels, so their errors name the kernel, as core's validator does.
-    const message = calledAs && e.message.startsWith(`${calledAs.exported}: `)
-      ? `${calledAs.kernel}: ${e.message.slice(calledAs.exported.length + 2)}`
-      : e.message;
+    const exported = `${asyncKernel}Async: `;
+    const message = asyncKernel && e.message.startsWith(exported) ? `${asyncKernel}: ${e.message.slice(exported.length)}` : e.message;
     return BUFFER_PROBLEMS.includes(issue.problem) ? new KernelBufferError(message, issue) : new KernelArgumentError(message, issue);
   }
   return e.code === 'RNN_KERNEL_FAILED' ? new RnnError(e.message) : error;
@@ -93,7 +92,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       try {
         await asyncExports[kernel](args);
       } catch (error) {
-        throw nativeError(error, { exported: `${kernel}Async`, kernel });
+        throw nativeError(error, kernel);
       }
     }),
     details: (): BackendDetails => ({
