@@ -25,7 +25,7 @@ import {
   type SequenceForm,
   sequenceOutput,
 } from './recurrent-layout';
-import { ScratchBuffers } from './scratch-buffers';
+import { INFERENCE_SCRATCH_SETS_KEPT, ScratchBuffers, ScratchPool } from './scratch-buffers';
 import { maskToTimeMajor } from './sequence-layout';
 import { asTensor, type LayerValue } from './time-major';
 
@@ -79,8 +79,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
    * where it is taken (`run`, `backward`). None is ever returned to the caller.
    */
   private readonly trainBuffers = new ScratchBuffers();
-  /** Buffers reused from one inference call to the next (`xT`, `y` of `run`, lifetime: that call). */
-  private readonly inferBuffers = new ScratchBuffers();
+  /** Buffer sets reused by inference calls (`xT`, `y` of `run`, lifetime: that call), one per call in flight. */
+  private readonly inferScratch = new ScratchPool(INFERENCE_SCRATCH_SETS_KEPT);
   /** Dropout masks for `apply({ training: true })`, where no model hands in a generator. */
   private applyRng: Random | null = null;
   /** The generator `applyRng` is forked from, on first use (a fork at build would catch up on skipped draws). */
@@ -259,34 +259,40 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       throw new ShapeError(`${this.name} expected a mask [batch, steps] = [${B}, ${T}] (${B * T} values), got ${mask.length} values`);
     }
     const initialStates = initial ?? this.carriedStates(B) ?? this.cell.stateNames.map(() => null); // [B, H] each
-    const buffers = this.buffersFor(ctx.training);
-    // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
-    //   xT [T, B, I]         the time-major input, after input dropout (unless the input is used as it is)
-    //   y [T, B, H]          the kernel's output sequence, unless it is handed on time-major (then a buffer of its own)
-    //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
-    // Each is fully overwritten (by the copy or by the kernel) before it is read.
-    const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
-    const xT = kernelInput(x, buffers, inputMask, ctx.backend.data); // [T, B, I]
-    const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
-    const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
-    const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
-    const y = handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
-    // The final states are returned (apply's `states`), so they are always new buffers.
-    const final = this.cell.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
-    const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
-    buffers.busy = true;
+    // Inference takes a set no other call in flight holds, and gives it back once its outputs are
+    // copied out: side-by-side `predict` calls reuse buffers instead of allocating them.
+    const buffers = ctx.training ? this.trainingScratch() : this.inferScratch.take();
     try {
-      await runForward(ctx.backend, this.cell.forwardCall(run));
-    } finally {
-      buffers.busy = false;
-    }
+      // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
+      //   xT [T, B, I]         the time-major input, after input dropout (unless the input is used as it is)
+      //   y [T, B, H]          the kernel's output sequence, unless it is handed on time-major (then a buffer of its own)
+      //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
+      // Each is fully overwritten (by the copy or by the kernel) before it is read.
+      const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
+      const xT = kernelInput(x, buffers, inputMask, ctx.backend.data); // [T, B, I]
+      const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
+      const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
+      const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
+      const y = handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
+      // The final states are returned (apply's `states`), so they are always new buffers.
+      const final = this.cell.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
+      const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
+      buffers.busy = true;
+      try {
+        await runForward(ctx.backend, this.cell.forwardCall(run));
+      } finally {
+        buffers.busy = false;
+      }
 
-    if (this.stateful) this.carried = final.map((s) => s.slice());
-    // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
-    if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
-    const states = final.map((s) => new Tensor(s, [B, H]));
-    if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
-    return Object.assign(sequenceOutput(y, { T, B, H }, mask, form), { states });
+      if (this.stateful) this.carried = final.map((s) => s.slice());
+      // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
+      if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
+      const states = final.map((s) => new Tensor(s, [B, H]));
+      if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
+      return Object.assign(sequenceOutput(y, { T, B, H }, mask, form), { states });
+    } finally {
+      if (!ctx.training) this.inferScratch.give(buffers);
+    }
   }
 
   /**
@@ -315,7 +321,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     if (dy.shape.length !== want.length || dy.shape.some((d, i) => d !== want[i])) {
       throw new ShapeError(`${this.name}.backward expected dy [${want.join(', ')}], got [${dy.shape.join(', ')}]`);
     }
-    const buffers = this.buffersFor(true);
+    const buffers = this.trainingScratch();
     // Gradient buffers, lifetime: this call. dySeq [T, B, H]: dy time-major in the kernel's order
     // (reused scratch, or dy itself). dxT [T, B, I]: the input gradient; a buffer of its own when it
     // is handed on time-major, else reused scratch copied out batch-first.
@@ -348,10 +354,9 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return dxT === null ? null : inputGradient(dxT, B, T, I, saved.inputMask, timeMajorOut);
   }
 
-  /** This layer's reused buffers for a training or inference call, or a fresh set if a call is in flight on them. */
-  private buffersFor(training: boolean): ScratchBuffers {
-    const own = training ? this.trainBuffers : this.inferBuffers;
-    return own.busy ? ScratchBuffers.fresh() : own;
+  /** This layer's reused training buffers, or a fresh set if a training call is in flight on them. */
+  private trainingScratch(): ScratchBuffers {
+    return this.trainBuffers.busy ? ScratchBuffers.fresh() : this.trainBuffers;
   }
 
   /** Builds on first use: from `inputShape` when given (the input is then checked against it), else from the input's shape. */

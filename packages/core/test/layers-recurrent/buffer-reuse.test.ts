@@ -3,6 +3,7 @@ import { Dense } from '../../src/layers/dense';
 import { Bidirectional } from '../../src/layers/bidirectional';
 import { GRU } from '../../src/layers/gru';
 import { LSTM } from '../../src/layers/lstm';
+import { ScratchPool } from '../../src/layers/scratch-buffers';
 import { flipSteps, swapLeadingAxes, toBatchFirst, toTimeMajor } from '../../src/layers/sequence-layout';
 import { takeRows } from '../../src/model/batching';
 import { Tensor } from '../../src/tensor';
@@ -72,14 +73,28 @@ describe('recurrent layers reuse their scratch buffers safely', () => {
     }
   });
 
-  it('overlapping calls on one layer do not share buffers', async () => {
-    const layer = new GRU({ units: 6, returnSequences: true, seed: 4 });
-    const xs = [1, 2, 3].map((s) => randomTensor([3, 7, 4], s));
-    const together = await Promise.all(xs.map((x) => layer.apply(x)));
-    for (const [k, x] of xs.entries()) {
-      const alone = await layer.apply(x);
-      expect(Array.from(together[k].output.data)).toEqual(Array.from(alone.output.data));
+  it('overlapping calls on one layer do not share buffers, also when they reuse pooled sets', async () => {
+    for (const returnSequences of [true, false]) {
+      const layer = new GRU({ units: 6, returnSequences, seed: 4 });
+      const xs = [1, 2, 3].map((s) => randomTensor([3, 7, 4], s));
+      const alone = [];
+      for (const x of xs) alone.push(Array.from((await layer.apply(x)).output.data));
+      for (let round = 0; round < 2; round++) {
+        // The second round takes the sets the first one gave back.
+        const together = await Promise.all(xs.map((x) => layer.apply(x)));
+        expect(together.map((r) => Array.from(r.output.data))).toEqual(alone);
+      }
     }
+  });
+
+  it('a scratch pool hands each call in flight its own set and reuses given-back sets, keeping at most `keep`', () => {
+    const pool = new ScratchPool(2);
+    const [a, b, c] = [pool.take(), pool.take(), pool.take()];
+    expect(new Set([a, b, c]).size).toBe(3);
+    for (const set of [a, b, c]) pool.give(set); // c is beyond `keep`: dropped
+    const again = [pool.take(), pool.take(), pool.take()];
+    expect(again.slice(0, 2)).toEqual([b, a]);
+    expect([a, b, c]).not.toContain(again[2]);
   });
 
   it('backward without the input gradient returns null and accumulates the same weight gradients', async () => {
