@@ -260,8 +260,11 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     }
     const initialStates = initial ?? this.carriedStates(B) ?? this.cell.stateNames.map(() => null); // [B, H] each
     // Inference takes a set no other call in flight holds, and gives it back once its outputs are
-    // copied out: side-by-side `predict` calls reuse buffers instead of allocating them.
+    // copied out: side-by-side `predict` calls reuse buffers instead of allocating them. The training
+    // set is marked busy until then (nothing below awaits after the kernel), so that an overlapping
+    // training call takes a fresh one.
     const buffers = ctx.training ? this.trainingScratch() : this.inferScratch.take();
+    buffers.busy = true;
     try {
       // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
       //   xT [T, B, I]         the time-major input, after input dropout (unless the input is used as it is)
@@ -277,13 +280,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       // The final states are returned (apply's `states`), so they are always new buffers.
       const final = this.cell.stateNames.map(() => new Float32Array(B * H)); // [B, H] each
       const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
-      buffers.busy = true;
-      try {
-        await runForward(ctx.backend, this.cell.forwardCall(run));
-      } finally {
-        buffers.busy = false;
-      }
-
+      await runForward(ctx.backend, this.cell.forwardCall(run));
       if (this.stateful) this.carried = final.map((s) => s.slice());
       // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
       if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
@@ -291,6 +288,7 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       if (!this.returnSequences) return { output: new Tensor(final[0].slice(), [B, H]), states, mask: null };
       return Object.assign(sequenceOutput(y, { T, B, H }, mask, form), { states });
     } finally {
+      buffers.busy = false;
       if (!ctx.training) this.inferScratch.give(buffers);
     }
   }
