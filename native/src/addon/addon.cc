@@ -89,13 +89,15 @@ Napi::Value call_async(const Napi::CallbackInfo& info, const char* kernel, const
                   env, [](const Napi::CallbackInfo& info) { return call_async<bind_call>(info, name, name "Async"); }, \
                   name "Async"))
 
-// { fused, projected }: forward calls since load whose steps computed their own input
-// pre-activations, and those that projected them with one GEMM first (kernels/step_inputs.h).
+// { fused, projected, ahead }: forward calls since load whose steps computed their own input
+// pre-activations, those that projected them with one GEMM first, and those whose steps computed
+// them a block of steps ahead (kernels/step_inputs.h).
 Napi::Value input_path_counts_object(const Napi::CallbackInfo& info) {
   const InputPathCounts c = input_path_counts();
   Napi::Object out = Napi::Object::New(info.Env());
   out.Set("fused", static_cast<double>(c.fused));
   out.Set("projected", static_cast<double>(c.projected));
+  out.Set("ahead", static_cast<double>(c.ahead));
   return out;
 }
 

@@ -17,7 +17,7 @@ class GruForwardCell : public CellShape<3, false> {
   using Args = GruForward;
 
   // With reset_after, one product covers all three gates, and the inputs' pre-activations come from
-  // the step kernel itself or from one GEMM over all steps (StepInputSource); b_hh folds into r, z
+  // the step kernel itself, from one GEMM over all steps, or from earlier steps (StepInputSource); b_hh folds into r, z
   // only: b_hn sits inside r ⊙ (W_hn h + b_hn). Reset before, the second product multiplies r ⊙ h by
   // W_hn and its pass reads z back, so the projections always go to the gate buffer first (b_hh
   // folded into all three gates) and W_hh is packed as r, z and W_hn apart.
@@ -25,11 +25,11 @@ class GruForwardCell : public CellShape<3, false> {
       : a_(a),
         kernels_(step_kernels()),
         BH_(static_cast<std::size_t>(a.B) * a.H),
-        fused_(a.reset_after && fuse_inputs(a, kGates, kernels_)),
-        gates_(fused_ ? a.workspace : gate_buffer(a, context, kGates)),
+        path_(input_path(a, kGates, kernels_, a.reset_after, a.reset_after)),
+        gates_(path_ == InputPath::Fused ? a.workspace : gate_buffer(a, context, kGates)),
         extra_own_(a.workspace ? 0 : BH_),
         extra_(a.workspace ? a.workspace + static_cast<std::size_t>(a.T) * BH_ * 3 : extra_own_.data()),
-        inputs_(a, kGates, a.reset_after ? 2 * a.H : 3 * a.H, kernels_.panel_width, fused_, gates_),
+        inputs_(a, kGates, a.reset_after ? 2 * a.H : 3 * a.H, kernels_, path_, gates_),
         w_rz_(a.w_hh, a.reset_after ? 3 : 2, a.H, a.H, kernels_.panel_width),
         w_n_(a.reset_after ? nullptr : a.w_hh + static_cast<std::size_t>(2) * a.H * a.H, a.reset_after ? 0 : 1, a.H,
              a.H, kernels_.panel_width) {}
@@ -47,7 +47,7 @@ class GruForwardCell : public CellShape<3, false> {
   const GruForward& a_;
   const StepKernels& kernels_;
   std::size_t BH_;
-  bool fused_;
+  InputPath path_;                // fused, projected up front, or ahead (input_path)
   float* gates_;                  // [T, B, 3H] the projections, then the activated gates (the workspace
                                   //   or the slot's scratch); fused: the workspace or null
   std::vector<float> extra_own_;  // [B, H] extra of the step without a workspace

@@ -25,13 +25,14 @@ class LstmForwardCell : public CellShape<4, true> {
  public:
   using Args = LstmForward;
 
-  // The inputs' pre-activations come from the step kernel itself or from one GEMM over all steps
-  // into the gate buffer (StepInputSource); the activated gates go to the workspace when training.
+  // The inputs' pre-activations come from the step kernel itself, from one GEMM over all steps into
+  // the gate buffer, or (a lone row) from earlier steps into it (StepInputSource); the activated gates go to the workspace when training.
   LstmForwardCell(const LstmForward& a, KernelContext& context)
       : a_(a),
         kernels_(step_kernels()),
-        fused_(fuse_inputs(a, kGates, kernels_)),
-        inputs_(a, kGates, kGates * a.H, kernels_.panel_width, fused_, fused_ ? nullptr : gate_buffer(a, context, kGates)),
+        path_(input_path(a, kGates, kernels_, true, true)),
+        inputs_(a, kGates, kGates * a.H, kernels_, path_,
+                path_ == InputPath::Fused ? nullptr : gate_buffer(a, context, kGates)),
         w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {
@@ -43,8 +44,8 @@ class LstmForwardCell : public CellShape<4, true> {
  private:
   const LstmForward& a_;
   const StepKernels& kernels_;
-  const bool fused_;        // the steps compute their own input product (fuse_inputs)
-  StepInputSource inputs_;  // W_ih packed and the folded bias, or the [T, B, 4H] projections
+  const InputPath path_;    // fused, projected up front, or ahead (input_path)
+  StepInputSource inputs_;  // W_ih packed and the folded bias, and/or the [T, B, 4H] projections
   PackedGates w_hh_;        // W_hh [4H, H] packed once for the call's steps
 };
 

@@ -6,6 +6,8 @@
 //                     (two per row), with room for the panel row and the broadcast
 //   RNN_LEVEL_FUSED_INPUT_MAX_BYTES   packed W_ih + W_hh up to which forward steps compute their
 //                     own input product (StepKernels::fused_input_max_bytes)
+//   RNN_LEVEL_PROJECT_AHEAD   1 where a lone row's steps compute later steps' input product
+//                     (ProjectionAhead; StepKernels::project_block), else 0
 // Everything here lives in the level's namespace, so no inline copy of one level can stand in for
 // another's at link time; headers are included before the target region, so what they define inline
 // stays baseline code (and inlines into the level's functions).
@@ -83,6 +85,96 @@ inline void panel_rows(int rows, int n, const float* a, std::size_t lda, const f
   }
 }
 
+// One unit of a ProjectionAhead (step_kernels.h): tile unit / G of gate unit % G of W_ih, for the
+// kBlock steps of a block.
+struct AheadUnit {
+  static constexpr int kRowsOf = ProjectionAhead::kBlock;
+  const float* x[kRowsOf];  // each step's input row [I] (zeros past the last step)
+  float* out[kRowsOf];      // where its nu projections go (null past the last step)
+  const float* panel;       // W_ih's panel [I, kPanel]
+  const float* bias;        // [nu] or null
+  int nu;                   // units of the tile
+};
+
+inline AheadUnit ahead_unit(const ProjectionAhead& p, int block, int unit) {
+  const PackedGates& w = *p.w_ih;
+  const int tile = unit / w.G, gate = unit % w.G, u0 = tile * kPanel;
+  const std::size_t col = static_cast<std::size_t>(gate) * w.H + u0;  // first column of the unit
+  const std::size_t GH = static_cast<std::size_t>(w.G) * w.H;
+  AheadUnit u;
+  u.panel = w.panel(tile, gate);
+  u.bias = p.bias ? p.bias + col : nullptr;
+  u.nu = w.H - u0 < kPanel ? w.H - u0 : kPanel;
+  for (int m = 0; m < AheadUnit::kRowsOf; ++m) {
+    const int s = block * AheadUnit::kRowsOf + m;
+    const int t = p.reverse ? p.T - 1 - s : s;
+    u.x[m] = s < p.T ? p.x + static_cast<std::size_t>(t) * w.K : p.zeros;
+    u.out[m] = s < p.T ? p.rows + static_cast<std::size_t>(t) * GH + col : nullptr;
+  }
+  return u;
+}
+
+// c[P·kPanel] = a[K] · P panels (stride apart), the sums of rows_times_panels<1, P> in the same
+// order, while the same loop computes one unit of the projections ahead: its I steps spread over the
+// row's K, so that their FMAs fill the gaps the row's loads from L2 leave (a lone row uses each
+// loaded W_hh value once). The unit's sums also run over k in order, one accumulator each, as
+// rows_times_panels would give them. P = 0: the unit alone.
+template <int P>
+RNN_LEVEL_TARGET void row_with_unit(const float* a, const float* panel, std::size_t stride, int K, float* c,
+                                    const AheadUnit& u, int I) {
+  constexpr int kUnitRows = AheadUnit::kRowsOf;
+  Vec acc[P > 0 ? 2 * P : 1];
+#pragma GCC unroll 8
+  for (int v = 0; v < 2 * P; ++v) acc[v] = Vec{};
+  Vec part[kUnitRows][2];
+#pragma GCC unroll 8
+  for (int m = 0; m < kUnitRows; ++m) part[m][0] = part[m][1] = Vec{};
+  // Before unit step i, the row's steps up to ⌊(i + 1)·K / I⌋, counted without a division per i.
+  const int per_step = P > 0 ? K / I : 0, remainder = P > 0 ? K % I : 0;
+  int k = 0, carried = 0;
+  for (int i = 0; i < I; ++i) {
+    int k_end = k + per_step;
+    carried += remainder;
+    if (carried >= I) carried -= I, ++k_end;
+    for (; k < k_end; ++k) {
+      const float s = a[k];
+#pragma GCC unroll 8
+      for (int v = 0; v < 2 * P; ++v) acc[v] += s * load(panel + (v / 2) * stride + static_cast<std::size_t>(k) * kPanel + (v % 2) * kLanes);
+    }
+    const Vec w0 = load(u.panel + static_cast<std::size_t>(i) * kPanel), w1 = load(u.panel + static_cast<std::size_t>(i) * kPanel + kLanes);
+#pragma GCC unroll 8
+    for (int m = 0; m < kUnitRows; ++m) {
+      const float s = u.x[m][i];
+      part[m][0] += s * w0;
+      part[m][1] += s * w1;
+    }
+  }
+#pragma GCC unroll 8
+  for (int v = 0; v < 2 * P; ++v) store(c + v * kLanes, acc[v]);
+  for (int m = 0; m < kUnitRows; ++m) {
+    if (u.out[m] == nullptr) continue;
+    alignas(64) float row[kPanel];  // [kPanel] the unit's sums of step m, then plus the bias
+    store(row, part[m][0]);
+    store(row + kLanes, part[m][1]);
+    if (u.bias) {
+      for (int v = 0; v < u.nu; ++v) row[v] += u.bias[v];
+    }
+    std::memcpy(u.out[m], row, u.nu * sizeof(float));
+  }
+}
+
+using RowWithUnitFn = void (*)(const float*, const float*, std::size_t, int, float*, const AheadUnit&, int);
+constexpr RowWithUnitFn kRowWithUnit[5] = {&row_with_unit<0>, &row_with_unit<1>, &row_with_unit<2>,
+                                           &row_with_unit<3>, &row_with_unit<4>};
+
+// Every unit of block `block` (StepKernels::project_block).
+RNN_LEVEL_TARGET void project_block(const ProjectionAhead& p, int block) {
+  const int units = p.w_ih->tiles * p.w_ih->G;
+  for (int unit = 0; unit < units; ++unit) {
+    kRowWithUnit[0](nullptr, nullptr, 0, 0, nullptr, ahead_unit(p, block, unit), p.w_ih->K);
+  }
+}
+
 // Prefetches `gates` blocks (H apart) of kPanel floats in each of `rows` rows (ld apart) into L1.
 RNN_LEVEL_TARGET inline void prefetch_tile(const float* p, std::size_t ld, int rows, int gates, int H) {
   constexpr int kLine = 64 / sizeof(float);
@@ -118,6 +210,44 @@ RNN_LEVEL_TARGET inline void add_bias(float* fused, int rows, int gates, std::si
   }
 }
 
+// One forward step of a lone row (row step.b0, a: its [K] input to W_hh), its inputs read from
+// in.rows: the products of up to kRows tiles into `sums` (those that carry a unit of the projections
+// ahead through row_with_unit), then one `tiles` pass over the whole ones, each tile a row of the
+// pass: with one row, a pass over one tile at a time runs two vectors a gate, too few to keep the
+// activations' dependency chains busy. The partial last tile goes through `units`.
+template <class Step, UnitsFn<Step> units, BlockFn<Step> tiles>
+RNN_LEVEL_TARGET void one_row_product(const PackedGates& w, const float* a, const Step& step) {
+  const StepInputs& in = step.in;
+  alignas(64) float sums[kRows * 4 * kPanel];  // [tiles ≤ kRows, G ≤ 4, kPanel] h · W_hhᵀ
+  const std::size_t ld = static_cast<std::size_t>(w.G) * kPanel, stride = static_cast<std::size_t>(w.H);
+  const float* pre = in.rows + static_cast<std::size_t>(step.b0) * in.ld;  // [G·H] the row's inputs
+  // The projections ahead: this step's (step, tile) products carry the next block's units, slot by
+  // slot, unit (step mod kBlock)·tiles + tile, while there are units and a next block.
+  const ProjectionAhead* ahead = in.ahead;
+  const int next_block = in.step / ProjectionAhead::kBlock + 1;
+  const int first_unit = (in.step % ProjectionAhead::kBlock) * w.tiles;
+  const int ahead_units = ahead && next_block * ProjectionAhead::kBlock < ahead->T ? ahead->w_ih->tiles * ahead->w_ih->G : 0;
+  const int whole = w.H / kPanel;
+  for (int t0 = 0; t0 < w.tiles; t0 += kRows) {
+    const int t1 = w.tiles - t0 < kRows ? w.tiles : t0 + kRows;
+    for (int tile = t0; tile < t1; ++tile) {
+      float* out = sums + static_cast<std::size_t>(tile - t0) * ld;
+      if (first_unit + tile < ahead_units) {
+        kRowWithUnit[w.G](a, w.panel(tile, 0), w.panel_stride(), w.K, out,
+                          ahead_unit(*ahead, next_block, first_unit + tile), ahead->w_ih->K);
+      } else {
+        panel_rows(1, w.G, a, w.K, w.panel(tile, 0), w.panel_stride(), w.K, out, ld);
+      }
+    }
+    const int full = (t1 < whole ? t1 : whole) - t0;  // whole tiles of this group
+    if (full > 0) tiles(step, step.b0, full, t0 * kPanel, sums, ld, pre + t0 * kPanel, kPanel, stride);
+    if (t1 > whole) {
+      const int u0 = whole * kPanel;
+      units(step, step.b0, u0, w.H - u0, sums + static_cast<std::size_t>(whole - t0) * ld, pre + u0, stride);
+    }
+  }
+}
+
 // One forward step of rows [step.b0, step.b1): a ([B, lda]) times the PackedGates w, tile by tile:
 // for each tile of units (outer, so its panels stay in cache across the row blocks) and each block
 // of up to kRows rows, the sums of every gate go to `sums`, and the gate pass runs on them at once.
@@ -127,8 +257,17 @@ RNN_LEVEL_TARGET inline void add_bias(float* fused, int rows, int gates, std::si
 // step's input rows and W_ih packed like W_hh, so they never leave L1; or read from the buffer the
 // input GEMM filled for every step beforehand, far larger than the caches: then each block prefetches
 // the lines its rows' next tile will read, which arrive while the tile's other row blocks run.
-template <class Step, UnitsFn<Step> units, BlockFn<Step> block>
+//
+// A lone row (one row in the step, inputs not fused) with a `tiles` pass goes through
+// one_row_product instead.
+template <class Step, UnitsFn<Step> units, BlockFn<Step> block, BlockFn<Step> tiles = nullptr>
 RNN_LEVEL_TARGET void gate_product(const PackedGates& w, const float* a, int lda, const Step& step) {
+  if constexpr (tiles != nullptr) {
+    if (step.b1 - step.b0 == 1 && step.in.w_ih == nullptr) {
+      one_row_product<Step, units, tiles>(w, a + static_cast<std::size_t>(step.b0) * lda, step);
+      return;
+    }
+  }
   const StepInputs& in = step.in;
   alignas(64) float sums[kRows * 4 * kPanel];   // [rows, G ≤ 4, kPanel] h · W_hhᵀ
   alignas(64) float fused[kRows * 4 * kPanel];  // [rows, G_in ≤ 4, kPanel] x · W_ihᵀ + bias (fused inputs)

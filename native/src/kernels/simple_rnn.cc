@@ -16,12 +16,13 @@ class RnnForwardCell : public CellShape<1, false> {
  public:
   using Args = RnnForward;
 
-  // The inputs' pre-activations come from the step kernel itself or from one GEMM over all steps
-  // into y (StepInputSource); either way a step writes y_t = act(inputs + h·W_hhᵀ).
+  // The inputs' pre-activations come from the step kernel itself, from one GEMM over all steps into
+  // y, or (a lone row) from earlier steps into y (StepInputSource); a step writes y_t = act(inputs +
+  // h·W_hhᵀ).
   RnnForwardCell(const RnnForward& a, KernelContext&)
       : a_(a),
         kernels_(step_kernels()),
-        inputs_(a, 1, a.H, kernels_.panel_width, fuse_inputs(a, 1, kernels_), a.y),
+        inputs_(a, 1, a.H, kernels_, input_path(a, 1, kernels_, true, false), a.y),
         w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {}
 
   void step(const ForwardStep& s) {

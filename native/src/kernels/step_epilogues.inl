@@ -34,11 +34,12 @@ constexpr int kVecs = kPanel / kLanes;  // vectors per row and gate in a tile
 // h'. Each step of the formula runs over every row's vectors before the next step starts
 // (vec_activate_all says why), in Vec arrays [gate, row · kVecs] that stay in L1. Row m's sums at
 // sums + m·ld, inputs at pre + m·ld_in (gates `stride` apart), c, c' and h' ld_h apart, gates
-// (gate k at + k·gate_stride) ld_gates apart; peep (p_i, p_f, p_o peep_stride apart) and gates may
-// be null.
+// (gate k at + k·gate_stride) ld_gates apart; peep (p_i, p_f, p_o peep_stride apart; row m's at
+// + m·ld_peep) and gates may be null.
 RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, int rows, const float* sums, std::size_t ld,
                                           const float* pre, std::size_t ld_in, std::size_t stride, const float* cp,
-                                          const float* peep, std::size_t peep_stride, float* c_new, float* y,
+                                          const float* peep, std::size_t peep_stride, std::size_t ld_peep,
+                                          float* c_new, float* y,
                                           std::size_t ld_h, float* gates, std::size_t gate_stride,
                                           std::size_t ld_gates) {
   const int n = rows * kVecs;
@@ -56,8 +57,9 @@ RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, int rows, const flo
       o[j] = load(pm + 3 * stride) + load(sm + 3 * kPanel);
       if (peep) {
         const Vec c0 = load(cp + m * ld_h + v * kLanes);
-        i[j] += load(peep + v * kLanes) * c0;
-        f[j] += load(peep + peep_stride + v * kLanes) * c0;
+        const float* pm_peep = peep + m * ld_peep + v * kLanes;
+        i[j] += load(pm_peep) * c0;
+        f[j] += load(pm_peep + peep_stride) * c0;
       }
     }
   }
@@ -69,7 +71,7 @@ RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, int rows, const flo
       const std::size_t at = m * ld_h + v * kLanes;
       c[j] = f[j] * load(cp + at) + i[j] * g[j];
       store(c_new + at, c[j]);
-      if (peep) o[j] += load(peep + 2 * peep_stride + v * kLanes) * c[j];
+      if (peep) o[j] += load(peep + m * ld_peep + 2 * peep_stride + v * kLanes) * c[j];
     }
   }
   if (peep) vec_activate_all(s.rec, o, n);
@@ -94,8 +96,22 @@ RNN_EPILOGUE void lstm_block(const LstmStep& s, int b, int rows, int u0, const f
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   const float* peep = s.peephole ? s.peephole + u0 : nullptr;  // p_i; p_f at + H, p_o at + 2H
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;  // gate k at + k·H
-  lstm_vectors(s, rows, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, s.c_new + at, s.y + at, H, gates, H,
+  lstm_vectors(s, rows, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, 0, s.c_new + at, s.y + at, H, gates, H,
                4 * static_cast<std::size_t>(H));
+}
+
+// The same pass over `tiles` consecutive whole tiles of row b from unit u0, each tile taken as a row
+// of lstm_vectors (its sums ld apart, its inputs ld_in apart, its units kPanel apart in the row's
+// state): a lone row then runs each step of the formula over all the tiles' vectors at once, where
+// one tile's two vectors a gate left the activations' dependency chains waiting.
+RNN_EPILOGUE void lstm_tiles(const LstmStep& s, int b, int tiles, int u0, const float* sums, std::size_t ld,
+                             const float* pre, std::size_t ld_in, std::size_t stride) {
+  const int H = s.H;
+  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
+  const float* peep = s.peephole ? s.peephole + u0 : nullptr;
+  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;
+  lstm_vectors(s, tiles, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, kPanel, s.c_new + at, s.y + at, kPanel,
+               gates, H, kPanel);
 }
 
 // A partial tile of one row.
@@ -109,7 +125,7 @@ RNN_EPILOGUE void lstm_units(const LstmStep& s, int b, int u0, int n, const floa
   Staged<3> pp;
   Staged<1> cp, c, y;
   lstm_vectors(s, 1, sums, 0, p.in(pre, stride, n), 0, kPanel, cp.in(s.c_prev + at, 0, n),
-               peep ? pp.in(peep, H, n) : nullptr, kPanel, c.v[0], y.v[0], 0, gates ? g.v[0] : nullptr, kPanel, 0);
+               peep ? pp.in(peep, H, n) : nullptr, kPanel, 0, c.v[0], y.v[0], 0, gates ? g.v[0] : nullptr, kPanel, 0);
   c.out(s.c_new + at, 0, n);
   y.out(s.y + at, 0, n);
   if (gates) g.out(gates, H, n);
@@ -117,10 +133,11 @@ RNN_EPILOGUE void lstm_units(const LstmStep& s, int b, int u0, int n, const floa
 
 // GRU, reset_after, over whole tiles of `rows` rows: r, z, n and h' from one product over the three
 // gates, step by step over all rows' vectors as in lstm_vectors. h and h' ld_h apart; gates (r, z,
-// n gate_stride apart) ld_gates apart and extra (W_hn hm + b_hn, ld_h apart) may be null.
+// n gate_stride apart) ld_gates apart and extra (W_hn hm + b_hn, ld_h apart) may be null; row m's
+// b_hn at b_hn + m·ld_bhn.
 RNN_LEVEL_TARGET inline void gru_vectors(const GruStep& s, int rows, const float* sums, std::size_t ld,
                                          const float* pre, std::size_t ld_in, std::size_t stride, const float* b_hn,
-                                         const float* hp, float* y, std::size_t ld_h, float* gates,
+                                         std::size_t ld_bhn, const float* hp, float* y, std::size_t ld_h, float* gates,
                                          std::size_t gate_stride, std::size_t ld_gates, float* extra) {
   const int n = rows * kVecs;
   Vec rz[2 * kRows * kVecs];  // [2, n] r, z
@@ -141,7 +158,7 @@ RNN_LEVEL_TARGET inline void gru_vectors(const GruStep& s, int rows, const float
     for (int v = 0; v < kVecs; ++v) {
       const int j = m * kVecs + v;
       const float* sm = sums + m * ld + v * kLanes;
-      hn[j] = b_hn ? load(sm + 2 * kPanel) + load(b_hn + v * kLanes) : load(sm + 2 * kPanel);
+      hn[j] = b_hn ? load(sm + 2 * kPanel) + load(b_hn + m * ld_bhn + v * kLanes) : load(sm + 2 * kPanel);
       nn[j] = load(pre + m * ld_in + v * kLanes + 2 * stride) + r[j] * hn[j];
     }
   }
@@ -166,8 +183,18 @@ RNN_EPILOGUE void gru_block(const GruStep& s, int b, int rows, int u0, const flo
   const int H = s.H;
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
-  gru_vectors(s, rows, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, s.h_prev + at, s.y + at, H,
+  gru_vectors(s, rows, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, 0, s.h_prev + at, s.y + at, H,
               gates, H, 3 * static_cast<std::size_t>(H), gates ? s.extra + at : nullptr);
+}
+
+// The same pass over `tiles` consecutive whole tiles of row b, each taken as a row (as lstm_tiles).
+RNN_EPILOGUE void gru_tiles(const GruStep& s, int b, int tiles, int u0, const float* sums, std::size_t ld,
+                            const float* pre, std::size_t ld_in, std::size_t stride) {
+  const int H = s.H;
+  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
+  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
+  gru_vectors(s, tiles, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, kPanel, s.h_prev + at,
+              s.y + at, kPanel, gates, H, kPanel, gates ? s.extra + at : nullptr);
 }
 
 // A partial tile of one row.
@@ -179,7 +206,7 @@ RNN_EPILOGUE void gru_units(const GruStep& s, int b, int u0, int n, const float*
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
   Staged<3> p, g;
   Staged<1> bh, hp, y, e;
-  gru_vectors(s, 1, sums, 0, p.in(pre, stride, n), 0, kPanel, b_hn ? bh.in(b_hn, 0, n) : nullptr,
+  gru_vectors(s, 1, sums, 0, p.in(pre, stride, n), 0, kPanel, b_hn ? bh.in(b_hn, 0, n) : nullptr, 0,
               hp.in(s.h_prev + at, 0, n), y.v[0], 0, gates ? g.v[0] : nullptr, kPanel, 0, e.v[0]);
   y.out(s.y + at, 0, n);
   if (!gates) return;
@@ -244,11 +271,13 @@ RNN_EPILOGUE void each_row(const Step& s, int b, int rows, int u0, const float* 
 
 #undef RNN_EPILOGUE
 
-RNN_LEVEL_TARGET void lstm_forward(const LstmStep& s) { gate_product<LstmStep, lstm_units, lstm_block>(*s.w, s.hm, s.H, s); }
+RNN_LEVEL_TARGET void lstm_forward(const LstmStep& s) {
+  gate_product<LstmStep, lstm_units, lstm_block, lstm_tiles>(*s.w, s.hm, s.H, s);
+}
 
 RNN_LEVEL_TARGET void gru_forward(const GruStep& s) {
   if (s.reset_after) {
-    gate_product<GruStep, gru_units, gru_block>(*s.w_rz, s.hm, s.H, s);
+    gate_product<GruStep, gru_units, gru_block, gru_tiles>(*s.w_rz, s.hm, s.H, s);
     return;
   }
   gate_product<GruStep, gru_reset_units, each_row<GruStep, gru_reset_units>>(*s.w_rz, s.hm, s.H, s);
@@ -258,7 +287,8 @@ RNN_LEVEL_TARGET void gru_forward(const GruStep& s) {
 RNN_LEVEL_TARGET void rnn_forward(const RnnStep& s) { gate_product<RnnStep, rnn_units, each_row<RnnStep, rnn_units>>(*s.w, s.hm, s.H, s); }
 
 const StepKernels& kernels() {
-  static const StepKernels table{RNN_LEVEL_ID, kPanel, RNN_LEVEL_FUSED_INPUT_MAX_BYTES, &lstm_forward,
-                                 &gru_forward, &rnn_forward, &column_product};
+  static const StepKernels table{RNN_LEVEL_ID,  kPanel,        RNN_LEVEL_FUSED_INPUT_MAX_BYTES,
+                                 &lstm_forward, &gru_forward,  &rnn_forward,
+                                 &column_product, RNN_LEVEL_PROJECT_AHEAD ? &project_block : nullptr};
   return table;
 }

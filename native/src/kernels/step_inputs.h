@@ -2,7 +2,9 @@
 // step_kernels.h). Either each step computes them inside its step kernel, tile by tile, with W_ih
 // packed once for the call (fused: the [T, B, G·H] projections are never written to memory nor read
 // back a step later, and the call has one parallel region, its row blocks, instead of three); or
-// one input GEMM over all steps fills a buffer beforehand, which the steps read.
+// one input GEMM over all steps fills a buffer beforehand, which the steps read; or, for a lone row
+// (B = 1), the steps themselves fill that buffer a block of steps ahead, inside their recurrent
+// products (ahead: ProjectionAhead).
 #pragma once
 
 #include <cstddef>
@@ -23,10 +25,19 @@ namespace rnn {
 // shape, the thread count and the CPU level only, so a call's results stay the same run after run.
 bool fuse_inputs(const RecurrentForward& a, int G, const StepKernels& kernels);
 
-// Forward calls since load whose steps fused their inputs, and those that projected them up front
-// (the addon's inputPathCounts(): tests check that both paths run).
+enum class InputPath { Fused, Projected, Ahead };
+
+// The path of a forward call with G gate blocks: fused where the cell allows it (`may_fuse`: not the
+// GRU with reset before, whose second product's pass reads z back) and fuse_inputs says so; else
+// ahead for a lone row where the cell's lone row runs through one_row_product (`may_run_ahead`:
+// LSTM, GRU with reset-after) and the level has it (StepKernels::project_block); else projected.
+// Like fuse_inputs, it depends on the shape and the CPU level only.
+InputPath input_path(const RecurrentForward& a, int G, const StepKernels& kernels, bool may_fuse, bool may_run_ahead);
+
+// Forward calls since load by input path (the addon's inputPathCounts(): tests check that every path
+// runs).
 struct InputPathCounts {
-  long long fused = 0, projected = 0;
+  long long fused = 0, projected = 0, ahead = 0;
 };
 InputPathCounts input_path_counts();
 
@@ -34,9 +45,10 @@ class StepInputSource {
  public:
   // G gate blocks; b_hh folds into the first fold_cols bias columns (as in project_inputs). Not
   // fused, the projections go to `buffer` ([T, B, G·H]).
-  StepInputSource(const RecurrentForward& a, int G, int fold_cols, int panel_width, bool fused, float* buffer);
-
-  bool fused() const { return fused_; }
+  StepInputSource(const RecurrentForward& a, int G, int fold_cols, const StepKernels& kernels, InputPath path,
+                  float* buffer);
+  StepInputSource(const StepInputSource&) = delete;  // ahead_ points into this object
+  StepInputSource& operator=(const StepInputSource&) = delete;
 
   // The inputs of the step at time index t.
   StepInputs at(int t) const;
@@ -44,10 +56,12 @@ class StepInputSource {
  private:
   const RecurrentForward& a_;
   int GH_;
-  bool fused_;
+  InputPath path_;
   float* buffer_;             // [T, B, G·H] projections (not fused), else null
-  PackedGates w_ih_;          // W_ih [G·H, I] packed (fused), else empty
-  std::vector<float> bias_;   // [G·H] b_ih + b_hh where it folds (fused; empty without biases)
+  PackedGates w_ih_;          // W_ih [G·H, I] packed (fused, ahead), else empty
+  std::vector<float> bias_;   // [G·H] b_ih + b_hh where it folds (fused, ahead; empty without biases)
+  std::vector<float> zeros_;  // [I] the input rows past the last step (ahead)
+  ProjectionAhead ahead_;     // ahead: what the steps compute, else unused
 };
 
 }  // namespace rnn

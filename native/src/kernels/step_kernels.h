@@ -10,9 +10,29 @@
 
 namespace rnn {
 
+// The input product of a one-row call (B = 1) computed ahead, a piece at a time inside the steps'
+// recurrent products: a lone row's step streams all of W_hh from the cache and leaves the FMA units
+// half idle, so the input product's FMAs fit into those gaps. Steps go in blocks of kBlock (in
+// processing order); while a block runs, each of its (step, tile) products also computes one unit of
+// the next block's projections: kBlock rows × one tile of one gate of W_ih (one_row_product in
+// micro_kernel.inl, so for the cells whose lone row runs through it: LSTM, GRU with reset-after).
+// The first block's units run before the first step (StepKernels::project_block).
+struct ProjectionAhead {
+  static constexpr int kBlock = 6;  // steps per block; at least the gates of W_ih, so a block's
+                                    //   (step, tile) products outnumber the next block's units
+  const PackedGates* w_ih = nullptr;  // W_ih [G·H, I] packed
+  const float* bias = nullptr;        // [G·H] b_ih with b_hh folded where it folds, or null
+  const float* x = nullptr;           // [T, I] the call's inputs (B = 1)
+  const float* zeros = nullptr;       // [I] stands in for the rows past the last step
+  float* rows = nullptr;              // [T, G·H] the projections, gate blocks H apart
+  int T = 0;
+  bool reverse = false;
+};
+
 // A step's input pre-activations x_t · W_ihᵀ + bias, gate blocks H apart: computed inside the step
 // kernel, tile by tile, when w_ih is set (the fused input product: nothing is written to memory);
-// else read from `rows`, which the input GEMM filled for every step beforehand.
+// else read from `rows`, which the input GEMM filled for every step beforehand, or which the steps
+// before this one filled (ahead: the projections of later steps are computed in this step too).
 struct StepInputs {
   const PackedGates* w_ih = nullptr;  // W_ih [G·H, I] packed, or null
   const float* x = nullptr;           // [B, ldx] the step's inputs (fused)
@@ -20,6 +40,8 @@ struct StepInputs {
   const float* bias = nullptr;        // [G·H] b_ih with b_hh folded where it folds, or null (fused)
   const float* rows = nullptr;        // [B, ld] the projections, bias included (not fused)
   std::size_t ld = 0;
+  const ProjectionAhead* ahead = nullptr;  // B = 1: later steps' projections to compute, or null
+  int step = 0;                            // this step's index in processing order (ahead)
 };
 
 // One LSTM forward step for batch rows [b0, b1): the inputs' pre-activations plus hm · W_hhᵀ, then
@@ -89,6 +111,9 @@ struct StepKernels {
   void (*gru_forward)(const GruStep&);
   void (*rnn_forward)(const RnnStep&);
   void (*column_product)(const ColumnProduct&);
+  // Every unit of block `block` of a ProjectionAhead, before the steps that overlap the rest; null
+  // where the level has too few vector registers to carry a unit beside a row's product.
+  void (*project_block)(const ProjectionAhead&, int block);
 };
 
 // The kernels of `level` (the active level by default: read once per call).

@@ -7,4 +7,5 @@
 // Fused input product up to 2 MiB of packed W_ih + W_hh (Zen 3: 1.5 MiB 1.10×, 6 MiB 0.91×; on a
 // Zen 4 at this level 6 MiB stayed mixed; native/README.md).
 #define RNN_LEVEL_FUSED_INPUT_MAX_BYTES (2LL << 20)
+#define RNN_LEVEL_PROJECT_AHEAD 0  // 16 registers: a unit beside the row would spill
 #include "step_kernels_level.inl"

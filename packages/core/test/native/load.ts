@@ -24,7 +24,7 @@ export const nativeBinding:
        *  thread count or the split settings last changed (0: nothing split). */
       schedulerCounts(): { executors: number; slots: number; queued: number; running: number; widestSplit: number };
       /** Forward calls since load whose steps fused their input product, and those that projected first. */
-      inputPathCounts(): { fused: number; projected: number };
+      inputPathCounts(): { fused: number; projected: number; ahead: number };
       setCpuLevel(level: string): string;
     })
   | undefined =
