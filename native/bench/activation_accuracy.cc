@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/activations.h"
+#include "kernels/recurrent_common.h"
 #include "kernels/step_kernels.h"
 
 namespace rnn {

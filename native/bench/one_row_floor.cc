@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kernels/packed_weights.h"
+#include "kernels/recurrent_common.h"
 #include "kernels/step_kernels.h"
 
 namespace rnn {

@@ -88,9 +88,8 @@ inline void panel_rows(int rows, int n, const float* a, std::size_t lda, const f
 // One unit of a ProjectionAhead (step_kernels.h): tile unit / G of gate unit % G of W_ih, for the
 // kBlock steps of a block.
 struct AheadUnit {
-  static constexpr int kRowsOf = ProjectionAhead::kBlock;
-  const float* x[kRowsOf];  // each step's input row [I] (zeros past the last step)
-  float* out[kRowsOf];      // where its nu projections go (null past the last step)
+  const float* x[ProjectionAhead::kBlock];  // each step's input row [I] (zeros past the last step)
+  float* out[ProjectionAhead::kBlock];      // where its nu projections go (null past the last step)
   const float* panel;       // W_ih's panel [I, kPanel]
   const float* bias;        // [nu] or null
   int nu;                   // units of the tile
@@ -105,9 +104,9 @@ inline AheadUnit ahead_unit(const ProjectionAhead& p, int block, int unit) {
   u.panel = w.panel(tile, gate);
   u.bias = p.bias ? p.bias + col : nullptr;
   u.nu = w.H - u0 < kPanel ? w.H - u0 : kPanel;
-  for (int m = 0; m < AheadUnit::kRowsOf; ++m) {
-    const int s = block * AheadUnit::kRowsOf + m;
-    const int t = p.reverse ? p.T - 1 - s : s;
+  for (int m = 0; m < ProjectionAhead::kBlock; ++m) {
+    const int s = block * ProjectionAhead::kBlock + m;
+    const int t = time_of_step(s, p.T, p.reverse);
     u.x[m] = s < p.T ? p.x + static_cast<std::size_t>(t) * w.K : p.zeros;
     u.out[m] = s < p.T ? p.rows + static_cast<std::size_t>(t) * GH + col : nullptr;
   }
@@ -122,7 +121,7 @@ inline AheadUnit ahead_unit(const ProjectionAhead& p, int block, int unit) {
 template <int P>
 RNN_LEVEL_TARGET void row_with_unit(const float* a, const float* panel, std::size_t stride, int K, float* c,
                                     const AheadUnit& u, int I) {
-  constexpr int kUnitRows = AheadUnit::kRowsOf;
+  constexpr int kUnitRows = ProjectionAhead::kBlock;
   Vec acc[P > 0 ? 2 * P : 1];
 #pragma GCC unroll 8
   for (int v = 0; v < 2 * P; ++v) acc[v] = Vec{};

@@ -90,28 +90,22 @@ RNN_LEVEL_TARGET inline void lstm_vectors(const LstmStep& s, int rows, const flo
   }
 }
 
+// The rows of the pass are the batch rows b, b + 1, … of the tile at u0 (kTileRows false), or the
+// `rows` consecutive whole tiles of row b from u0, each taken as a row (kTileRows: one_row_product's
+// pass, so that a lone row runs each step of the formula over all the tiles' vectors at once, where
+// one tile's two vectors a gate left the activations' dependency chains waiting). Row to row, the
+// state moves H floats (the next batch row) or kPanel (the next tile).
+template <bool kTileRows>
 RNN_EPILOGUE void lstm_block(const LstmStep& s, int b, int rows, int u0, const float* sums, std::size_t ld,
                              const float* pre, std::size_t ld_in, std::size_t stride) {
   const int H = s.H;
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   const float* peep = s.peephole ? s.peephole + u0 : nullptr;  // p_i; p_f at + H, p_o at + 2H
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;  // gate k at + k·H
-  lstm_vectors(s, rows, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, 0, s.c_new + at, s.y + at, H, gates, H,
-               4 * static_cast<std::size_t>(H));
-}
-
-// The same pass over `tiles` consecutive whole tiles of row b from unit u0, each tile taken as a row
-// of lstm_vectors (its sums ld apart, its inputs ld_in apart, its units kPanel apart in the row's
-// state): a lone row then runs each step of the formula over all the tiles' vectors at once, where
-// one tile's two vectors a gate left the activations' dependency chains waiting.
-RNN_EPILOGUE void lstm_tiles(const LstmStep& s, int b, int tiles, int u0, const float* sums, std::size_t ld,
-                             const float* pre, std::size_t ld_in, std::size_t stride) {
-  const int H = s.H;
-  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
-  const float* peep = s.peephole ? s.peephole + u0 : nullptr;
-  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 4 * H + u0 : nullptr;
-  lstm_vectors(s, tiles, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, kPanel, s.c_new + at, s.y + at, kPanel,
-               gates, H, kPanel);
+  const std::size_t ld_h = kTileRows ? kPanel : H, ld_peep = kTileRows ? kPanel : 0;
+  const std::size_t ld_gates = kTileRows ? kPanel : 4 * static_cast<std::size_t>(H);
+  lstm_vectors(s, rows, sums, ld, pre, ld_in, stride, s.c_prev + at, peep, H, ld_peep, s.c_new + at, s.y + at, ld_h,
+               gates, H, ld_gates);
 }
 
 // A partial tile of one row.
@@ -178,23 +172,17 @@ RNN_LEVEL_TARGET inline void gru_vectors(const GruStep& s, int rows, const float
   }
 }
 
+// Rows as in lstm_block: batch rows of one tile, or (kTileRows) whole tiles of row b.
+template <bool kTileRows>
 RNN_EPILOGUE void gru_block(const GruStep& s, int b, int rows, int u0, const float* sums, std::size_t ld,
                             const float* pre, std::size_t ld_in, std::size_t stride) {
   const int H = s.H;
   const std::size_t at = static_cast<std::size_t>(b) * H + u0;
   float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
-  gru_vectors(s, rows, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, 0, s.h_prev + at, s.y + at, H,
-              gates, H, 3 * static_cast<std::size_t>(H), gates ? s.extra + at : nullptr);
-}
-
-// The same pass over `tiles` consecutive whole tiles of row b, each taken as a row (as lstm_tiles).
-RNN_EPILOGUE void gru_tiles(const GruStep& s, int b, int tiles, int u0, const float* sums, std::size_t ld,
-                            const float* pre, std::size_t ld_in, std::size_t stride) {
-  const int H = s.H;
-  const std::size_t at = static_cast<std::size_t>(b) * H + u0;
-  float* gates = s.store_gates ? s.gates + static_cast<std::size_t>(b) * 3 * H + u0 : nullptr;
-  gru_vectors(s, tiles, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, kPanel, s.h_prev + at,
-              s.y + at, kPanel, gates, H, kPanel, gates ? s.extra + at : nullptr);
+  const std::size_t ld_h = kTileRows ? kPanel : H, ld_bhn = kTileRows ? kPanel : 0;
+  const std::size_t ld_gates = kTileRows ? kPanel : 3 * static_cast<std::size_t>(H);
+  gru_vectors(s, rows, sums, ld, pre, ld_in, stride, s.b_hn ? s.b_hn + u0 : nullptr, ld_bhn, s.h_prev + at, s.y + at,
+              ld_h, gates, H, ld_gates, gates ? s.extra + at : nullptr);
 }
 
 // A partial tile of one row.
@@ -272,12 +260,12 @@ RNN_EPILOGUE void each_row(const Step& s, int b, int rows, int u0, const float* 
 #undef RNN_EPILOGUE
 
 RNN_LEVEL_TARGET void lstm_forward(const LstmStep& s) {
-  gate_product<LstmStep, lstm_units, lstm_block, lstm_tiles>(*s.w, s.hm, s.H, s);
+  gate_product<LstmStep, lstm_units, lstm_block<false>, lstm_block<true>>(*s.w, s.hm, s.H, s);
 }
 
 RNN_LEVEL_TARGET void gru_forward(const GruStep& s) {
   if (s.reset_after) {
-    gate_product<GruStep, gru_units, gru_block, gru_tiles>(*s.w_rz, s.hm, s.H, s);
+    gate_product<GruStep, gru_units, gru_block<false>, gru_block<true>>(*s.w_rz, s.hm, s.H, s);
     return;
   }
   gate_product<GruStep, gru_reset_units, each_row<GruStep, gru_reset_units>>(*s.w_rz, s.hm, s.H, s);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "activations.h"
+#include "recurrent_common.h"
 #include "step_kernels.h"
 
 namespace rnn {
