@@ -2,12 +2,16 @@
 'use strict';
 // Measures where splitting a kernel's work over the pool starts to pay off, for the three
 // thresholds of src/runtime/split_policy.cc (figures go to the bench README, "Native constants"):
-//   rowBlockMacs          recurrence row blocks: LSTM inference forward over growing batches
+//   rowBlockMacs          recurrence row blocks: LSTM inference forward over growing batches (and
+//                         rowBlockMinRows: the rows per block are printed; one-row blocks show why)
 //   gemmBlockMacs         GEMM blocks: the gemm kernel over growing shapes
 //   pointwiseBlockFloats  pointwise passes: the bias-sum pass of an LSTM backward over growing T·B
-// Each shape runs with the one threshold at 0 (split as far as the thread count allows) and at
-// infinity (one block), the other two at infinity, in alternating rounds; it prints the median µs
-// of both and their ratio. The threshold is the work per block where the ratio reaches ~1.1.
+// Each shape runs with the one threshold at 0 (split as far as the thread count allows; one row per
+// block allowed) and at infinity (one block), in alternating rounds; it prints the median µs of
+// both and their ratio. The other two stay at infinity, except for the row sweep, where they keep
+// their defaults: a row block's input projection is either fused into its step product (16 rows
+// or more) or one GEMM over all steps before the loop, and that GEMM splits by its own threshold in
+// a real call. The threshold is the work per block where the ratio reaches ~1.1.
 //   node native/bench/split_thresholds.js [--threads 2] [--rounds 15] [--only rows,gemm,pointwise] [BINARY.node]
 // Run it on a quiet machine: on a busy one the waiting for a core dominates every figure.
 const path = require('node:path');
@@ -75,9 +79,13 @@ function gemm(M, N, K) {
 const SWEEPS = {
   rows: {
     key: 'rowBlockMacs',
-    cases: [[2, 16], [4, 16], [8, 16], [4, 32], [8, 32], [16, 32], [8, 64], [16, 64], [32, 64], [16, 128], [64, 128]].map(
-      ([B, H]) => [`LSTM infer T=20 B=${B} I=${H} H=${H}`, 20 * B * 4 * H * H, lstmForward(20, B, H, H)],
-    ),
+    cases: [
+      ...[[2, 16], [4, 16], [8, 16], [4, 32], [8, 32], [16, 32], [8, 64], [16, 64], [32, 64], [16, 128], [64, 128]].map(
+        ([B, H]) => [20, B, H, H],
+      ),
+      // The serving shapes: few rows, where each block streams all of W_hh every step.
+      ...[[2, 128], [4, 128], [6, 128], [8, 128], [2, 256], [4, 256], [2, 512], [4, 512]].map(([B, H]) => [50, B, 64, H]),
+    ].map(([T, B, I, H]) => [`LSTM infer T=${T} B=${B} I=${I} H=${H} (${B / opt.threads} rows/block)`, T * B * 4 * H * H, lstmForward(T, B, I, H)]),
   },
   gemm: {
     key: 'gemmBlockMacs',
@@ -107,12 +115,14 @@ function microseconds(fn) {
 }
 
 function thresholds(key, value) {
-  const all = { rowBlockMacs: NEVER, gemmBlockMacs: NEVER, pointwiseBlockFloats: NEVER };
+  const others = key === 'rowBlockMacs' ? defaults : { gemmBlockMacs: NEVER, pointwiseBlockFloats: NEVER };
+  const all = { ...others, rowBlockMacs: NEVER, rowBlockMinRows: 1 };
   all[key] = value;
   addon.setSplitThresholds(all);
 }
 
 const before = addon.splitThresholds();
+const defaults = { gemmBlockMacs: before.gemmBlockMacs, pointwiseBlockFloats: before.pointwiseBlockFloats };
 console.log(`${opt.threads} threads; per shape: µs with one block | µs split | speed-up; work per block = work / threads`);
 for (const name of opt.only) {
   const sweep = SWEEPS[name];

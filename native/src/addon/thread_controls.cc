@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -65,6 +66,7 @@ Napi::Object thresholds_object(Napi::Env env) {
   const SplitPolicy p = process_policy();
   Napi::Object out = Napi::Object::New(env);
   out.Set("rowBlockMacs", Napi::Number::New(env, static_cast<double>(p.row_block_macs)));
+  out.Set("rowBlockMinRows", Napi::Number::New(env, p.row_block_min_rows));
   out.Set("gemmBlockMacs", Napi::Number::New(env, static_cast<double>(p.gemm_block_macs)));
   out.Set("pointwiseBlockFloats", Napi::Number::New(env, static_cast<double>(p.pointwise_block_floats)));
   out.Set("splitBeyondCpus", Napi::Boolean::New(env, split_beyond_cpus()));
@@ -91,20 +93,26 @@ bool flag_field(const Napi::Object& thresholds, const char* key, bool fallback) 
   return value.As<Napi::Boolean>().Value();
 }
 
-// setSplitThresholds({ rowBlockMacs?, gemmBlockMacs?, pointwiseBlockFloats?, splitBeyondCpus? }):
-// for the measuring tools and the thread tests (0 splits whatever the width and the shape allow;
-// splitBeyondCpus: true lets a split be as wide as the thread count beyond the CPUs). Returns them
-// all, and starts schedulerCounts().widestSplit afresh.
+// setSplitThresholds({ rowBlockMacs?, rowBlockMinRows?, gemmBlockMacs?, pointwiseBlockFloats?,
+// splitBeyondCpus? }): for the measuring tools and the thread tests (0 work thresholds and 1 row per
+// block split whatever the width and the shape allow; splitBeyondCpus: true lets a split be as
+// wide as the thread count beyond the CPUs). Returns them all, and starts
+// schedulerCounts().widestSplit afresh.
 Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "setSplitThresholds: expected an object");
   const Napi::Object thresholds = info[0].As<Napi::Object>();
   const SplitPolicy p = process_policy();
   const long long row = threshold_field(thresholds, "rowBlockMacs", p.row_block_macs);
+  const long long min_rows = threshold_field(thresholds, "rowBlockMinRows", p.row_block_min_rows);
+  if (min_rows < 1 || min_rows > std::numeric_limits<int>::max()) {
+    throw Napi::RangeError::New(env, "setSplitThresholds: rowBlockMinRows must be a positive integer of at most 2^31 - 1, got " +
+                                         std::to_string(min_rows));
+  }
   const long long gemm = threshold_field(thresholds, "gemmBlockMacs", p.gemm_block_macs);
   const long long pointwise = threshold_field(thresholds, "pointwiseBlockFloats", p.pointwise_block_floats);
   const bool beyond = flag_field(thresholds, "splitBeyondCpus", split_beyond_cpus());
-  set_process_thresholds(row, gemm, pointwise);
+  set_process_thresholds(row, static_cast<int>(min_rows), gemm, pointwise);
   set_split_beyond_cpus(beyond);
   KernelScheduler::shared().reset_widest_split();
   return thresholds_object(env);

@@ -30,8 +30,13 @@ void parallel_blocks(int blocks, const std::function<void(int)>& body) {
   KernelScheduler::shared().run_blocks(job);
 }
 
+int row_block_count(int B, long long loop_macs) {
+  const SplitPolicy policy = current_policy();
+  return std::max(1, std::min(block_count(B, loop_macs, policy.row_block_macs), B / policy.row_block_min_rows));
+}
+
 void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows) {
-  const int blocks = block_count(B, loop_macs, current_policy().row_block_macs);
+  const int blocks = row_block_count(B, loop_macs);
   parallel_blocks(blocks, [&](int k) {
     const BlockRange r = block_range(B, blocks, k);
     rows(r.begin, r.end);

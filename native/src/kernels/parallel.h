@@ -21,6 +21,10 @@ struct BlockRange {
 // policy: min(width, units, work / min_work_per_block), at least 1.
 int block_count(int units, long long work, long long min_work_per_block);
 
+// How many row blocks the recurrence's batch of B rows splits into under the current policy:
+// block_count with the row threshold, and at least row_block_min_rows rows in each.
+int row_block_count(int B, long long loop_macs);
+
 // Block k of `blocks` near-equal blocks over n units. With align > 1 (and n ≥ blocks · align) the
 // cuts fall on multiples of align (the last block takes the rest).
 BlockRange block_range(int n, int blocks, int k, int align = 1);

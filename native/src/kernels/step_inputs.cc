@@ -4,7 +4,6 @@
 
 #include "parallel.h"
 #include "recurrent_common.h"
-#include "runtime/split_policy.h"
 
 namespace rnn {
 
@@ -18,7 +17,7 @@ std::atomic<long long> g_fused_calls{0}, g_projected_calls{0}, g_ahead_calls{0};
 
 bool fuse_inputs(const RecurrentForward& a, int G, const StepKernels& kernels) {
   const long long GH = static_cast<long long>(G) * a.H;
-  const int blocks = block_count(a.B, static_cast<long long>(a.T) * a.B * GH * a.H, current_policy().row_block_macs);
+  const int blocks = row_block_count(a.B, static_cast<long long>(a.T) * a.B * GH * a.H);
   const long long weight_bytes = GH * (a.I + a.H) * static_cast<long long>(sizeof(float));
   return a.B / blocks >= kFuseMinRows && weight_bytes <= kernels.fused_input_max_bytes;
 }

@@ -10,11 +10,18 @@ namespace {
 
 // Defaults, from native/bench/split_thresholds.js (figures in the bench README, "Native constants"):
 // below them a block's wake-up and hand-over cost more than its second core saves.
-constexpr long long kRowBlockMacs = 50'000;
+// Row blocks: every block streams all of W_hh through its core on every step, and below 16 rows
+// projects its inputs before the loop rather than inside its step product, so blocks of few rows
+// pay more than a second core saves. On 2 threads, split against one block: 1–2 rows a block
+// 0.63–0.99× (H 16 to 512), 3 rows at H = 128 0.94× in the script but 1.06–1.11× in predict,
+// 4 rows at H = 128 1.19×; 8 rows at H = 64 (2.6·10⁶ per block) 0.82×, 16 rows (5·10⁶) 1.23×.
+constexpr long long kRowBlockMacs = 3'000'000;
+constexpr int kRowBlockMinRows = 3;
 constexpr long long kGemmBlockMacs = 1'000'000;
 constexpr long long kPointwiseBlockFloats = 100'000;
 
-// RNN_SPLIT_MIN_MACS=n at load sets the row-block threshold (0: split every batch of ≥ 2 rows).
+// RNN_SPLIT_MIN_MACS=n at load sets the row-block threshold (0: split every batch the width and
+// the rows per block allow).
 long long row_threshold_from_environment() {
   if (const char* env = std::getenv("RNN_SPLIT_MIN_MACS")) {
     char* end = nullptr;
@@ -29,6 +36,7 @@ std::atomic<int> g_threads{1};
 std::atomic<int> g_cpus{1};
 std::atomic<bool> g_beyond_cpus{false};
 std::atomic<long long> g_row_block_macs{row_threshold_from_environment()};
+std::atomic<int> g_row_block_min_rows{kRowBlockMinRows};
 std::atomic<long long> g_gemm_block_macs{kGemmBlockMacs};
 std::atomic<long long> g_pointwise_block_floats{kPointwiseBlockFloats};
 
@@ -44,6 +52,7 @@ SplitPolicy process_policy() {
   const int threads = g_threads.load(std::memory_order_relaxed);
   p.width = g_beyond_cpus.load(std::memory_order_relaxed) ? threads : std::min(threads, g_cpus.load(std::memory_order_relaxed));
   p.row_block_macs = g_row_block_macs.load(std::memory_order_relaxed);
+  p.row_block_min_rows = g_row_block_min_rows.load(std::memory_order_relaxed);
   p.gemm_block_macs = g_gemm_block_macs.load(std::memory_order_relaxed);
   p.pointwise_block_floats = g_pointwise_block_floats.load(std::memory_order_relaxed);
   return p;
@@ -65,8 +74,10 @@ void set_split_beyond_cpus(bool beyond) { g_beyond_cpus.store(beyond, std::memor
 
 bool split_beyond_cpus() { return g_beyond_cpus.load(std::memory_order_relaxed); }
 
-void set_process_thresholds(long long row_block_macs, long long gemm_block_macs, long long pointwise_block_floats) {
+void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long gemm_block_macs,
+                            long long pointwise_block_floats) {
   g_row_block_macs.store(std::max(0LL, row_block_macs), std::memory_order_relaxed);
+  g_row_block_min_rows.store(std::max(1, row_block_min_rows), std::memory_order_relaxed);
   g_gemm_block_macs.store(std::max(0LL, gemm_block_macs), std::memory_order_relaxed);
   g_pointwise_block_floats.store(std::max(0LL, pointwise_block_floats), std::memory_order_relaxed);
 }

@@ -17,8 +17,10 @@ struct SplitPolicy {
   // Blocks a split may have: min(thread count, CPUs) when the call started, the thread count when
   // the cap is lifted; 1 inside a block.
   int width = 1;
-  // Recurrence row blocks: at least this many per-step-GEMM multiply-adds each, over all steps.
+  // Recurrence row blocks: at least this many per-step-GEMM multiply-adds each, over all steps,
+  // and at least this many batch rows each.
   long long row_block_macs = 0;
+  int row_block_min_rows = 1;
   // GEMM blocks (rows or columns of C): at least this many multiply-adds (M·N·K) each.
   long long gemm_block_macs = 0;
   // Blocks of a pointwise pass (bias sums, gathers, copies): at least this many floats each.
@@ -37,8 +39,10 @@ int process_threads();
 void set_process_cpus(int cpus);
 int process_cpus();
 
-// Replaces the process's thresholds (each ≥ 0; 0 splits everything the width and shape allow).
-void set_process_thresholds(long long row_block_macs, long long gemm_block_macs, long long pointwise_block_floats);
+// Replaces the process's thresholds (each ≥ 0; 0 splits everything the width and shape allow;
+// row_block_min_rows ≥ 1).
+void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long gemm_block_macs,
+                            long long pointwise_block_floats);
 
 // Whether splits may be as wide as the thread count beyond the CPUs (for the thread tests: results
 // at a width the machine's CPUs would otherwise cap).

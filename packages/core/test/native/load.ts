@@ -37,6 +37,7 @@ export const nativeBinding:
  */
 export interface SplitThresholds {
   rowBlockMacs: number;
+  rowBlockMinRows: number;
   gemmBlockMacs: number;
   pointwiseBlockFloats: number;
   splitBeyondCpus: boolean;
@@ -46,7 +47,13 @@ export interface SplitThresholds {
  * Settings that split everything the thread count and the shapes allow, as wide as the thread count
  * even beyond the machine's CPUs (for the thread tests: 8 blocks on a 2-core machine).
  */
-export const SPLIT_EVERYTHING: SplitThresholds = { rowBlockMacs: 0, gemmBlockMacs: 0, pointwiseBlockFloats: 0, splitBeyondCpus: true };
+export const SPLIT_EVERYTHING: SplitThresholds = {
+  rowBlockMacs: 0,
+  rowBlockMinRows: 1,
+  gemmBlockMacs: 0,
+  pointwiseBlockFloats: 0,
+  splitBeyondCpus: true,
+};
 
 let warned = false;
 

@@ -1,6 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SPLIT_EVERYTHING, describeNative, nativeBinding } from './load';
+import type { Backend } from '@rnn/backend-api';
+import { SPLIT_EVERYTHING, type SplitThresholds, describeNative, nativeBinding } from './load';
+
+/** The widest split the scheduler ran for one small SimpleRNN forward of B rows (0: none). */
+function widestSplitOfForward(backend: Backend, B: number, H: number, thresholds: Partial<SplitThresholds>): number {
+  nativeBinding!.setSplitThresholds(thresholds);
+  const [T, I] = [3, 4];
+  const filled = (n: number) => new Float32Array(n).fill(0.1);
+  backend.rnnForward({
+    T, B, I, H, reverse: false, activation: 'tanh',
+    x: filled(T * B * I), h0: null, mask: null, wIh: filled(H * I), wHh: filled(H * H), bIh: null, bHh: null,
+    recurrentMask: null, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), workspace: null,
+  });
+  return nativeBinding!.schedulerCounts().widestSplit;
+}
 
 /**
  * With more pool threads than CPUs, one call splits no wider than the CPUs (native/README.md,
@@ -21,18 +35,9 @@ describeNative('split width with more threads than CPUs', (backend) => {
     binding.setNumThreads(threads);
   });
 
-  /** One small SimpleRNN forward with a row per thread and more, every split taken. */
-  function widestSplitOfOneCall(splitBeyondCpus: boolean): number {
-    binding.setSplitThresholds({ ...SPLIT_EVERYTHING, splitBeyondCpus });
-    const [T, B, I, H] = [3, 2 * threads, 4, 4];
-    const filled = (n: number) => new Float32Array(n).fill(0.1);
-    backend.rnnForward({
-      T, B, I, H, reverse: false, activation: 'tanh',
-      x: filled(T * B * I), h0: null, mask: null, wIh: filled(H * I), wHh: filled(H * H), bIh: null, bHh: null,
-      recurrentMask: null, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), workspace: null,
-    });
-    return binding.schedulerCounts().widestSplit;
-  }
+  /** One small forward with a row per thread and more, every split taken. */
+  const widestSplitOfOneCall = (splitBeyondCpus: boolean) =>
+    widestSplitOfForward(backend, 2 * threads, 4, { ...SPLIT_EVERYTHING, splitBeyondCpus });
 
   it('counts the CPUs this process may run on, as Node does', () => {
     expect(cpus).toBe(availableParallelism());
@@ -52,5 +57,47 @@ describeNative('split width with more threads than CPUs', (backend) => {
 
   it('rejects a split setting of the wrong type', () => {
     expect(() => binding.setSplitThresholds({ splitBeyondCpus: 1 as never })).toThrow(/splitBeyondCpus must be a boolean/);
+    expect(() => binding.setSplitThresholds({ rowBlockMinRows: 0 })).toThrow(/rowBlockMinRows must be a positive integer/);
+  });
+});
+
+/**
+ * The recurrence's batch split keeps at least rowBlockMinRows rows in a block (default 3): every
+ * block streams all of W_hh on every step, so one- and two-row blocks lose to one block.
+ */
+describeNative('rows per recurrence block', (backend) => {
+  const binding = nativeBinding!;
+  const before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
+  const cpus = binding.blasInfo().cpus;
+  afterAll(() => {
+    binding.setNumThreads(before.threads);
+    binding.setSplitThresholds(before.thresholds);
+  });
+  beforeAll(() => {
+    binding.setNumThreads(2);
+  });
+
+  const widestSplit = (B: number, H: number, settings: Partial<SplitThresholds>) =>
+    widestSplitOfForward(backend, B, H, { ...before.thresholds, ...settings });
+
+  it('defaults to three rows and a measured amount of work per block', () => {
+    expect(before.thresholds.rowBlockMinRows).toBe(3);
+    expect(before.thresholds.rowBlockMacs).toBeGreaterThan(0);
+  });
+
+  it('splits a batch only where every block gets its rows', () => {
+    const two = cpus > 1 ? 2 : 0;
+    expect(widestSplit(5, 4, { rowBlockMacs: 0 })).toBe(0);
+    expect(widestSplit(6, 4, { rowBlockMacs: 0 })).toBe(two);
+    expect(widestSplit(2, 4, { rowBlockMacs: 0, rowBlockMinRows: 1 })).toBe(two);
+    expect(widestSplit(4, 4, { rowBlockMacs: 0, rowBlockMinRows: 2 })).toBe(two);
+    expect(widestSplit(4, 4, { rowBlockMacs: 0, rowBlockMinRows: 3 })).toBe(0);
+  });
+
+  it('keeps a small call whole under the default work threshold', () => {
+    // 3 steps × 64 rows × 32² multiply-adds (~2·10⁵): a block's worth once, not since blocks of
+    // so little work were measured to lose.
+    expect(widestSplit(64, 32, {})).toBe(0);
+    expect(widestSplit(64, 32, { rowBlockMacs: 50_000 })).toBe(cpus > 1 ? 2 : 0);
   });
 });
