@@ -4,7 +4,7 @@
 // thresholds of src/runtime/split_policy.cc (figures go to the bench README, "Native constants"):
 //   rowBlockMacs          recurrence row blocks: LSTM inference forward over growing batches; each
 //                         label gives the rows per block, which rowBlockMinRows bounds (blocks of
-//                         one or two rows lost whatever their work)
+//                         one row lost at every H measured, of two rows up to H = 256)
 //   gemmBlockMacs         GEMM blocks: the gemm kernel over growing shapes
 //   pointwiseBlockFloats  pointwise passes: the bias-sum pass of an LSTM backward over growing T·B
 // Each shape runs with the one threshold at 0 (split as far as the thread count allows; one row per

@@ -32,7 +32,7 @@ void parallel_blocks(int blocks, const std::function<void(int)>& body) {
 
 int row_block_count(int B, long long loop_macs) {
   const SplitPolicy policy = current_policy();
-  return std::max(1, std::min(block_count(B, loop_macs, policy.row_block_macs), B / policy.row_block_min_rows));
+  return block_count(B / policy.row_block_min_rows, loop_macs, policy.row_block_macs);
 }
 
 void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows) {

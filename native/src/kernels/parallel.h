@@ -22,7 +22,7 @@ struct BlockRange {
 int block_count(int units, long long work, long long min_work_per_block);
 
 // How many row blocks the recurrence's batch of B rows splits into under the current policy:
-// block_count with the row threshold, and at least row_block_min_rows rows in each.
+// block_count over B / row_block_min_rows units, so that each block gets at least that many rows.
 int row_block_count(int B, long long loop_macs);
 
 // Block k of `blocks` near-equal blocks over n units. With align > 1 (and n ≥ blocks · align) the

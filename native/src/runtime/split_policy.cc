@@ -12,9 +12,10 @@ namespace {
 // below them a block's wake-up and hand-over cost more than its second core saves.
 // Row blocks: every block streams all of W_hh through its core on every step, and below 16 rows
 // projects its inputs before the loop rather than inside its step product, so blocks of few rows
-// pay more than a second core saves. On 2 threads, split against one block: 1–2 rows a block
-// 0.63–0.99× (H 16 to 512), 3 rows at H = 128 0.94× in the script but 1.06–1.11× in predict,
-// 4 rows at H = 128 1.19×; 8 rows at H = 64 (2.6·10⁶ per block) 0.82×, 16 rows (5·10⁶) 1.23×.
+// pay more than a second core saves. On 2 threads, split against one block: 1 row a block
+// 0.76–0.96× (H 16 to 512), 2 rows 0.63–0.99× up to H = 256 (1.09× at H = 512), 3 rows at H = 128
+// 0.94× in the script but 1.06–1.11× in predict, 4 rows at H = 128 1.19×; 8 rows at H = 64
+// (2.6·10⁶ per block) 0.82×, 16 rows (5·10⁶) 1.23×.
 constexpr long long kRowBlockMacs = 3'000'000;
 constexpr int kRowBlockMinRows = 3;
 constexpr long long kGemmBlockMacs = 1'000'000;

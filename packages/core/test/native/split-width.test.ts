@@ -63,7 +63,8 @@ describeNative('split width with more threads than CPUs', (backend) => {
 
 /**
  * The recurrence's batch split keeps at least rowBlockMinRows rows in a block (default 3): every
- * block streams all of W_hh on every step, so one- and two-row blocks lose to one block.
+ * block streams all of W_hh on every step, so blocks of one row (and of two, up to H = 256) lose to
+ * one block.
  */
 describeNative('rows per recurrence block', (backend) => {
   const binding = nativeBinding!;
