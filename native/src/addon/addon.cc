@@ -1,9 +1,9 @@
 // The module's exports: the contract's kernels (sync, on the caller's thread, and with an `Async`
 // suffix, a Promise whose kernel runs on one of the scheduler's executor threads, never on libuv's
-// pool), the thread controls (thread_controls.h) and the CPU-level controls (cpu_exports.h). Every
-// kernel call's argument object is read and checked against the kernel's contract table first
-// (kernel_reader.h): a wrong call from JavaScript throws the contract's error naming the function
-// and the field, and never reaches memory.
+// pool), the thread controls (thread_controls.h), the CPU-level controls (cpu_exports.h) and the
+// weights held constant (held_weights.h). Every kernel call's argument object is read and checked
+// against the kernel's contract table first (kernel_reader.h): a wrong call from JavaScript throws
+// the contract's error naming the function and the field, and never reaches memory.
 // Context-aware: each environment (main thread, worker) gets its own AddonInstance.
 #include <napi.h>
 
@@ -18,6 +18,7 @@
 #include "async_calls.h"
 #include "cpu_exports.h"
 #include "data_exports.h"
+#include "held_weights.h"
 #include "optimizer_exports.h"
 #include "kernel_contract.generated.h"
 #include "kernel_reader.h"
@@ -39,13 +40,29 @@ void run_gemm(const Gemm& g, KernelContext&) {
 
 // The kernel bound to a call's checked values.
 template <class Args, void (*run)(const Args&, KernelContext&)>
-Kernel bound(const FieldValues& values) {
+Kernel bound(const FieldValues& values, AddonInstance&) {
   Args args;
   bind(values, args);
   return [args](KernelContext& context) { run(args, context); };
 }
 
-using Binder = Kernel (*)(const FieldValues&);
+// A forward kernel (G gate blocks) bound to a call's checked values, with its weights' held buffers
+// (held_weights.h) where this environment holds them.
+template <class Args, void (*run)(const Args&, KernelContext&), int G>
+Kernel bound_forward(const FieldValues& values, AddonInstance& self) {
+  Args args;
+  bind(values, args);
+  const HeldWeightRegistry& registry = self.held_weights();
+  if (registry.empty()) return [args](KernelContext& context) { run(args, context); };
+  const std::size_t GH = static_cast<std::size_t>(G) * args.H;
+  const HeldWeights held{registry.find(args.w_ih, GH * args.I), registry.find(args.w_hh, GH * args.H)};
+  return [args, held](KernelContext& context) {
+    context.held = &held;
+    run(args, context);
+  };
+}
+
+using Binder = Kernel (*)(const FieldValues&, AddonInstance&);
 
 [[noreturn]] void throw_kernel_failure(Napi::Env env, const char* fn, const std::exception* e) {
   const KernelOutcome outcome = e == nullptr ? KernelOutcome::OutOfMemory : KernelOutcome::Failed;
@@ -55,9 +72,9 @@ using Binder = Kernel (*)(const FieldValues&);
 // Runs the kernel on this thread now (with a kernel slot of its own: it never waits for other calls).
 template <Binder bind_call>
 Napi::Value call_sync(const Napi::CallbackInfo& info, const char* kernel, const char* fn) {
-  const Contract& contract = AddonInstance::of(info.Env()).contract();
-  KernelReader reader(info.Env(), contract, contract.kernel(kernel), fn);
-  const Kernel run = bind_call(reader.read(info[0]));
+  AddonInstance& self = AddonInstance::of(info.Env());
+  KernelReader reader(info.Env(), self.contract(), self.contract().kernel(kernel), fn);
+  const Kernel run = bind_call(reader.read(info[0]), self);
   try {
     KernelScheduler::shared().run_inline(run);
   } catch (const std::bad_alloc&) {
@@ -75,7 +92,7 @@ template <Binder bind_call>
 Napi::Value call_async(const Napi::CallbackInfo& info, const char* kernel, const char* fn) {
   AddonInstance& self = AddonInstance::of(info.Env());
   KernelReader reader(info.Env(), self.contract(), self.contract().kernel(kernel), fn);
-  Kernel run = bind_call(reader.read(info[0]));
+  Kernel run = bind_call(reader.read(info[0]), self);
   return self.submit(info.Env(), fn, std::move(run), reader.hold());
 }
 
@@ -105,16 +122,17 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_cpu_controls(env, exports);  // first: an RNN_CPU this CPU lacks stops the load here
   AddonInstance::create(env);
   init_threads_once();
-  RNN_EXPORT_KERNEL("lstmForward", (bound<LstmForward, lstm_forward>));
+  RNN_EXPORT_KERNEL("lstmForward", (bound_forward<LstmForward, lstm_forward, 4>));
   RNN_EXPORT_KERNEL("lstmBackward", (bound<LstmBackward, lstm_backward>));
-  RNN_EXPORT_KERNEL("gruForward", (bound<GruForward, gru_forward>));
+  RNN_EXPORT_KERNEL("gruForward", (bound_forward<GruForward, gru_forward, 3>));
   RNN_EXPORT_KERNEL("gruBackward", (bound<GruBackward, gru_backward>));
-  RNN_EXPORT_KERNEL("rnnForward", (bound<RnnForward, rnn_forward>));
+  RNN_EXPORT_KERNEL("rnnForward", (bound_forward<RnnForward, rnn_forward, 1>));
   RNN_EXPORT_KERNEL("rnnBackward", (bound<RnnBackward, rnn_backward>));
   RNN_EXPORT_KERNEL("gemm", (bound<Gemm, run_gemm>));
   export_thread_controls(env, exports);
   export_data_passes(env, exports);
   export_optimizer_updates(env, exports);
+  export_held_weights(env, exports);
   exports.Set("inputPathCounts", Napi::Function::New(env, input_path_counts_object, "inputPathCounts"));
   return exports;
 }

@@ -110,6 +110,7 @@ void AddonInstance::cleanup(void* arg) noexcept {
   // The rest ran and wait in the thread-safe function's queue; call_js frees them without an env.
   for (AsyncCall* call : self->pending_) call->release(self->env_);
   self->pending_.clear();
+  self->held_weights_.clear(self->env_);
 }
 
 }  // namespace rnn

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "contract.h"
+#include "held_weights.h"
 #include "runtime/kernel_scheduler.h"
 
 namespace rnn {
@@ -36,6 +37,9 @@ class AddonInstance final : public TaskOwner {
   // The kernel contract, loaded once per environment.
   const Contract& contract() const { return contract_; }
 
+  // The weights this environment holds constant (held_weights.h).
+  HeldWeightRegistry& held_weights() { return held_weights_; }
+
   // Queues `kernel`; the promise settles on this environment's thread once it ran. `held` are
   // references to the typed arrays the kernel reads and writes, released when the promise settles.
   Napi::Promise submit(Napi::Env env, const char* fn, Kernel kernel, std::vector<napi_ref> held);
@@ -50,6 +54,7 @@ class AddonInstance final : public TaskOwner {
 
   napi_env env_;
   Contract contract_;
+  HeldWeightRegistry held_weights_;
   napi_threadsafe_function tsfn_ = nullptr;
   std::unordered_set<AsyncCall*> pending_;  // submitted, not yet settled (this thread only)
   bool closing_ = false;

@@ -9,16 +9,6 @@ bool is_float32_array(const Napi::Value& v) {
   return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
 }
 
-namespace {
-
-const char* const kDot = "\xC2\xB7";  // ·
-
-bool is_struct(const Napi::Value& v) {
-  return v.IsObject() && !v.IsFunction() && !v.IsArray() && !v.IsTypedArray() && !v.IsDataView();
-}
-
-// A buffer a kernel may be given (the contract's isKernelBuffer): a Float32Array over an attached
-// ArrayBuffer no other thread shares.
 bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
   if (!is_float32_array(v)) return false;
   napi_typedarray_type type;
@@ -28,6 +18,14 @@ bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
   bool plain = false, detached = false;
   if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok || !plain) return false;
   return napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached;
+}
+
+namespace {
+
+const char* const kDot = "\xC2\xB7";  // ·
+
+bool is_struct(const Napi::Value& v) {
+  return v.IsObject() && !v.IsFunction() && !v.IsArray() && !v.IsTypedArray() && !v.IsDataView();
 }
 
 bool is_safe_integer(double d) { return std::isfinite(d) && d == std::trunc(d) && std::fabs(d) <= 9007199254740991.0; }

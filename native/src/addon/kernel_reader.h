@@ -70,6 +70,10 @@ std::string fill_template(const std::string& text, const std::vector<std::pair<s
 // Whether a value is a Float32Array (any buffer: the kernel contract's buffers add more conditions).
 bool is_float32_array(const Napi::Value& v);
 
+// A buffer a kernel may be given (the contract's isKernelBuffer): a Float32Array over an attached
+// ArrayBuffer no other thread shares.
+bool is_kernel_buffer(Napi::Env env, const Napi::Value& v);
+
 // What a value is, for a message's "got …", as @rnn/backend-api's describeValue says it.
 std::string describe_value(Napi::Env env, const Napi::Value& value);
 

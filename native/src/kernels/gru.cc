@@ -29,15 +29,15 @@ class GruForwardCell : public CellShape<3, false> {
         gates_(path_ == InputPath::Fused ? a.workspace : gate_buffer(a, context, kGates)),
         extra_own_(a.workspace ? 0 : BH_),
         extra_(a.workspace ? a.workspace + static_cast<std::size_t>(a.T) * BH_ * 3 : extra_own_.data()),
-        inputs_(a, kGates, a.reset_after ? 2 * a.H : 3 * a.H, kernels_, path_, gates_),
-        w_rz_(a.w_hh, a.reset_after ? 3 : 2, a.H, a.H, kernels_.panel_width),
-        w_n_(a.reset_after ? nullptr : a.w_hh + static_cast<std::size_t>(2) * a.H * a.H, a.reset_after ? 0 : 1, a.H,
-             a.H, kernels_.panel_width) {}
+        inputs_(a, kGates, a.reset_after ? 2 * a.H : 3 * a.H, kernels_, path_, gates_, context.held_w_ih()),
+        w_rz_(pack_gates(a.w_hh, a.reset_after ? 3 : 2, a.H, a.H, kernels_.panel_width, context.held_w_hh())),
+        w_n_(pack_gates(a.reset_after ? nullptr : a.w_hh + static_cast<std::size_t>(2) * a.H * a.H, a.reset_after ? 0 : 1,
+                        a.H, a.H, kernels_.panel_width, context.held_w_hh())) {}
 
   void step(const ForwardStep& s) {
     float* gates = gates_ ? gates_ + static_cast<std::size_t>(s.t) * BH_ * 3 : nullptr;  // [B, 3H]
     float* extra = extra_ + (a_.workspace ? static_cast<std::size_t>(s.t) * BH_ : 0);     // [B, H]
-    kernels_.gru_forward({inputs_.at(s.t), &w_rz_, a_.reset_after ? nullptr : &w_n_, s.hm, s.h_prev, s.b0, s.b1,
+    kernels_.gru_forward({inputs_.at(s.t), w_rz_.get(), a_.reset_after ? nullptr : w_n_.get(), s.hm, s.h_prev, s.b0, s.b1,
                           a_.H, gates, a_.workspace != nullptr, extra,
                           a_.reset_after && a_.b_hh ? a_.b_hh + 2 * a_.H : nullptr, s.y_t, a_.reset_after,
                           a_.activation, a_.recurrent_activation});
@@ -53,8 +53,8 @@ class GruForwardCell : public CellShape<3, false> {
   std::vector<float> extra_own_;  // [B, H] extra of the step without a workspace
   float* extra_;                  // [T, B, H] (workspace) or [B, H]: see gru.h
   StepInputSource inputs_;        // W_ih packed and the folded bias, or the projections in gates_
-  PackedGates w_rz_;              // W_hh [3H, H] (reset_after) or its r, z rows [2H, H]
-  PackedGates w_n_;               // W_hn [H, H] (reset before), else empty
+  std::shared_ptr<const PackedGates> w_rz_;  // W_hh [3H, H] (reset_after) or its r, z rows [2H, H]
+  std::shared_ptr<const PackedGates> w_n_;   // W_hn [H, H] (reset before), else empty
 };
 
 }  // namespace

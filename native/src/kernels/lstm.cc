@@ -32,12 +32,12 @@ class LstmForwardCell : public CellShape<4, true> {
         kernels_(step_kernels()),
         path_(input_path(a, kGates, kernels_, true, true)),
         inputs_(a, kGates, kGates * a.H, kernels_, path_,
-                path_ == InputPath::Fused ? nullptr : gate_buffer(a, context, kGates)),
-        w_hh_(a.w_hh, kGates, a.H, a.H, kernels_.panel_width) {}
+                path_ == InputPath::Fused ? nullptr : gate_buffer(a, context, kGates), context.held_w_ih()),
+        w_hh_(pack_gates(a.w_hh, kGates, a.H, a.H, kernels_.panel_width, context.held_w_hh())) {}
 
   void step(const ForwardStep& s) {
     float* gates = a_.workspace ? a_.workspace + static_cast<std::size_t>(s.t) * a_.B * 4 * a_.H : nullptr;  // [B, 4H]
-    kernels_.lstm_forward({inputs_.at(s.t), &w_hh_, s.hm, s.b0, s.b1, a_.H, gates, gates != nullptr, s.c_prev, s.c_new,
+    kernels_.lstm_forward({inputs_.at(s.t), w_hh_.get(), s.hm, s.b0, s.b1, a_.H, gates, gates != nullptr, s.c_prev, s.c_new,
                            s.y_t, a_.peephole, a_.activation, a_.recurrent_activation});
   }
 
@@ -46,7 +46,7 @@ class LstmForwardCell : public CellShape<4, true> {
   const StepKernels& kernels_;
   const InputPath path_;    // fused, projected up front, or ahead (input_path)
   StepInputSource inputs_;  // W_ih packed and the folded bias, and/or the [T, B, 4H] projections
-  PackedGates w_hh_;        // W_hh [4H, H] packed once for the call's steps
+  std::shared_ptr<const PackedGates> w_hh_;  // W_hh [4H, H] packed once for the call's steps (or held: shared)
 };
 
 class LstmBackwardCell : public CellShape<4, true>, public PlainBackwardCell<LstmBackward> {

@@ -19,21 +19,21 @@ class RnnForwardCell : public CellShape<1, false> {
   // The inputs' pre-activations come from the step kernel itself, from one GEMM over all steps into
   // y, or (a lone row) from earlier steps into y (StepInputSource); a step writes y_t = act(inputs +
   // h·W_hhᵀ).
-  RnnForwardCell(const RnnForward& a, KernelContext&)
+  RnnForwardCell(const RnnForward& a, KernelContext& context)
       : a_(a),
         kernels_(step_kernels()),
-        inputs_(a, 1, a.H, kernels_, input_path(a, 1, kernels_, true, false), a.y),
-        w_hh_(a.w_hh, 1, a.H, a.H, kernels_.panel_width) {}
+        inputs_(a, 1, a.H, kernels_, input_path(a, 1, kernels_, true, false), a.y, context.held_w_ih()),
+        w_hh_(pack_gates(a.w_hh, 1, a.H, a.H, kernels_.panel_width, context.held_w_hh())) {}
 
   void step(const ForwardStep& s) {
-    kernels_.rnn_forward({inputs_.at(s.t), &w_hh_, s.hm, s.b0, s.b1, a_.H, s.y_t, a_.activation});
+    kernels_.rnn_forward({inputs_.at(s.t), w_hh_.get(), s.hm, s.b0, s.b1, a_.H, s.y_t, a_.activation});
   }
 
  private:
   const RnnForward& a_;
   const StepKernels& kernels_;
   StepInputSource inputs_;  // W_ih packed and the folded bias, or the projections in y
-  PackedGates w_hh_;        // W_hh [H, H] packed once for the call's steps
+  std::shared_ptr<const PackedGates> w_hh_;  // W_hh [H, H] packed once for the call's steps (or held: shared)
 };
 
 class RnnBackwardCell : public CellShape<1, false>, public PlainBackwardCell<RnnBackward> {

@@ -29,20 +29,20 @@ InputPath input_path(const RecurrentForward& a, int G, const StepKernels& kernel
 }
 
 StepInputSource::StepInputSource(const RecurrentForward& a, int G, int fold_cols, const StepKernels& kernels,
-                                 InputPath path, float* buffer)
+                                 InputPath path, float* buffer, ConstantWeights* held_w_ih)
     : a_(a),
       GH_(G * a.H),
       path_(path),
       buffer_(path == InputPath::Fused ? nullptr : buffer),
-      w_ih_(path == InputPath::Projected ? nullptr : a.w_ih, path == InputPath::Projected ? 0 : G, a.H, a.I,
-            kernels.panel_width),
+      w_ih_(pack_gates(path == InputPath::Projected ? nullptr : a.w_ih, path == InputPath::Projected ? 0 : G, a.H, a.I,
+                       kernels.panel_width, held_w_ih)),
       bias_(path == InputPath::Projected ? std::vector<float>() : folded_bias(a.b_ih, a.b_hh, GH_, fold_cols)),
       zeros_(path == InputPath::Ahead ? a.I : 0, 0.0f) {
   const bool fused = path == InputPath::Fused, ahead = path == InputPath::Ahead;
   (fused ? g_fused_calls : ahead ? g_ahead_calls : g_projected_calls).fetch_add(1, std::memory_order_relaxed);
   if (path == InputPath::Projected) project_inputs(a, buffer_, GH_, fold_cols);
   if (!ahead) return;
-  ahead_.w_ih = &w_ih_;
+  ahead_.w_ih = w_ih_.get();
   ahead_.bias = bias_.empty() ? nullptr : bias_.data();
   ahead_.x = a.x;
   ahead_.zeros = zeros_.data();
@@ -61,7 +61,7 @@ StepInputs StepInputSource::at(int t) const {
   StepInputs in;
   const std::size_t rows_before = static_cast<std::size_t>(t) * a_.B;  // rows of the steps before t
   if (path_ == InputPath::Fused) {
-    in.w_ih = &w_ih_;
+    in.w_ih = w_ih_.get();
     in.x = a_.x + rows_before * a_.I;
     in.ldx = a_.I;
     in.bias = bias_.empty() ? nullptr : bias_.data();

@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "kernel_args.generated.h"
+#include "constant_weights.h"
 #include "kernel_context.h"
 #include "packed_weights.h"
 #include "step_kernels.h"
@@ -44,9 +46,9 @@ InputPathCounts input_path_counts();
 class StepInputSource {
  public:
   // G gate blocks; b_hh folds into the first fold_cols bias columns (as in project_inputs). Not
-  // fused, the projections go to `buffer` ([T, B, G·H]).
+  // fused, the projections go to `buffer` ([T, B, G·H]). `held_w_ih`: a.w_ih's held buffer, or null.
   StepInputSource(const RecurrentForward& a, int G, int fold_cols, const StepKernels& kernels, InputPath path,
-                  float* buffer);
+                  float* buffer, ConstantWeights* held_w_ih);
   StepInputSource(const StepInputSource&) = delete;  // ahead_ points into this object
   StepInputSource& operator=(const StepInputSource&) = delete;
 
@@ -58,7 +60,7 @@ class StepInputSource {
   int GH_;
   InputPath path_;
   float* buffer_;             // [T, B, G·H] projections (not fused), else null
-  PackedGates w_ih_;          // W_ih [G·H, I] packed (fused, ahead), else empty
+  std::shared_ptr<const PackedGates> w_ih_;  // W_ih [G·H, I] packed (fused, ahead; held: shared), else empty
   std::vector<float> bias_;   // [G·H] b_ih + b_hh where it folds (fused, ahead; empty without biases)
   std::vector<float> zeros_;  // [I] the input rows past the last step (ahead)
   ProjectionAhead ahead_;     // ahead: what the steps compute, else unused

@@ -81,6 +81,17 @@ export interface NativeBinding extends Kernels {
    * or a constant is not a number.
    */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, c: AdamConstants): void;
+  /**
+   * Holds `arrays` constant until released (`WeightHolds.hold`): forward calls whose `wIh` or `wHh`
+   * is one of them (same memory, same length) reuse the packing the first such call made. Throws a
+   * `TypeError` naming the element when one is not a Float32Array over an attached, unshared
+   * ArrayBuffer. A held array stays referenced (alive) until released.
+   */
+  holdWeights(arrays: readonly Float32Array[]): void;
+  /** Ends one hold of each of `arrays` (`WeightHolds.release`); arrays not held are ignored. */
+  releaseWeights(arrays: readonly Float32Array[]): void;
+  /** Packings of held weights made, and reused by later calls, since the addon loaded. */
+  heldWeightCounts(): { made: number; reused: number };
   /** The .node file that was loaded. */
   path: string;
 }

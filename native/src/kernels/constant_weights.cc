@@ -1,0 +1,43 @@
+#include "constant_weights.h"
+
+#include <atomic>
+
+namespace rnn {
+
+namespace {
+
+std::atomic<long long> g_made{0}, g_reused{0};
+
+}  // namespace
+
+std::shared_ptr<const PackedGates> ConstantWeights::gates(const float* w, int G, int H, int K, int width) {
+  if (w < data_ || w > data_ + length_) return nullptr;
+  const std::size_t offset = static_cast<std::size_t>(w - data_);
+  if (static_cast<std::size_t>(G) * H * K > length_ - offset) return nullptr;
+  // Packing under the lock: a second call with the same weights waits for the first one's packing
+  // instead of making its own.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const Packing& p : packings_) {
+    if (p.offset == offset && p.G == G && p.H == H && p.K == K && p.width == width) {
+      g_reused.fetch_add(1, std::memory_order_relaxed);
+      return p.packed;
+    }
+  }
+  auto packed = std::make_shared<const PackedGates>(w, G, H, K, width);
+  packings_.push_back({offset, G, H, K, width, packed});
+  g_made.fetch_add(1, std::memory_order_relaxed);
+  return packed;
+}
+
+HeldPackingCounts held_packing_counts() {
+  return {g_made.load(std::memory_order_relaxed), g_reused.load(std::memory_order_relaxed)};
+}
+
+std::shared_ptr<const PackedGates> pack_gates(const float* w, int G, int H, int K, int width, ConstantWeights* held) {
+  if (held != nullptr && w != nullptr && G > 0) {
+    if (auto shared = held->gates(w, G, H, K, width)) return shared;
+  }
+  return std::make_shared<const PackedGates>(w, G, H, K, width);
+}
+
+}  // namespace rnn

@@ -1,0 +1,63 @@
+// Weights whose values a caller has promised not to change while it holds them (a Predictor's
+// private copy: core's model/predictor.ts), so kernels may pack them once and reuse the packing in
+// every later call. Otherwise every forward call packs W_hh (and W_ih where its steps compute their
+// own inputs) again, because a model's weights can change between any two calls; for a lone
+// sequence that was ~15% of the forward call, most of it reading the weights back from L3
+// (native/README.md, "Held weights").
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "packed_weights.h"
+
+namespace rnn {
+
+// One held buffer of `length` floats at `data`, and the packings made of it so far.
+class ConstantWeights {
+ public:
+  ConstantWeights(const float* data, std::size_t length) : data_(data), length_(length) {}
+
+  const float* data() const { return data_; }
+  std::size_t length() const { return length_; }
+
+  // The packing PackedGates(w, G, H, K, width) of the rows [G·H, K] at `w`, which lie in this buffer:
+  // made from `w` by the first call that asks (a later one waits for it), then shared. `w` is the
+  // calling kernel's own (checked, live) pointer to the same memory, so a packing never reads memory
+  // no call vouches for. Null when the rows do not lie in the buffer.
+  std::shared_ptr<const PackedGates> gates(const float* w, int G, int H, int K, int width);
+
+ private:
+  struct Packing {
+    std::size_t offset;  // floats from data_ to the first row
+    int G, H, K, width;
+    std::shared_ptr<const PackedGates> packed;
+  };
+
+  const float* data_;
+  std::size_t length_;
+  std::mutex mutex_;              // guards packings_ (calls on several threads)
+  std::vector<Packing> packings_; // one per shape and level asked for (in practice one or two)
+};
+
+// The held buffers a forward call reads as weights, found when its arguments were read: null where
+// the call's buffer is not held.
+struct HeldWeights {
+  std::shared_ptr<ConstantWeights> w_ih;  // wIh [G·H, I]
+  std::shared_ptr<ConstantWeights> w_hh;  // wHh [G·H, H]
+};
+
+// Packings made and reused for held weights since load (the addon's heldWeightCounts(): tests check
+// that a held call reuses its packing).
+struct HeldPackingCounts {
+  long long made = 0, reused = 0;
+};
+HeldPackingCounts held_packing_counts();
+
+// W [G·H, K] at `w` packed for the step kernels: the held buffer's shared packing where `held`
+// covers it, else a packing of the call's own.
+std::shared_ptr<const PackedGates> pack_gates(const float* w, int G, int H, int K, int width, ConstantWeights* held);
+
+}  // namespace rnn
