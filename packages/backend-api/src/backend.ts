@@ -93,6 +93,19 @@ export interface OptimizerUpdates {
   adam(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, c: AdamConstants): void;
 }
 
+/**
+ * Weights a caller promises not to change while it holds them, so a backend may prepare them once
+ * for every later call instead of on every call (the native one packs `wHh`, and `wIh` where its
+ * steps compute their own inputs, once). Holding changes no result. Core holds only the private
+ * copy of a model that `Sequential.predictor()` makes, which nothing else can write.
+ */
+export interface WeightHolds {
+  /** Promises that each of `arrays` keeps its values until one `release` per `hold`. */
+  hold(arrays: readonly Float32Array[]): void;
+  /** Ends one `hold` of each of `arrays`; an array that is not held is ignored. */
+  release(arrays: readonly Float32Array[]): void;
+}
+
 /** What `DataPasses.scanValues` found. */
 export interface ValueScan {
   /** A 32-bit hash of the bit patterns of every value, in order, and of each array's length. */
@@ -120,4 +133,6 @@ export interface Backend extends Kernels {
   readonly data: DataPasses;
   /** The optimizers' per-weight updates, run on the calling thread. */
   readonly optimizer: OptimizerUpdates;
+  /** Weights held constant (a no-op where the backend prepares nothing: the fallback). */
+  readonly holds: WeightHolds;
 }

@@ -15,6 +15,7 @@ export type {
   Kernels,
   OptimizerUpdates,
   ValueScan,
+  WeightHolds,
 } from './backend';
 export type {
   ActivationName,

@@ -24,6 +24,11 @@ export const fallbackBackend = {
   },
   data: dataPasses,
   optimizer: optimizerUpdates,
+  // Nothing to prepare: the TypeScript kernels read the weights as they are.
+  holds: {
+    hold(_arrays: readonly Float32Array[]): void {},
+    release(_arrays: readonly Float32Array[]): void {},
+  },
   lstmForward,
   lstmBackward,
   gruForward,

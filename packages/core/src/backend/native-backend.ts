@@ -110,6 +110,10 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     optimizer: {
       adam: (value, grad, m, v, vMax, c) => binding.adamUpdate(value, grad, m, v, vMax, c),
     },
+    holds: {
+      hold: (arrays) => binding.holdWeights(arrays),
+      release: (arrays) => binding.releaseWeights(arrays),
+    },
   } satisfies Backend;
   return backend;
 }

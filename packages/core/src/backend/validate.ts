@@ -254,5 +254,6 @@ export function checkedBackend(backend: Backend): Backend {
     // the optimizer updates with a parameter and the state it allocated for it.
     data: backend.data,
     optimizer: backend.optimizer,
+    holds: backend.holds,
   };
 }

@@ -1,4 +1,5 @@
 export { Sequential } from './sequential';
+export { Predictor } from './predictor';
 export type {
   SequentialOptions,
   CompileOptions,

@@ -11,6 +11,8 @@ import type { Loss } from '../train/losses';
 import { createMetric } from '../train/metrics';
 import type { Optimizer } from '../train/optimizers';
 import type { Parameter } from '../train/parameter';
+import { withoutInitializers } from '../init/initializers';
+import { rebuildLayer } from '../io/layer-registry';
 import { CallGate } from './call-gate';
 import { compileSettings, type CompileConfig, type CompileOptions, type Compiled } from './compile';
 import { checkInputShape, checkSameBatch, toDataTensor } from './data-checks';
@@ -34,6 +36,7 @@ import { evaluateInBatches, predictInBatches, type RunningMetric } from './infer
 import { loadStackStateDict, stackStateDict } from './model-state-dict';
 import { resolveMapping } from './state-dict-mapping';
 import { resolveWeights, toSampleWeight, type NamedWeights } from './sample-weights';
+import { Predictor } from './predictor';
 import { formatSummary } from './summary';
 import { trainStep, type StepResult } from './train-step';
 
@@ -191,6 +194,29 @@ export class Sequential {
       const sw = options.sampleWeight === undefined ? null : toSampleWeight('evaluate', options.sampleWeight, xs.shape[0]);
       return this.evaluateTensors(xs, ys, sw && { option: 'sampleWeight', values: sw }, batchSize);
     });
+  }
+
+  /**
+   * A read-only snapshot of this model for serving (`Predictor`): its `predict` gives what this
+   * model's gives now, bit for bit, whatever happens to this model afterwards, and runs faster on
+   * the native backend because its weights can be prepared once. The model must be built and have
+   * no stateful layer (a snapshot's calls would have to share its carried states).
+   */
+  predictor(): Predictor {
+    this.buildIfPossible();
+    const stateful = this.stack.find((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
+    if (stateful) {
+      throw new ConfigError(`${this.name}.predictor(): ${stateful.name} is stateful; a predictor serves models whose calls carry no state between them`);
+    }
+    // The same layers from their configs, none of them initialised (every weight is copied next).
+    const copy = withoutInitializers(() => {
+      const layers = this.stack.map((layer) => rebuildLayer(layer.className, layer.getConfig()));
+      const model = new Sequential(layers, { name: this.name, seed: this.seed });
+      model.build(this.stack[0].inputShape as SampleShape);
+      return model;
+    });
+    copy.setWeights(this.getWeights());
+    return new Predictor(this.name, copy);
   }
 
   /** Model outputs for `x`, computed in batches (default 32) and concatenated. */

@@ -40,6 +40,7 @@ export const OPTIONS_CASES: Record<string, OptionsCase> = {
   'Sequential.fit': (e) => model().fit(x, y, any({ verbose: 0, ...e })),
   'Sequential.evaluate': (e) => model().evaluate(x, y, any(e)),
   'Sequential.predict': (e) => model().predict(x, any(e)),
+  'Predictor.predict': (e) => model().predictor().predict(x, any(e)),
   'Sequential.trainOnBatch': (e) => model().trainOnBatch(x, y, any(e)),
   'Sequential.stateDict': (e) => model().stateDict(any(e)),
   'Sequential.loadStateDict': (e) => {

@@ -1,6 +1,11 @@
 import { type Backend, workspaceSize } from '@rnn/backend-api';
 import { describe, expect, it } from 'vitest';
+import { getBackend } from '../../src/backend/select';
+import { Dense } from '../../src/layers/dense';
+import { LSTM } from '../../src/layers/lstm';
+import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
+import { Tensor } from '../../src/tensor';
 import { describeEachCpuLevel, describeNative, nativeBinding } from './load';
 import { bits } from './model-jobs';
 import { type RandomKernelCase, randomKernelCase } from './random-kernel-case';
@@ -147,6 +152,30 @@ describeNative('weights held constant', (nativeBackend) => {
     nativeBinding!.releaseWeights([w.wHh]); // not held any more: ignored
     await forward(nativeBackend, c, w, 'sync', false);
     expect(counts()).toEqual(after);
+  });
+
+  it("a Predictor's calls reuse their packing, the model's own calls pack again, and dispose() releases it", async () => {
+    // The model must run on native even in the suite's fallback run (the first getBackend() call decides).
+    const forced = process.env.RNN_BACKEND;
+    process.env.RNN_BACKEND = 'native';
+    expect(getBackend().details().name).toBe('native');
+    if (forced === undefined) delete process.env.RNN_BACKEND;
+    else process.env.RNN_BACKEND = forced;
+    const model = new Sequential([new LSTM({ units: 32, inputShape: [10, 8] }), new Dense({ units: 1 })], { seed: 9 });
+    const x = new Tensor(Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)), [1, 10, 8]);
+    const predictor = model.predictor();
+    await predictor.predict(x);
+    const warm = counts();
+    await predictor.predict(x);
+    await predictor.predict(x);
+    const served = counts();
+    expect(served.made).toBe(warm.made);
+    expect(served.reused - warm.reused).toBeGreaterThanOrEqual(2);
+    await model.predict(x);
+    expect(counts()).toEqual(served);
+    predictor.dispose();
+    await model.predict(x);
+    expect(counts()).toEqual(served);
   });
 
   describe('refuses what it cannot hold, with a TypeError naming the element', () => {

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, RnnError, ShapeError } from '../../src/errors';
+import { Bidirectional } from '../../src/layers/bidirectional';
+import { Dense } from '../../src/layers/dense';
+import { Dropout } from '../../src/layers/dropout';
+import { Embedding } from '../../src/layers/embedding';
+import { GRU } from '../../src/layers/gru';
+import { LSTM } from '../../src/layers/lstm';
+import { SimpleRNN } from '../../src/layers/simple-rnn';
+import { Sequential } from '../../src/model/sequential';
+import { Random } from '../../src/random';
+import { Tensor } from '../../src/tensor';
+
+/**
+ * `model.predictor()`: a snapshot of the model for serving. Its `predict` must give what the model's
+ * gave when the snapshot was taken, bit for bit (on the native backend it runs with its recurrent
+ * weights held constant, packed once: test/native/held-weights.test.ts), and nothing done to the
+ * model afterwards may reach it. Runs on the active backend (both, in the two test runs).
+ */
+const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));
+
+function inputs(n: number, T: number, I: number, seed: number): Tensor {
+  const rng = new Random(seed);
+  return new Tensor(Float32Array.from({ length: n * T * I }, () => rng.uniform(-1, 1)), [n, T, I]);
+}
+
+function ids(n: number, T: number, seed: number): Tensor {
+  const rng = new Random(seed);
+  return new Tensor(Float32Array.from({ length: n * T }, () => Math.floor(rng.next() * 9)), [n, T]);
+}
+
+/** Models of every layer kind, each with data for it. */
+const MODELS: { name: string; make: () => Sequential; x: Tensor }[] = [
+  {
+    name: 'LSTM → Dense (the serving shape: one sequence of 50 steps)',
+    make: () => new Sequential([new LSTM({ units: 128, inputShape: [50, 64] }), new Dense({ units: 1 })], { seed: 1 }),
+    x: inputs(1, 50, 64, 1),
+  },
+  {
+    name: 'LSTM (sequences) → GRU → SimpleRNN → Dense, 7 samples',
+    make: () =>
+      new Sequential(
+        [
+          new LSTM({ units: 6, returnSequences: true, peephole: true, inputShape: [5, 3] }),
+          new GRU({ units: 5, returnSequences: true, resetAfter: false }),
+          new SimpleRNN({ units: 4 }),
+          new Dense({ units: 2 }),
+        ],
+        { seed: 2 },
+      ),
+    x: inputs(7, 5, 3, 2),
+  },
+  {
+    name: 'Bidirectional GRU → Dropout → Dense',
+    make: () =>
+      new Sequential([new Bidirectional({ layer: new GRU({ units: 9 }), inputShape: [6, 4] }), new Dropout({ rate: 0.5 }), new Dense({ units: 3 })], {
+        seed: 3,
+      }),
+    x: inputs(3, 6, 4, 3),
+  },
+  {
+    name: 'Embedding (masked) → LSTM → Dense, built from data',
+    make: () => new Sequential([new Embedding({ inputDim: 9, outputDim: 4, maskZero: true }), new LSTM({ units: 5 }), new Dense({ units: 1 })], { seed: 4 }),
+    x: ids(4, 7, 4),
+  },
+];
+
+describe('model.predictor()', () => {
+  for (const { name, make, x } of MODELS) {
+    it(`${name}: predicts what the model predicts, bit for bit`, async () => {
+      const model = make();
+      const expected = await model.predict(x, { batchSize: 3 });
+      const predictor = model.predictor();
+      expect(bits(await predictor.predict(x, { batchSize: 3 }))).toEqual(bits(expected));
+      expect(bits(await predictor.predict(x, { batchSize: 3 }))).toEqual(bits(expected)); // and again, packed weights reused
+      expect(bits(await predictor.predict(x))).toEqual(bits(await model.predict(x)));
+      predictor.dispose();
+    });
+  }
+
+  it('is a snapshot: training, setWeights and writes into the parameters after it change the model, not it', async () => {
+    const model = new Sequential([new GRU({ units: 8, inputShape: [6, 3] }), new Dense({ units: 2 })], { seed: 5 });
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = inputs(4, 6, 3, 5);
+    const y = new Tensor(new Float32Array(8).fill(0.5), [4, 2]);
+    const before = bits(await model.predict(x));
+    const predictor = model.predictor();
+    await model.trainOnBatch(x, y);
+    expect(bits(await model.predict(x))).not.toEqual(before);
+    expect(bits(await predictor.predict(x))).toEqual(before);
+    model.setWeights(model.getWeights().map((w) => w.map((v) => v * 0.5)));
+    model.parameters()[1].value[0] += 1; // weight_hh_l0, in place
+    expect(bits(await model.predict(x))).not.toEqual(before);
+    expect(bits(await predictor.predict(x))).toEqual(before);
+    // A new predictor snapshots the weights as they are now.
+    expect(bits(await model.predictor().predict(x))).toEqual(bits(await model.predict(x)));
+  });
+
+  it('answers overlapping calls as it answers them one after another', async () => {
+    const model = new Sequential([new LSTM({ units: 16, returnSequences: true, inputShape: [9, 5] }), new GRU({ units: 7 }), new Dense({ units: 1 })], { seed: 6 });
+    const predictor = model.predictor();
+    const xs = Array.from({ length: 8 }, (_, i) => inputs(1 + (i % 3), 9, 5, 60 + i));
+    const together = await Promise.all(xs.map((x) => predictor.predict(x)));
+    for (const [i, x] of xs.entries()) expect(bits(together[i]), `call ${i}`).toEqual(bits(await predictor.predict(x)));
+  });
+
+  it('checks its input as the model does', async () => {
+    const model = new Sequential([new LSTM({ units: 3, inputShape: [4, 2] }), new Dense({ units: 1 })], { seed: 7 });
+    const predictor = model.predictor();
+    expect(predictor.inputShape).toEqual([4, 2]);
+    const wrong = inputs(2, 4, 3, 7);
+    await expect(predictor.predict(wrong)).rejects.toThrow(ShapeError);
+    const message = await model.predict(wrong).catch((e: Error) => e.message);
+    await expect(predictor.predict(wrong)).rejects.toThrow(message as string);
+  });
+
+  it('after dispose(), a call rejects with an RnnError saying so; a call already running finishes', async () => {
+    const model = new Sequential([new SimpleRNN({ units: 4, inputShape: [3, 2] })], { seed: 8, name: 'served' });
+    const predictor = model.predictor();
+    const x = inputs(2, 3, 2, 8);
+    const running = predictor.predict(x);
+    expect(predictor.disposed).toBe(false);
+    predictor.dispose();
+    predictor.dispose(); // idempotent
+    expect(predictor.disposed).toBe(true);
+    expect(bits(await running)).toEqual(bits(await model.predict(x)));
+    await expect(predictor.predict(x)).rejects.toThrow(RnnError);
+    await expect(predictor.predict(x)).rejects.toThrow(
+      'served predictor.predict: the predictor was disposed; make a new one with served.predictor()',
+    );
+    expect(() => predictor.inputShape).toThrow(/was disposed/);
+  });
+
+  it('refuses a model without weights, and a stateful one, with a ConfigError naming it', () => {
+    const unbuilt = new Sequential([new LSTM({ units: 3 })], { name: 'unbuilt' });
+    expect(() => unbuilt.predictor()).toThrow(ConfigError);
+    expect(() => unbuilt.predictor()).toThrow(/^unbuilt has no weights yet/);
+    const stateful = new Sequential([new GRU({ units: 3, stateful: true, inputShape: [2, 2], name: 'carry' })], { name: 'streaming' });
+    expect(() => stateful.predictor()).toThrow(ConfigError);
+    expect(() => stateful.predictor()).toThrow(
+      'streaming.predictor(): carry is stateful; a predictor serves models whose calls carry no state between them',
+    );
+  });
+});
