@@ -108,14 +108,22 @@ async function time(msg: TimeMessage): Promise<TimedMessage> {
   return { type: 'timed', baselineRssMb, timings };
 }
 
-/** K callers, each awaiting `predict` of the batch's first sequence `[1, T, I]` on the one model. */
+/**
+ * K callers, each awaiting `predict` of the batch's first sequence `[1, T, I]` on one predictor of
+ * the validated model (`model.predictor()`, what a server answers with: its weights stay constant,
+ * as an ONNX Runtime session's do), which must first predict what the model does, bit for bit.
+ */
 async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
   if (!prepared) throw new Error('serve before prepare');
   const { model, x } = prepared;
   const [, T, I] = x.shape;
   const one = new Tensor(x.data.slice(0, T * I), [1, T, I]); // [1, T, I]
+  const predictor = model.predictor();
+  const [expected, served] = [(await model.predict(one)).data, (await predictor.predict(one)).data];
+  if (!served.every((v, i) => Object.is(v, expected[i]))) throw new Error(`the predictor predicts [${served}], the model [${expected}]`);
   const serving = [];
-  for (const callers of msg.callers) serving.push(await serveFor(() => model.predict(one), callers, msg.durationMs));
+  for (const callers of msg.callers) serving.push(await serveFor(() => predictor.predict(one), callers, msg.durationMs));
+  predictor.dispose();
   return { type: 'served', serving };
 }
 
