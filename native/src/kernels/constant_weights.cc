@@ -1,6 +1,7 @@
 #include "constant_weights.h"
 
 #include <atomic>
+#include <cstdint>
 
 namespace rnn {
 
@@ -11,8 +12,11 @@ std::atomic<long long> g_made{0}, g_reused{0};
 }  // namespace
 
 std::shared_ptr<const PackedGates> ConstantWeights::gates(const float* w, int G, int H, int K, int width) {
-  if (w < data_ || w > data_ + length_) return nullptr;
-  const std::size_t offset = static_cast<std::size_t>(w - data_);
+  // Addresses as integers: w may point into any other buffer, and pointers into different arrays
+  // do not compare in C++.
+  const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(w), base = reinterpret_cast<std::uintptr_t>(data_);
+  if (at < base || (at - base) % sizeof(float) != 0 || (at - base) / sizeof(float) > length_) return nullptr;
+  const std::size_t offset = (at - base) / sizeof(float);
   if (static_cast<std::size_t>(G) * H * K > length_ - offset) return nullptr;
   // Packing under the lock: a second call with the same weights waits for the first one's packing
   // instead of making its own.

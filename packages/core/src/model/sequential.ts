@@ -210,7 +210,13 @@ export class Sequential {
     }
     // The same layers from their configs, none of them initialised (every weight is copied next).
     const copy = withoutInitializers(() => {
-      const layers = this.stack.map((layer) => rebuildLayer(layer.className, layer.getConfig()));
+      const layers = this.stack.map((layer) => {
+        try {
+          return rebuildLayer(layer.className, layer.getConfig());
+        } catch (error) {
+          throw new ConfigError(`${this.name}.predictor(): cannot copy ${layer.name}: ${(error as Error).message}`);
+        }
+      });
       const model = new Sequential(layers, { name: this.name, seed: this.seed });
       model.build(this.stack[0].inputShape as SampleShape);
       return model;

@@ -131,7 +131,7 @@ describe('model.predictor()', () => {
     expect(() => predictor.inputShape).toThrow(/was disposed/);
   });
 
-  it('refuses a model without weights, and a stateful one, with a ConfigError naming it', () => {
+  it('refuses a model without weights, a stateful one, and one with a layer it cannot copy, with a ConfigError naming it', () => {
     const unbuilt = new Sequential([new LSTM({ units: 3 })], { name: 'unbuilt' });
     expect(() => unbuilt.predictor()).toThrow(ConfigError);
     expect(() => unbuilt.predictor()).toThrow(/^unbuilt has no weights yet/);
@@ -140,5 +140,14 @@ describe('model.predictor()', () => {
     expect(() => stateful.predictor()).toThrow(
       'streaming.predictor(): carry is stateful; a predictor serves models whose calls carry no state between them',
     );
+    // A user's own layer class: nothing knows how to rebuild it from its config.
+    class Passthrough extends Dropout {
+      override get className(): string {
+        return 'Passthrough';
+      }
+    }
+    const custom = new Sequential([new Passthrough({ rate: 0, inputShape: [2, 2], name: 'mine' }), new SimpleRNN({ units: 2 })], { name: 'custom' });
+    expect(() => custom.predictor()).toThrow(ConfigError);
+    expect(() => custom.predictor()).toThrow(/^custom\.predictor\(\): cannot copy mine: unknown layer className 'Passthrough'/);
   });
 });
