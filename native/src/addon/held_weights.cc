@@ -1,5 +1,6 @@
 #include "held_weights.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,14 +39,15 @@ std::shared_ptr<ConstantWeights> HeldWeightRegistry::find(const float* data, std
 
 namespace {
 
-// info[0] as kernel buffers (Float32Arrays over attached, unshared ArrayBuffers), else a TypeError
-// naming the element. Every element is read before any address is taken (a getter could detach one).
+// One array of a holdWeights / releaseWeights call.
 struct HeldArray {
   napi_value array;
   const float* data;
   std::size_t length;
 };
 
+// info[0] as kernel buffers (Float32Arrays over attached, unshared ArrayBuffers), else a TypeError
+// naming the element. Every element is read before any address is taken (a getter could detach one).
 std::vector<HeldArray> buffers_argument(const Napi::CallbackInfo& info, const char* fn) {
   const Napi::Env env = info.Env();
   const Napi::Value list = info.Length() > 0 ? info[0] : env.Undefined();

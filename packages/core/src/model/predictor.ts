@@ -21,8 +21,8 @@ const releaseWhenCollected = new FinalizationRegistry<Held>((held) => held.backe
  * bit what `model.predict` gave then, whatever happens to the model afterwards (training,
  * `setWeights`, writes into its parameters). Since nothing can change its weights, the backend may
  * prepare them once: the native one packs the recurrent weights for its step kernels on the first
- * call instead of on every call, which is most of what a short call spends outside its recurrent
- * steps (README, "Serving from Node").
+ * call instead of on every call, about a tenth of a call on one sequence (README, "Serving from
+ * Node").
  *
  * It keeps a private copy of the model (its weights, plus their packing on the native backend) until
  * `dispose()`, or until it is garbage. Any number of `predict` calls may run at once.
