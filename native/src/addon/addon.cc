@@ -50,10 +50,10 @@ Kernel bound(const FieldValues& values, AddonInstance&) {
 // (held_weights.h) where this environment holds them.
 template <class Args, void (*run)(const Args&, KernelContext&), int G>
 Kernel bound_forward(const FieldValues& values, AddonInstance& self) {
+  const HeldWeightRegistry& registry = self.held_weights();
+  if (registry.empty()) return bound<Args, run>(values, self);
   Args args;
   bind(values, args);
-  const HeldWeightRegistry& registry = self.held_weights();
-  if (registry.empty()) return [args](KernelContext& context) { run(args, context); };
   const std::size_t GH = static_cast<std::size_t>(G) * args.H;
   const HeldWeights held{registry.find(args.w_ih, GH * args.I), registry.find(args.w_hh, GH * args.H)};
   return [args, held](KernelContext& context) {

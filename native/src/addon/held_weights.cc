@@ -32,7 +32,6 @@ void HeldWeightRegistry::clear(napi_env env) noexcept {
 }
 
 std::shared_ptr<ConstantWeights> HeldWeightRegistry::find(const float* data, std::size_t length) const {
-  if (held_.empty()) return nullptr;
   auto it = held_.find({data, length});
   return it == held_.end() ? nullptr : it->second.weights;
 }

@@ -2,8 +2,8 @@
 // private copy: core's model/predictor.ts), so kernels may pack them once and reuse the packing in
 // every later call. Otherwise every forward call packs W_hh (and W_ih where its steps compute their
 // own inputs) again, because a model's weights can change between any two calls; for a lone
-// sequence that was ~15% of the forward call, most of it reading the weights back from L3
-// (native/README.md, "Held weights").
+// sequence that was ~15% of the forward call (native/README.md, "Held weights": comparing the
+// weights with a kept copy instead saved nothing).
 #pragma once
 
 #include <cstddef>
@@ -19,9 +19,6 @@ namespace rnn {
 class ConstantWeights {
  public:
   ConstantWeights(const float* data, std::size_t length) : data_(data), length_(length) {}
-
-  const float* data() const { return data_; }
-  std::size_t length() const { return length_; }
 
   // The packing PackedGates(w, G, H, K, width) of the rows [G·H, K] at `w`, which lie in this buffer:
   // made from `w` by the first call that asks (a later one waits for it), then shared. `w` is the

@@ -204,7 +204,7 @@ export class Sequential {
    */
   predictor(): Predictor {
     this.buildIfPossible();
-    const stateful = this.stack.find((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
+    const stateful = this.statefulLayer();
     if (stateful) {
       throw new ConfigError(`${this.name}.predictor(): ${stateful.name} is stateful; a predictor serves models whose calls carry no state between them`);
     }
@@ -221,7 +221,9 @@ export class Sequential {
       model.build(this.stack[0].inputShape as SampleShape);
       return model;
     });
-    copy.setWeights(this.getWeights());
+    // Straight into the copy's own arrays (getWeights + setWeights would copy every weight twice).
+    const source = this.parameters();
+    copy.parameters().forEach((p, i) => p.value.set(source[i].value));
     return new Predictor(this.name, copy);
   }
 
@@ -401,12 +403,17 @@ export class Sequential {
    * call; on a stateful model they move the carried states, so they run one at a time like training.
    */
   private inferenceCall<T>(what: string, task: () => Promise<T>): Promise<T> {
-    const stateful = this.stack.some((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
+    const stateful = this.statefulLayer() !== undefined;
     const call = async (): Promise<T> => {
       await this.ready();
       return task();
     };
     return stateful ? this.calls.serial(what, call) : this.calls.shared(call);
+  }
+
+  /** The first layer that carries its states from call to call, if any. */
+  private statefulLayer(): Layer | undefined {
+    return this.stack.find((layer) => (layer as Layer & { stateful?: boolean }).stateful === true);
   }
 
   private context(training: boolean): RunContext {
