@@ -3,22 +3,25 @@
 // Inference forward, training forward and backward kernel times of one or more builds of the addon,
 // side by side (rounds alternate between the builds, so a noisy shared machine affects them alike).
 //   node native/bench/kernel_times.js [--threads 2[,4...]] [--rounds 9] [--cells lstm,gru,rnn]
-//        [--configs small,medium,large] [--split-beyond-cpus] BINARY.node [BINARY2.node ...]
+//        [--configs small,medium,large,one] [--split-beyond-cpus] [--hold] BINARY.node [BINARY2.node ...]
 // Prints the median ms of inference forward (no workspace), training forward and backward per case
 // and variant, and each later variant's speed relative to the first (> 1: faster). A variant is a
 // build at one thread count: `--threads 2,4` alternates 2 and 4 threads round by round, e.g. to see
 // what more threads than cores cost. `--split-beyond-cpus` lifts the cap of a call's split width at
-// the CPUs (builds without it always split as wide as the thread count).
+// the CPUs (builds without it always split as wide as the thread count). `one` is one sequence (B = 1,
+// the serving shape); `--hold` holds each case's weights (holdWeights, as a Predictor does: nothing
+// here writes them) in builds that export it, so their forward calls reuse one packing.
 const path = require('node:path');
 
-const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512] };
+const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512], one: [1, 50, 64, 128] };
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
 const args = process.argv.slice(2);
-const opt = { threads: [2], rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], beyondCpus: false, bins: [] };
+const opt = { threads: [2], rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], beyondCpus: false, hold: false, bins: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--threads') opt.threads = args[++i].split(',').map(Number);
   else if (a === '--split-beyond-cpus') opt.beyondCpus = true;
+  else if (a === '--hold') opt.hold = true;
   else if (a === '--rounds') opt.rounds = Number(args[++i]);
   else if (a === '--cells') opt.cells = args[++i].split(',');
   else if (a === '--configs') opt.configs = args[++i].split(',');
@@ -38,7 +41,10 @@ if (process.env.KT_CHILD) {
   const cases = {};
   process.on('message', ({ cell, config, reps }) => {
     const key = cell + config;
-    cases[key] ??= makeCase(cell, CONFIGS[config]);
+    if (!cases[key]) {
+      cases[key] = makeCase(cell, CONFIGS[config]);
+      if (opt.hold) m.exports.holdWeights?.([cases[key].i.wIh, cases[key].i.wHh]);
+    }
     const c = cases[key];
     const [fwd, bwd] = name[cell];
     const t0 = process.hrtime.bigint();
@@ -99,7 +105,7 @@ const run = ({ child }, msg) => new Promise((resolve) => { child.once('message',
 for (const config of opt.configs) {
   for (const cell of opt.cells) {
     const times = builds.map(() => ({ i: [], f: [], b: [] }));
-    const reps = config === 'large' ? 1 : config === 'medium' ? 5 : 50;
+    const reps = config === 'large' ? 1 : config === 'medium' ? 5 : config === 'one' ? 200 : 50;
     for (let r = -1; r < opt.rounds; r++) {
       for (let i = 0; i < builds.length; i++) {
         const t = await run(builds[i], { cell, config, reps });
