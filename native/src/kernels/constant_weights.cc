@@ -38,7 +38,8 @@ HeldPackingCounts held_packing_counts() {
 }
 
 std::shared_ptr<const PackedGates> pack_gates(const float* w, int G, int H, int K, int width, ConstantWeights* held) {
-  if (held != nullptr && w != nullptr && G > 0) {
+  if (w == nullptr || G == 0) return nullptr;
+  if (held != nullptr) {
     if (auto shared = held->gates(w, G, H, K, width)) return shared;
   }
   return std::make_shared<const PackedGates>(w, G, H, K, width);

@@ -37,7 +37,7 @@ class GruForwardCell : public CellShape<3, false> {
   void step(const ForwardStep& s) {
     float* gates = gates_ ? gates_ + static_cast<std::size_t>(s.t) * BH_ * 3 : nullptr;  // [B, 3H]
     float* extra = extra_ + (a_.workspace ? static_cast<std::size_t>(s.t) * BH_ : 0);     // [B, H]
-    kernels_.gru_forward({inputs_.at(s.t), w_rz_.get(), a_.reset_after ? nullptr : w_n_.get(), s.hm, s.h_prev, s.b0, s.b1,
+    kernels_.gru_forward({inputs_.at(s.t), w_rz_.get(), w_n_.get(), s.hm, s.h_prev, s.b0, s.b1,
                           a_.H, gates, a_.workspace != nullptr, extra,
                           a_.reset_after && a_.b_hh ? a_.b_hh + 2 * a_.H : nullptr, s.y_t, a_.reset_after,
                           a_.activation, a_.recurrent_activation});
@@ -54,7 +54,7 @@ class GruForwardCell : public CellShape<3, false> {
   float* extra_;                  // [T, B, H] (workspace) or [B, H]: see gru.h
   StepInputSource inputs_;        // W_ih packed and the folded bias, or the projections in gates_
   std::shared_ptr<const PackedGates> w_rz_;  // W_hh [3H, H] (reset_after) or its r, z rows [2H, H]
-  std::shared_ptr<const PackedGates> w_n_;   // W_hn [H, H] (reset before), else empty
+  std::shared_ptr<const PackedGates> w_n_;   // W_hn [H, H] (reset before), else null
 };
 
 }  // namespace

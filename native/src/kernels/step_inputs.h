@@ -60,7 +60,7 @@ class StepInputSource {
   int GH_;
   InputPath path_;
   float* buffer_;             // [T, B, G·H] projections (not fused), else null
-  std::shared_ptr<const PackedGates> w_ih_;  // W_ih [G·H, I] packed (fused, ahead; held: shared), else empty
+  std::shared_ptr<const PackedGates> w_ih_;  // W_ih [G·H, I] packed (fused, ahead; held: shared), else null
   std::vector<float> bias_;   // [G·H] b_ih + b_hh where it folds (fused, ahead; empty without biases)
   std::vector<float> zeros_;  // [I] the input rows past the last step (ahead)
   ProjectionAhead ahead_;     // ahead: what the steps compute, else unused

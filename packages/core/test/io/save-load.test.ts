@@ -8,12 +8,12 @@ import { Embedding } from '../../src/layers/embedding';
 import { SimpleRNN } from '../../src/layers/simple-rnn';
 import { Sequential } from '../../src/model/sequential';
 import { Tensor } from '../../src/tensor';
+import { tensorBits } from '../model/fixtures';
 import { getAttachment, setAttachment } from '../../src/io/attachments';
 import { loadModel } from '../../src/io/load';
 import { saveModel } from '../../src/io/save';
 import { randomTensor, tempDir, trainedModel } from './helpers';
 
-const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
 
 describe('saveModel / loadModel', () => {
   it('restores architecture and weights: predictions are bit-identical', async () => {
@@ -23,7 +23,7 @@ describe('saveModel / loadModel', () => {
     const loaded = await loadModel(dir);
     expect(loaded.getConfig()).toEqual(model.getConfig());
     expect(loaded.layers.map((l) => l.className)).toEqual(['LSTM', 'GRU', 'Dense']);
-    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+    expect(tensorBits(await loaded.predict(x))).toEqual(tensorBits(await model.predict(x)));
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']); // no temp files left
   });
 
@@ -62,7 +62,7 @@ describe('saveModel / loadModel', () => {
     const loaded = await loadModel(dir);
     expect(loaded.compileConfig).toBeNull();
     expect(Object.keys(loaded.stateDict()).sort()).toEqual(Object.keys(model.stateDict()).sort());
-    expect(bits(await loaded.predict(ids))).toEqual(bits(await model.predict(ids)));
+    expect(tensorBits(await loaded.predict(ids))).toEqual(tensorBits(await model.predict(ids)));
   });
 
   it('carries attachments (a fitted scaler) through save and load', async () => {
@@ -84,7 +84,7 @@ describe('saveModel / loadModel', () => {
     await model.trainOnBatch(x, y);
     await saveModel(model, dir);
     const loaded = await loadModel(dir);
-    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+    expect(tensorBits(await loaded.predict(x))).toEqual(tensorBits(await model.predict(x)));
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
   });
 
@@ -96,7 +96,7 @@ describe('saveModel / loadModel', () => {
     model.parameters()[0].value[0] = NaN;
     await expect(saveModel(model, dir)).rejects.toThrow(/cannot save weight '0.weight_ih_l0': it holds NaN/);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
-    expect(bits(await (await loadModel(dir)).predict(x))).toEqual(bits(before));
+    expect(tensorBits(await (await loadModel(dir)).predict(x))).toEqual(tensorBits(before));
   });
 
   it('accepts a large random model without precision loss', async () => {
@@ -105,6 +105,6 @@ describe('saveModel / loadModel', () => {
     await saveModel(model, dir);
     const loaded = await loadModel(dir);
     const x = randomTensor([2, 3, 16], 5);
-    expect(bits(await loaded.predict(x))).toEqual(bits(await model.predict(x)));
+    expect(tensorBits(await loaded.predict(x))).toEqual(tensorBits(await model.predict(x)));
   });
 });

@@ -6,6 +6,7 @@ import { LSTM } from '../../src/layers/lstm';
 import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
+import { tensorBits } from './fixtures';
 import type { Callback } from '../../src/train/callbacks';
 
 /** Random data: `[n, 5, 3]` inputs and `[n, 2]` targets. */
@@ -26,7 +27,6 @@ function stacked(): Sequential {
   return model;
 }
 
-const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));
 
 describe('calls on one model never mix', () => {
   it('overlapping trainOnBatch calls give exactly what the same calls one after the other give', async () => {
@@ -69,9 +69,9 @@ describe('calls on one model never mix', () => {
     const possible = new Set<string>();
     for (const weights of snapshots) {
       twin.setWeights(weights);
-      possible.add(bits(await twin.predict(probe, { batchSize: 8 })).join(','));
+      possible.add(tensorBits(await twin.predict(probe, { batchSize: 8 })).join(','));
     }
-    for (const r of results) expect(possible.has(bits(r).join(','))).toBe(true);
+    for (const r of results) expect(possible.has(tensorBits(r).join(','))).toBe(true);
   });
 
   it('evaluate during fit works, and fit trains exactly as it does alone', async () => {
@@ -91,7 +91,7 @@ describe('calls on one model never mix', () => {
     const model = stacked();
     const inputs = Array.from({ length: 24 }, (_, i) => data(3 + (i % 5), 100 + i).x);
     const together = await Promise.all(inputs.map((x) => model.predict(x, { batchSize: 2 })));
-    for (let i = 0; i < inputs.length; i++) expect(bits(together[i])).toEqual(bits(await model.predict(inputs[i], { batchSize: 2 })));
+    for (let i = 0; i < inputs.length; i++) expect(tensorBits(together[i])).toEqual(tensorBits(await model.predict(inputs[i], { batchSize: 2 })));
   });
 
   it('on a stateful model, predict waits for fit to end: they share the carried states', async () => {

@@ -3,6 +3,9 @@ import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 
+/** A tensor's values as their bit patterns, so that expectations compare bit for bit. */
+export const tensorBits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));
+
 /** A linear regression set: y = 2·x0 − x1 + 0.5·x2 + 0.3 (no noise), `n` samples of 3 features. */
 export function linearData(n: number, seed = 1): { x: Tensor; y: Tensor } {
   const rng = new Random(seed);

@@ -10,6 +10,7 @@ import { SimpleRNN } from '../../src/layers/simple-rnn';
 import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
+import { tensorBits } from './fixtures';
 
 /**
  * `model.predictor()`: a snapshot of the model for serving. Its `predict` must give what the model's
@@ -17,7 +18,6 @@ import { Tensor } from '../../src/tensor';
  * weights held constant, packed once: test/native/held-weights.test.ts), and nothing done to the
  * model afterwards may reach it. Runs on the active backend (both, in the two test runs).
  */
-const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.size));
 
 function inputs(n: number, T: number, I: number, seed: number): Tensor {
   const rng = new Random(seed);
@@ -71,9 +71,9 @@ describe('model.predictor()', () => {
       const model = make();
       const expected = await model.predict(x, { batchSize: 3 });
       const predictor = model.predictor();
-      expect(bits(await predictor.predict(x, { batchSize: 3 }))).toEqual(bits(expected));
-      expect(bits(await predictor.predict(x, { batchSize: 3 }))).toEqual(bits(expected)); // and again, packed weights reused
-      expect(bits(await predictor.predict(x))).toEqual(bits(await model.predict(x)));
+      expect(tensorBits(await predictor.predict(x, { batchSize: 3 }))).toEqual(tensorBits(expected));
+      expect(tensorBits(await predictor.predict(x, { batchSize: 3 }))).toEqual(tensorBits(expected)); // and again, packed weights reused
+      expect(tensorBits(await predictor.predict(x))).toEqual(tensorBits(await model.predict(x)));
       predictor.dispose();
     });
   }
@@ -83,17 +83,17 @@ describe('model.predictor()', () => {
     model.compile({ optimizer: 'adam', loss: 'mse' });
     const x = inputs(4, 6, 3, 5);
     const y = new Tensor(new Float32Array(8).fill(0.5), [4, 2]);
-    const before = bits(await model.predict(x));
+    const before = tensorBits(await model.predict(x));
     const predictor = model.predictor();
     await model.trainOnBatch(x, y);
-    expect(bits(await model.predict(x))).not.toEqual(before);
-    expect(bits(await predictor.predict(x))).toEqual(before);
+    expect(tensorBits(await model.predict(x))).not.toEqual(before);
+    expect(tensorBits(await predictor.predict(x))).toEqual(before);
     model.setWeights(model.getWeights().map((w) => w.map((v) => v * 0.5)));
     model.parameters()[1].value[0] += 1; // weight_hh_l0, in place
-    expect(bits(await model.predict(x))).not.toEqual(before);
-    expect(bits(await predictor.predict(x))).toEqual(before);
+    expect(tensorBits(await model.predict(x))).not.toEqual(before);
+    expect(tensorBits(await predictor.predict(x))).toEqual(before);
     // A new predictor snapshots the weights as they are now.
-    expect(bits(await model.predictor().predict(x))).toEqual(bits(await model.predict(x)));
+    expect(tensorBits(await model.predictor().predict(x))).toEqual(tensorBits(await model.predict(x)));
   });
 
   it('answers overlapping calls as it answers them one after another', async () => {
@@ -101,7 +101,7 @@ describe('model.predictor()', () => {
     const predictor = model.predictor();
     const xs = Array.from({ length: 8 }, (_, i) => inputs(1 + (i % 3), 9, 5, 60 + i));
     const together = await Promise.all(xs.map((x) => predictor.predict(x)));
-    for (const [i, x] of xs.entries()) expect(bits(together[i]), `call ${i}`).toEqual(bits(await predictor.predict(x)));
+    for (const [i, x] of xs.entries()) expect(tensorBits(together[i]), `call ${i}`).toEqual(tensorBits(await predictor.predict(x)));
   });
 
   it('checks its input as the model does', async () => {
@@ -123,7 +123,7 @@ describe('model.predictor()', () => {
     predictor.dispose();
     predictor.dispose(); // idempotent
     expect(predictor.disposed).toBe(true);
-    expect(bits(await running)).toEqual(bits(await model.predict(x)));
+    expect(tensorBits(await running)).toEqual(tensorBits(await model.predict(x)));
     await expect(predictor.predict(x)).rejects.toThrow(RnnError);
     await expect(predictor.predict(x)).rejects.toThrow(
       'served predictor.predict: the predictor was disposed; make a new one with served.predictor()',

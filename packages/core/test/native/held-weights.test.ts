@@ -1,5 +1,5 @@
 import { type Backend, workspaceSize } from '@rnn/backend-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getBackend } from '../../src/backend/select';
 import { Dense } from '../../src/layers/dense';
 import { LSTM } from '../../src/layers/lstm';
@@ -163,19 +163,33 @@ describeNative('weights held constant', (nativeBackend) => {
     else process.env.RNN_BACKEND = forced;
     const model = new Sequential([new LSTM({ units: 32, inputShape: [10, 8] }), new Dense({ units: 1 })], { seed: 9 });
     const x = new Tensor(Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)), [1, 10, 8]);
-    const predictor = model.predictor();
-    await predictor.predict(x);
-    const warm = counts();
-    await predictor.predict(x);
-    await predictor.predict(x);
-    const served = counts();
-    expect(served.made).toBe(warm.made);
-    expect(served.reused - warm.reused).toBeGreaterThanOrEqual(2);
-    await model.predict(x);
-    expect(counts()).toEqual(served);
-    predictor.dispose();
-    await model.predict(x);
-    expect(counts()).toEqual(served);
+    const holds = getBackend().holds;
+    const hold = vi.spyOn(holds, 'hold');
+    const release = vi.spyOn(holds, 'release');
+    try {
+      const predictor = model.predictor();
+      await predictor.predict(x);
+      const warm = counts();
+      await predictor.predict(x);
+      await predictor.predict(x);
+      const served = counts();
+      expect(served.made).toBe(warm.made);
+      expect(served.reused - warm.reused).toBeGreaterThanOrEqual(2);
+      await model.predict(x);
+      expect(counts()).toEqual(served);
+      // dispose() releases exactly the arrays predictor() held, once (by identity: another
+      // predictor collected meanwhile would release its own).
+      expect(hold).toHaveBeenCalledTimes(1);
+      const heldArrays = hold.mock.calls[0][0];
+      const releasesOfIt = () => release.mock.calls.filter(([arrays]) => arrays === heldArrays).length;
+      expect(releasesOfIt()).toBe(0);
+      predictor.dispose();
+      predictor.dispose();
+      expect(releasesOfIt()).toBe(1);
+    } finally {
+      hold.mockRestore();
+      release.mockRestore();
+    }
   });
 
   describe('refuses what it cannot hold, with a TypeError naming the element', () => {
