@@ -5,8 +5,9 @@
  *   2. build/Release/rnn_native.node                (a development build: `npx cmake-js compile`)
  * (preceded by $RNN_NATIVE_BINARY when set, e.g. to test an AddressSanitizer build).
  * On failure it throws an Error with `code: 'RNN_NATIVE_UNAVAILABLE'` and `causes`: one line per
- * candidate saying why it did not load, and a message ending in the fixes; or the addon's own
- * `code: 'RNN_CPU_LEVEL'` error when RNN_CPU names a level this CPU cannot run.
+ * candidate saying why it did not load, and a message ending in the fixes; or the addon's own error
+ * for a wrong setting: `code: 'RNN_CPU_LEVEL'` when RNN_CPU names a level this CPU cannot run,
+ * `code: 'RNN_NUM_THREADS'` when RNN_NUM_THREADS names no thread count.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +16,9 @@ const { LOAD_FIXES } = require('./install-fix');
 
 const packageRoot = path.join(__dirname, '..');
 const platformTag = `${process.platform}-${process.arch}`;
+
+/** The addon's errors for a wrong environment setting. */
+const SETTING_ERRORS = new Set(['RNN_CPU_LEVEL', 'RNN_NUM_THREADS']);
 
 /** Paths tried, in order. RNN_NATIVE_BINARY (e.g. an AddressSanitizer build) comes first when set. */
 const candidates = [
@@ -56,8 +60,8 @@ function load() {
       binding.path = file;
       return binding;
     } catch (error) {
-      // RNN_CPU names a level this CPU lacks: a setting to fix, not a binary to try the next of.
-      if (error && error.code === 'RNN_CPU_LEVEL') throw error;
+      // A setting to fix, not a binary to try the next of.
+      if (error && SETTING_ERRORS.has(error.code)) throw error;
       causes.push(explainLoadFailure(file, error, platformTag));
     }
   }

@@ -120,6 +120,11 @@ Napi::Value input_path_counts_object(const Napi::CallbackInfo& info) {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_cpu_controls(env, exports);  // first: an RNN_CPU this CPU lacks stops the load here
+  if (const std::string& error = thread_setting_error(); !error.empty()) {
+    Napi::Error e = Napi::Error::New(env, error);
+    e.Set("code", Napi::String::New(env, "RNN_NUM_THREADS"));
+    throw e;
+  }
   AddonInstance::create(env);
   init_threads_once();
   RNN_EXPORT_KERNEL("lstmForward", (bound_forward<LstmForward, lstm_forward, 4>));

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -9,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "kernel_reader.h"
 #include "kernels/gemm.h"
 #include "runtime/kernel_scheduler.h"
 #include "runtime/split_policy.h"
@@ -28,14 +30,22 @@ int available_cpus() {
   return cores > 0 ? static_cast<int>(cores) : blas_cores();
 }
 
-// RNN_NUM_THREADS, else the CPUs.
-int default_threads(int cpus) {
-  if (const char* env = std::getenv("RNN_NUM_THREADS")) {
-    char* end = nullptr;
-    const long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n >= 1 && n <= kMaxThreads) return static_cast<int>(n);
+// RNN_NUM_THREADS, read once per process (thread_setting_error): the count it names, else 0 (unset,
+// empty, or wrong: then the error says why, and the addon does not load).
+int g_env_threads = 0;
+std::string g_env_threads_error;
+
+void read_threads_setting() {
+  const char* env = std::getenv("RNN_NUM_THREADS");
+  if (env == nullptr || *env == '\0') return;
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(env, &end, 10);
+  if (end != env && *end == '\0' && errno == 0 && n >= 1 && n <= kMaxThreads) {
+    g_env_threads = static_cast<int>(n);
+    return;
   }
-  return cpus;
+  g_env_threads_error = "RNN_NUM_THREADS must be an integer in [1, " + std::to_string(kMaxThreads) + "], got '" + env + "'";
 }
 
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
@@ -43,7 +53,8 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setNumThreads: expected a number of threads");
   const double n = info[0].As<Napi::Number>().DoubleValue();
   if (!(n >= 1 && n <= kMaxThreads) || n != std::floor(n)) {
-    throw Napi::RangeError::New(env, "setNumThreads: threads must be an integer in [1, 1024], got " + std::to_string(n));
+    throw Napi::RangeError::New(env, "setNumThreads: threads must be an integer in [1, " + std::to_string(kMaxThreads) +
+                                         "], got " + js_number(env, n));
   }
   return Napi::Number::New(env, KernelScheduler::shared().set_threads(static_cast<int>(n)));
 }
@@ -133,13 +144,20 @@ Napi::Value scheduler_counts(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+const std::string& thread_setting_error() {
+  static std::once_flag once;
+  std::call_once(once, read_threads_setting);
+  return g_env_threads_error;
+}
+
 void init_threads_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     keep_blas_single_threaded();
     const int cpus = available_cpus();
     set_process_cpus(cpus);
-    KernelScheduler::shared().set_threads(default_threads(cpus));
+    thread_setting_error();
+    KernelScheduler::shared().set_threads(g_env_threads > 0 ? g_env_threads : cpus);
   });
 }
 

@@ -55,15 +55,16 @@ function unavailable(causes: string[], fixes: string[]): NativeUnavailableError 
  * The one place core reaches for the native addon, at runtime (never imported statically, so core
  * works where `@rnn/native` is absent). Returns the backend, or a `NativeUnavailableError` whose
  * `causes` lists every reason (per candidate binary) and whose message says how to fix it. Throws
- * `ConfigError` when `RNN_CPU` names a level this CPU cannot run.
+ * `ConfigError` when `RNN_CPU` names a level this CPU cannot run, or `RNN_NUM_THREADS` no thread count.
  */
 export function loadNativeBackend(): { backend: Backend; error?: undefined } | { backend?: undefined; error: NativeUnavailableError } {
   let binding: Partial<NativeBinding>;
   try {
     binding = nodeRequire('@rnn/native') as Partial<NativeBinding>;
   } catch (error) {
-    // RNN_CPU names an instruction-set level this CPU lacks: a setting to fix, never a reason to fall back.
-    if ((error as { code?: unknown })?.code === 'RNN_CPU_LEVEL') throw new ConfigError((error as Error).message);
+    // A wrong RNN_CPU or RNN_NUM_THREADS: a setting to fix, never a reason to fall back.
+    const code = (error as { code?: unknown })?.code;
+    if (code === 'RNN_CPU_LEVEL' || code === 'RNN_NUM_THREADS') throw new ConfigError((error as Error).message);
     return { error: nativeUnavailableError(error) };
   }
   const missing = NATIVE_BINDING_FUNCTIONS.filter((name) => typeof binding[name] !== 'function');

@@ -1,7 +1,7 @@
 import type { Backend, BackendName } from '@rnn/backend-api';
 import { fallbackBackend } from '@rnn/fallback';
 import { ConfigError, NativeUnavailableError } from '../errors';
-import { checkCount } from '../options';
+import { checkNumber } from '../options';
 import { loadNativeBackend } from './load-native';
 import { checkedBackend } from './validate';
 
@@ -67,9 +67,15 @@ export function backendInfo(): BackendInfo {
   return { name: details.name, reason: active!.reason, threads: details.threads, blas: details.blas, cpu: details.cpu };
 }
 
-/** Sets the math thread count of the active backend (native: OpenBLAS threads); returns what is in force. */
+/** The most threads the native pool takes, from `RNN_NUM_THREADS` or `setNumThreads` (the addon's cap). */
+const MAX_THREADS = 1024;
+
+/**
+ * Sets the native thread pool's size (an integer from 1 to 1024; the fallback runs on the calling
+ * thread and keeps 1); returns the count in force.
+ */
 export function setNumThreads(threads: number): number {
-  return getBackend().setThreads(checkCount('setNumThreads', 'threads', threads));
+  return getBackend().setThreads(checkNumber('setNumThreads', 'threads', threads, { integer: true, min: 1, max: MAX_THREADS }));
 }
 
 export { NativeUnavailableError };

@@ -192,6 +192,8 @@ describeNative('native binding rejects every malformed call', () => {
     for (const bad of [0, -1, 1.5, NaN, Infinity, 1025, '2', null, undefined, {}]) {
       expect(() => nativeBinding!.setNumThreads(bad as number), String(bad)).toThrow(bad === 1025 || typeof bad === 'number' ? RangeError : TypeError);
     }
+    expect(() => nativeBinding!.setNumThreads(1025)).toThrow('setNumThreads: threads must be an integer in [1, 1024], got 1025');
+    expect(() => nativeBinding!.setNumThreads(1.5)).toThrow('setNumThreads: threads must be an integer in [1, 1024], got 1.5');
     expect(nativeBinding!.getNumThreads()).toBe(before);
   });
 

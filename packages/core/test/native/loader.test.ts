@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, getBackend, setNumThreads } from '../../src/backend/select';
 import { nativeUnavailableError } from '../../src/backend/load-native';
-import { NativeUnavailableError } from '../../src/errors';
+import { ConfigError, NativeUnavailableError } from '../../src/errors';
 import { describeNative, nativeBinding } from './load';
 import { tempDir } from '../../../../test-support/temp-dirs';
 
@@ -124,6 +124,15 @@ describeNative('the native backend in core', (backend) => {
     setNumThreads(before);
   });
 
+  it('setNumThreads() of core refuses what is not a count of 1 to 1024 with a ConfigError naming it, on any backend', () => {
+    const before = backendInfo().threads;
+    for (const bad of [0, 1.5, 1025, Number.NaN, '2']) {
+      expect(() => setNumThreads(bad as number), String(bad)).toThrow(ConfigError);
+      expect(() => setNumThreads(bad as number), String(bad)).toThrow(/^setNumThreads: threads must be an integer in \[1, 1024\], got /);
+    }
+    expect(backendInfo().threads).toBe(before);
+  });
+
   it('the default thread count is the core count, or RNN_NUM_THREADS', () => {
     const info = nativeBinding!.blasInfo();
     const expected = process.env.RNN_NUM_THREADS ? Number(process.env.RNN_NUM_THREADS) : require('node:os').availableParallelism();
@@ -148,7 +157,22 @@ function loadInChild(env: Record<string, string | undefined>): { started: number
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: childEnv, encoding: 'utf8' }));
 }
 
+/** Loads @rnn/native in a child with RNN_NUM_THREADS set: its thread count, or the load error's code and message. */
+function loadWithRnnNumThreads(value: string): { threads?: number; code?: string; message?: string } {
+  const script = `try { console.log(JSON.stringify({ threads: require(${JSON.stringify(join(nativeLib, 'index.js'))}).getNumThreads() })); }
+    catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, RNN_NUM_THREADS: value }, encoding: 'utf8' }));
+}
+
 describeNative('loading the addon', () => {
+  it('RNN_NUM_THREADS sets the pool at load; one that names no count of 1 to 1024 stops the load with a clear error', () => {
+    expect(loadWithRnnNumThreads('3')).toEqual({ threads: 3 });
+    expect(loadWithRnnNumThreads('')).toEqual({ threads: require('node:os').availableParallelism() });
+    for (const bad of ['0', '1025', 'two', '3x', '1.5', '-2', '99999999999999999999']) {
+      expect(loadWithRnnNumThreads(bad), bad).toEqual({ code: 'RNN_NUM_THREADS', message: `RNN_NUM_THREADS must be an integer in [1, 1024], got '${bad}'` });
+    }
+  });
+
   // /proc/self/task lists a process's threads on Linux. On a machine with 2+ CPUs an OpenBLAS
   // started with its default thread count adds CPUs − 1 threads of its own to the executors.
   it.runIf(existsSync('/proc/self/task'))('starts no OpenBLAS threads, only the executors, and leaves OPENBLAS_NUM_THREADS as it was', () => {
