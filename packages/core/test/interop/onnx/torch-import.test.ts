@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { UnsupportedError } from '../../../src/errors';
 import { importOnnx } from '../../../src/interop/onnx';
+import { decodeModel, encodeModel } from '../../../src/interop/onnx/proto/onnx-proto';
 import { expectClose } from '../../../src/testing/compare';
 import { ORT_TOLERANCE, runOrt } from './helpers';
 
@@ -68,4 +70,45 @@ describe('importing torch.onnx.export graphs', () => {
       });
     }
   }
+});
+
+/** `file`'s bytes with every recurrent node's `direction` set to 'reverse' (the first one only when `firstOnly`). */
+function reversed(file: string, firstOnly = false): Uint8Array {
+  const model = decodeModel(readFileSync(join(dir, file)), file);
+  const nodes = model.graph!.node!.filter((n) => ['LSTM', 'GRU', 'RNN'].includes(n.op_type!));
+  for (const node of firstOnly ? nodes.slice(0, 1) : nodes) {
+    const direction = node.attribute!.find((a) => a.name === 'direction');
+    if (direction) direction.s = new TextEncoder().encode('reverse');
+    else node.attribute!.push({ name: 'direction', type: 3, s: new TextEncoder().encode('reverse') });
+  }
+  return encodeModel(model);
+}
+
+/**
+ * ONNX aligns a reverse node's output sequence Y to input time; goBackwards returns the steps in
+ * processing order. So a reverse node imports when its final state Y_h is read, and is refused when
+ * Y is (its last step is the state after one step, not the final state).
+ */
+describe('importing reverse recurrent nodes', () => {
+  it('Y_h of a reverse node imports as goBackwards, with ONNX Runtime\'s numbers', async () => {
+    const model = fixtures.models.gru_final_state;
+    const bytes = reversed(model.files[0].file);
+    const imported = await importOnnx(bytes);
+    expect((imported.layers[0] as unknown as { goBackwards: boolean }).goBackwards).toBe(true);
+    for (const c of model.cases) {
+      const ours = await imported.predict(nested(c.x) as number[][]);
+      const theirs = await runOrt(bytes, { input: ortInput(model.input, c.x) });
+      expect(Array.from(ours.data)).not.toEqual(c.y.data); // the forward model's numbers: the edit took
+      expectClose(ours.data, theirs.output.data as Float32Array, ORT_TOLERANCE, `reversed ${model.files[0].file} [${c.x.shape.join(', ')}]`);
+    }
+  });
+
+  it('Y of a reverse node, read as a sequence or at its last step, is an UnsupportedError saying why', async () => {
+    await expect(importOnnx(reversed(fixtures.models.lstm_stacked.files[0].file, true))).rejects.toThrow(
+      /runs in reverse and its output sequence Y is read; ONNX aligns Y to input time/,
+    );
+    const last = fixtures.models.embedding_lstm_last.files[0].file;
+    await expect(importOnnx(reversed(last))).rejects.toThrow(UnsupportedError);
+    await expect(importOnnx(reversed(last))).rejects.toThrow(/last step of a reverse recurrent node's Y/);
+  });
 });

@@ -88,6 +88,9 @@ function lastStep(state: WalkState, node: NodeProto, x: DataValue, index: ConstT
   if (spec.directions === 2) {
     fail(state, node, 'takes the last step of a bidirectional output, which holds the backward direction after one step only; Keras-style last outputs concatenate the final states');
   }
+  if (spec.reverse) {
+    fail(state, node, 'takes the last step of a reverse recurrent node\'s Y, which ONNX aligns to input time: the state after one step, not the final state (read its Y_h for that)');
+  }
   spec.returnSequences = false;
   return [data('BF', x.width, null)];
 }

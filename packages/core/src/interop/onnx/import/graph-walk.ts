@@ -33,6 +33,14 @@ export function importGraph(g: OnnxGraph): Sequential {
     (node.output ?? []).forEach((name, k) => name && env.set(name, outputs[k] ?? { kind: 'runtime' }));
   }
   checkOutput(g, env);
+  for (const spec of state.specs) {
+    // ONNX aligns a reverse node's Y to input time; goBackwards returns the steps in processing order.
+    if (spec.type === 'recurrent' && spec.reverse && spec.returnSequences) {
+      throw new UnsupportedError(
+        `${g.source}: recurrent node '${spec.node}' runs in reverse and its output sequence Y is read; ONNX aligns Y to input time, while @rnn's goBackwards returns the steps in processing order, so only its final state (Y_h) can be imported`,
+      );
+    }
+  }
   return buildSequential(state.specs, shape, g.source);
 }
 
