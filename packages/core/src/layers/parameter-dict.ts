@@ -15,6 +15,16 @@ export function parametersToStateDict(params: readonly Parameter[]): Record<stri
 }
 
 /**
+ * A `StateDictError` when `values` (the weight `where` names) hold a NaN or ±Infinity: a model never
+ * takes non-finite weights, whatever loads them (a state dict, an imported file, `setWeights`).
+ */
+export function checkFiniteWeight(where: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new StateDictError(`${where} holds ${values[i]} at flat index ${i}; weights must be finite`);
+  }
+}
+
+/**
  * Copies `dict` into `params`. Every parameter must be present with its exact shape, and nothing
  * else may be: each problem is a `StateDictError` naming `owner.key`.
  */
@@ -42,6 +52,7 @@ export function loadParametersFromDict(owner: string, params: readonly Parameter
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
       throw new StateDictError(`${owner}.${p.name}: expected shape [${p.shape.join(', ')}], got [${t.shape.join(', ')}]`);
     }
+    checkFiniteWeight(`${owner}.${p.name}`, t.data);
     return t.data;
   });
   params.forEach((p, i) => p.value.set(values[i]));

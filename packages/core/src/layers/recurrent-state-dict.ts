@@ -1,6 +1,7 @@
 import { RnnError, StateDictError } from '../errors';
 import { type Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
+import { checkFiniteWeight } from './parameter-dict';
 
 /** The shape of a state-dict entry (nested arrays, a Tensor or `{ data, shape }`), or null if it has none. */
 export function entryShape(value: unknown): readonly number[] | null {
@@ -45,6 +46,7 @@ export function loadParameters(owner: string, params: readonly Parameter[], dict
         `${owner}.loadStateDict: key '${key}' expected shape [${p.shape.join(', ')}], got [${t.shape.join(', ')}]`,
       );
     }
+    checkFiniteWeight(`${owner}.loadStateDict: key '${key}'`, t.data);
     values.push([p, t]);
   }
   for (const [p, t] of values) p.value.set(t.data);

@@ -3,6 +3,7 @@ import { ConfigError, ShapeError } from '../errors';
 import { Embedding } from '../layers/embedding';
 import { Layer, type RunContext, type SampleShape } from '../layers/layer';
 import { uniqueLayerName } from '../layers/naming';
+import { checkFiniteWeight } from '../layers/parameter-dict';
 import { checkOptions, checkPath, checkRequiredOptions } from '../options';
 import { Random } from '../random';
 import { Tensor, type TensorLike } from '../tensor';
@@ -297,6 +298,7 @@ export class Sequential {
           `${this.name}.setWeights: weight ${i} (${p.name}, shape [${p.shape.join(', ')}]) needs ${p.value.length} values, got ${weights[i]?.length}`,
         );
       }
+      checkFiniteWeight(`${this.name}.setWeights: weight ${i} (${p.name})`, weights[i]);
     });
     params.forEach((p, i) => p.value.set(weights[i]));
   }

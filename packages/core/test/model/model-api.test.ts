@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ShapeError, StateDictError } from '../../src/errors';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
+import { LSTM } from '../../src/layers/lstm';
 import { Sequential } from '../../src/model/sequential';
 import { Tensor } from '../../src/tensor';
 import { linearData, smallModel } from './fixtures';
@@ -50,6 +51,26 @@ describe('Sequential API', () => {
     expect(model.getWeights()[0][0]).toBe(123);
     expect(() => model.setWeights(w.slice(1))).toThrow(ShapeError);
     expect(() => model.setWeights([w[0], w[1], w[2], new Float32Array(2)])).toThrow(/weight 3 \(bias, shape \[1\]\) needs 1 values, got 2/);
+  });
+
+  it('non-finite weights are a StateDictError naming the weight, from setWeights and loadStateDict alike, and change nothing', () => {
+    for (const model of [smallModel(1), new Sequential([new LSTM({ units: 3, inputShape: [4, 2] }), new Dense({ units: 1 })], { seed: 1 })]) {
+      const before = model.getWeights();
+      const last = before.length - 1;
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        const w = model.getWeights();
+        w[last][0] = bad;
+        expect(() => model.setWeights(w), String(bad)).toThrow(StateDictError);
+        expect(() => model.setWeights(w), String(bad)).toThrow(new RegExp(`setWeights: weight ${last} \\(bias\\) holds ${bad} at flat index 0; weights must be finite`));
+        const dict = model.stateDict();
+        dict[`${model.layers.length - 1}.bias`].data[0] = bad;
+        const first = Object.keys(dict)[0];
+        dict[first].data[1] = bad;
+        expect(() => model.loadStateDict(dict), String(bad)).toThrow(StateDictError);
+        expect(() => model.loadStateDict(dict), String(bad)).toThrow(/holds (NaN|-?Infinity) at flat index (0|1); weights must be finite/);
+        expect(model.getWeights()).toEqual(before);
+      }
+    }
   });
 
   it('summary prints a Keras-like table with shapes and parameter counts', () => {

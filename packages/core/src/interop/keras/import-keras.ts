@@ -42,7 +42,11 @@ export async function importKeras(source: ModelSource): Promise<Sequential> {
   model.layers.forEach((layer, i) => {
     for (const [key, value] of Object.entries(kerasWeights(layer, vars[i], what))) dict[`${i}.${key}`] = value;
   });
-  model.loadStateDict(dict);
+  try {
+    model.loadStateDict(dict);
+  } catch (err) {
+    throw new FormatError(`${what}: cannot load its weights: ${(err as Error).message}`);
+  }
   return model;
 }
 

@@ -72,6 +72,23 @@ describe('importOnnx on bad input', () => {
     await expect(importOnnx(bytes)).rejects.toThrow(/W has shape \[1, 32, 5\], but hidden_size 8/);
   });
 
+  it('a non-finite weight, in a torch graph or our own export, is a FormatError naming it', async () => {
+    const torch = edited(torchFile(LSTM_FOLDED), (m) => {
+      const lstm = m.graph!.node!.find((n) => n.op_type === 'LSTM')!;
+      const w = m.graph!.initializer!.find((t) => t.name === lstm.input![2])!;
+      const values = new Float32Array(w.dims!.reduce((a, b) => a * b, 1));
+      values[5] = Number.NaN;
+      Object.assign(w, floatTensor(w.name!, w.dims!, values));
+    });
+    await expect(importOnnx(torch)).rejects.toThrow(FormatError);
+    await expect(importOnnx(torch)).rejects.toThrow(/'weight_hh_l0' holds NaN at flat index \d+; weights must be finite/);
+    const ours = edited(await exportOnnxBytes(EXPORT_CASES[0].make()), (m) => {
+      const w = m.graph!.initializer!.find((t) => t.name!.endsWith('/W'))!;
+      Object.assign(w, floatTensor(w.name!, w.dims!, new Float32Array(w.dims!.reduce((a, b) => a * b, 1)).fill(Infinity)));
+    });
+    await expect(importOnnx(ours)).rejects.toThrow(/holds Infinity at flat index \d+; weights must be finite/);
+  });
+
   it('an initializer of our own export whose shape disagrees with the layer is a FormatError', async () => {
     const model = EXPORT_CASES.find((c) => c.name === 'masked_lstm')!.make();
     const bytes = edited(await exportOnnxBytes(model), (m) => {
