@@ -80,4 +80,18 @@ describe('importKeras refuses, with typed errors', () => {
     await expect(importKeras(new TextEncoder().encode('{"class_name": "Sequential"}'))).rejects.toThrow(/neither a \.keras archive nor an HDF5/);
     await expect(importKeras(fixture('nested_lstm.pt'))).rejects.toThrow(/no config\.json/);
   });
+
+  it('a damaged HDF5 file is a FormatError wherever the damage is, never a string or a RangeError', async () => {
+    const h5 = new Uint8Array(readFileSync(fixture('legacy_bidirectional_gru.h5')));
+    const flipped = (at: number, value: number) => Uint8Array.from(h5, (b, i) => (i === at ? value : b));
+    // Damage in the root group's attribute messages, which jsfive parses on first read.
+    await expect(importKeras(flipped(952, 103))).rejects.toThrow(/cannot read the attributes of the root group \(damaged HDF5 file\): unknown dataspace/);
+    await expect(importKeras(flipped(889, 93))).rejects.toThrow(/cannot read the attributes of the root group \(damaged HDF5 file\): Offset is outside/);
+    const untyped: string[] = [];
+    for (let at = 0; at < h5.length; at += 53) {
+      const error = await importKeras(flipped(at, h5[at] ^ 0xff)).then(() => null, (e: unknown) => e);
+      if (error !== null && !(error instanceof FormatError || error instanceof UnsupportedError)) untyped.push(`byte ${at}: ${String(error)}`);
+    }
+    expect(untyped).toEqual([]);
+  });
 });

@@ -46,12 +46,14 @@ export class Hdf5File {
 
   /** Member names of the group at `path` ('' is the root); a missing or non-group path is a `FormatError`. */
   keys(path: string): string[] {
-    return [...this.group(path).keys];
+    const group = this.group(path);
+    return this.guard(path || 'the root group', () => [...group.keys]);
   }
 
   /** The attribute `name` of the group at `path`, strings unpadded; undefined when absent. */
   attr(path: string, name: string): unknown {
-    const attrs = this.group(path).attrs;
+    const group = this.group(path);
+    const attrs = this.guard(`the attributes of ${path || 'the root group'}`, () => group.attrs);
     return Object.hasOwn(attrs, name) ? unpad(attrs[name]) : undefined;
   }
 
@@ -59,12 +61,13 @@ export class Hdf5File {
   floats(path: string): FloatDataset {
     const node = this.node(path);
     if (!(node instanceof Dataset)) throw new FormatError(`${this.what}: ${path} is not a dataset`);
-    const dtype = String(node.dtype);
+    // jsfive parses a dataset's messages lazily, when its dtype, shape or value is first read.
+    const dtype = this.guard(path, () => String(node.dtype));
     if (!['<f4', '<f8', '<f2'].includes(dtype)) {
       throw new UnsupportedError(`${this.what}: ${path} holds ${dtype} values; only float32, float64 and float16 weights load`);
     }
     const raw = this.guard(path, () => node.value);
-    const shape = [...node.shape];
+    const shape = this.guard(path, () => [...node.shape]);
     const count = shape.reduce((a, b) => a * b, 1);
     if (raw.length !== count) throw new FormatError(`${this.what}: ${path} has ${raw.length} values for shape [${shape.join(', ')}]`);
     return { shape, values: Float32Array.from(raw as ArrayLike<number>) }; // [count], row-major
