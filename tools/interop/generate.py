@@ -12,7 +12,8 @@ Outputs go to packages/core/test/interop/fixtures/ (committed; CI never regenera
 - torch-cases.json: per case its files, input and the module's float64 output on that input.
 - refused/*.pt: files a loader must refuse: pickles naming os.system, posix.system (what
   torch.save writes for os.system on Linux) and builtins.eval, an unknown storage type, views
-  reaching past their storage or expanding it to 2^40 values, an int64 tensor, a whole checkpoint
+  reaching past their storage or expanding it to 2^40 values (or three views of 2^23 values each),
+  two zip entries of one name, an int64 tensor, a whole checkpoint
   dict, torch's pre-1.6 format.
 - <case>.keras, <case>.h5 and keras-cases.json from keras_cases.py (Keras 3 and legacy Keras 2
   layouts written with h5py, outputs from keras_cells.py, a NumPy port of Keras's layers), and
@@ -26,6 +27,7 @@ import io
 import json
 import os
 import pickle
+import warnings
 import zipfile
 
 import h5py
@@ -137,9 +139,28 @@ class StatePickler(pickle.Pickler):
 
 def crafted_view(path, view):
     """A torch.save-shaped archive whose one tensor is `view` into a storage of 4 floats."""
+    crafted_views(path, {'weight': view})
+
+
+def crafted_views(path, views, duplicate_storage=False):
+    """A torch.save-shaped archive of `views` (name -> View) into one storage of 4 floats; with
+    `duplicate_storage`, a second archive/data/0 entry of zeros follows the first."""
     buf = io.BytesIO()
-    StatePickler(buf, protocol=2).dump(collections.OrderedDict(weight=view))
-    torch_like_zip(path, buf.getvalue(), {'archive/data/0': np.arange(4, dtype='<f4').tobytes()})
+    StatePickler(buf, protocol=2).dump(collections.OrderedDict(views))
+    storages = [('archive/data/0', np.arange(4, dtype='<f4').tobytes())]
+    if duplicate_storage:
+        storages.append(('archive/data/0', np.zeros(4, dtype='<f4').tobytes()))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # zipfile warns about the duplicate name, which is the point
+        with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED) as z:
+            for name, data in (('archive/data.pkl', buf.getvalue()), *storages, ('archive/version', b'3\n')):
+                z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
+
+
+def refused_crafted_archives(out):
+    """Views that each fit the expansion cap but not all together; two entries of one name."""
+    crafted_views(os.path.join(out, 'many_expands.pt'), {f'w{i}': View(0, (2048, 4096), (0, 0)) for i in range(3)})
+    crafted_views(os.path.join(out, 'duplicate_entry.pt'), {'weight': View(0, (4,), (1,))}, duplicate_storage=True)
 
 
 def refused_files():
@@ -160,6 +181,7 @@ def refused_files():
     torch_like_zip(os.path.join(out, 'unknown_storage.pt'), pkl.replace(b'torch\nFloatStorage', b'torch\nQInt8Storage'))
     crafted_view(os.path.join(out, 'view_past_storage.pt'), View(2, (9,), (1,)))
     crafted_view(os.path.join(out, 'huge_expand.pt'), View(0, (2 ** 40,), (0,)))
+    refused_crafted_archives(out)
     torch.save({'steps': torch.arange(4)}, os.path.join(out, 'int64.pt'))
     torch.save({'epoch': 3, 'model': tm.NestedLstm().state_dict()}, os.path.join(out, 'checkpoint.pt'))
     torch.save(tm.NestedLstm().state_dict(), os.path.join(out, 'legacy.pt'), _use_new_zipfile_serialization=False)

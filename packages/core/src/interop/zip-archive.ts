@@ -34,6 +34,8 @@ export async function readZipEntries(
     let total = 0;
     for await (const entry of zip.eachEntry()) {
       if (!wanted(entry.fileName) || entry.fileName.endsWith('/')) continue;
+      // Readers disagree on which of two same-named entries counts (torch takes the first): refuse.
+      if (entries.has(entry.fileName)) throw new FormatError(`${what}: the archive holds two entries named '${entry.fileName}'`);
       total += entry.uncompressedSize;
       if (total > MAX_MODEL_FILE_BYTES) throw new FormatError(`${what}: the archive unpacks to more than ${MAX_MODEL_FILE_BYTES} bytes`);
       entries.set(entry.fileName, await readEntry(zip.openReadStreamPromise.bind(zip), entry, what));

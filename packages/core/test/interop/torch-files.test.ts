@@ -51,6 +51,8 @@ describe('loadTorchStateDict refuses, with typed errors and without running anyt
   it.each([
     ['view_past_storage', /tensor 'weight' \(size \[9\], stride \[1\], offset 2\) reaches past the end of its storage of 4 elements/],
     ['huge_expand', /tensor 'weight' has size \[1099511627776\], far more values than its storage of 4/],
+    // Three views of 2^23 values each over 4 stored ones: each fits the cap, together they do not.
+    ['many_expands', /its tensors would hold 25165824 values, more than their storages' 4 plus 16777216 repeated ones/],
   ])('%s: a FormatError, before any allocation', async (name, message) => {
     await expect(loadTorchStateDict(refused(name))).rejects.toThrow(FormatError);
     await expect(loadTorchStateDict(refused(name))).rejects.toThrow(message);
@@ -63,6 +65,11 @@ describe('loadTorchStateDict refuses, with typed errors and without running anyt
   ])('%s: an UnsupportedError saying why', async (name, why) => {
     await expect(loadTorchStateDict(refused(name))).rejects.toThrow(UnsupportedError);
     await expect(loadTorchStateDict(refused(name))).rejects.toThrow(why);
+  });
+
+  it('two zip entries of one name are a FormatError (torch reads the first, a zip reader may take the last)', async () => {
+    await expect(loadTorchStateDict(refused('duplicate_entry'))).rejects.toThrow(FormatError);
+    await expect(loadTorchStateDict(refused('duplicate_entry'))).rejects.toThrow(/the archive holds two entries named 'archive\/data\/0'/);
   });
 
   it('a truncated zip, a wrong magic, a corrupt entry or an empty file is a FormatError', async () => {

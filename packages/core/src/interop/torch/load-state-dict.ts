@@ -40,7 +40,9 @@ export async function loadTorchStateDict(source: ModelSource): Promise<Record<st
   const root = unpickle(entries.get(pickles[0])!, what);
   const storages = new StorageCache(entries, prefix, what);
   // fromEntries defines each key, so a key such as '__proto__' stays an ordinary entry.
-  return Object.fromEntries(stateDictEntries(root, what).map(([name, record]) => [name, materialize(record, name, storages, what)]));
+  const tensors = stateDictEntries(root, what);
+  checkViewBudget(tensors, entries, prefix, what);
+  return Object.fromEntries(tensors.map(([name, record]) => [name, materialize(record, name, storages, what)]));
 }
 
 /** The (name, tensor record) pairs of the unpickled root, which must be a dict of tensors. */
@@ -63,16 +65,38 @@ function stateDictEntries(root: unknown, what: string): [string, TensorRecord][]
 }
 
 /**
- * A view may repeat storage elements (stride 0, as `expand` makes), but not into more values than
- * this: a few bytes of pickle must not make us allocate gigabytes.
+ * Views may repeat storage elements (stride 0, as `expand` makes, or several views of one storage),
+ * but the tensors of a file hold at most this many values more than its storages do: a few bytes of
+ * pickle must not make us allocate gigabytes, in one view or in many.
  */
 const MAX_EXPANDED_VALUES = 1 << 24;
 
-function materialize(record: TensorRecord, name: string, storages: StorageCache, what: string): Tensor {
-  const count = record.size.reduce((a, b) => a * b, 1);
-  if (count > Math.max(record.storage.numel, MAX_EXPANDED_VALUES)) {
-    throw new FormatError(`${what}: tensor '${name}' has size [${record.size.join(', ')}], far more values than its storage of ${record.storage.numel}`);
+/**
+ * Refuses, before anything is allocated, tensors that would hold more values than their storages
+ * (as large as the archive's entries really are) plus `MAX_EXPANDED_VALUES`.
+ */
+function checkViewBudget(entries: readonly [string, TensorRecord][], archive: Map<string, Uint8Array>, prefix: string, what: string): void {
+  const storageValues = new Map<string, number>();
+  let values = 0;
+  for (const [name, record] of entries) {
+    const { key, dtype, numel } = record.storage;
+    const count = record.size.reduce((a, b) => a * b, 1);
+    if (count > numel && count > MAX_EXPANDED_VALUES) {
+      throw new FormatError(`${what}: tensor '${name}' has size [${record.size.join(', ')}], far more values than its storage of ${numel}`);
+    }
+    const elementBytes = Object.hasOwn(FLOAT_BYTES, dtype) ? FLOAT_BYTES[dtype as FloatType] : 1;
+    if (!storageValues.has(key)) storageValues.set(key, Math.min(numel, Math.floor((archive.get(`${prefix}data/${key}`)?.length ?? 0) / elementBytes)));
+    values += count;
   }
+  const stored = [...storageValues.values()].reduce((a, b) => a + b, 0);
+  if (values > stored + MAX_EXPANDED_VALUES) {
+    throw new FormatError(
+      `${what}: its tensors would hold ${values} values, more than their storages' ${stored} plus ${MAX_EXPANDED_VALUES} repeated ones; views that repeat storage elements that often are refused`,
+    );
+  }
+}
+
+function materialize(record: TensorRecord, name: string, storages: StorageCache, what: string): Tensor {
   const values = gatherStrided(storages.get(record.storage, name), record.offset, record.size, record.stride);
   if (!values) {
     throw new FormatError(
