@@ -5,7 +5,7 @@ import { tempDir } from '../../../../../test-support/temp-dirs';
 import { ConfigError, FormatError, UnsupportedError } from '../../../src/errors';
 import { exportOnnxBytes, importOnnx } from '../../../src/interop/onnx';
 import { decodeModel, encodeModel, type ModelProto } from '../../../src/interop/onnx/proto/onnx-proto';
-import { floatTensor } from '../../../src/interop/onnx/proto/tensor-data';
+import { floatTensor, int64Tensor } from '../../../src/interop/onnx/proto/tensor-data';
 import { Random } from '../../../src/random';
 import { EXPORT_CASES } from './export-cases';
 
@@ -87,6 +87,29 @@ describe('importOnnx on bad input', () => {
       Object.assign(w, floatTensor(w.name!, w.dims!, new Float32Array(w.dims!.reduce((a, b) => a * b, 1)).fill(Infinity)));
     });
     await expect(importOnnx(ours)).rejects.toThrow(/holds Infinity at flat index \d+; weights must be finite/);
+  });
+
+  it('glue that would compute gigabytes of constants from a few bytes is a FormatError, before it allocates them', async () => {
+    // An unused ConstantOfShape of [20000, 20000]; a constant doubled by 40 Concats; a row gathered 200000 times.
+    const constantOfShape = edited(torchFile(LSTM_FOLDED), (m) => {
+      m.graph!.initializer!.push(int64Tensor('bomb_shape', [2], [20000, 20000]));
+      m.graph!.node!.unshift({ op_type: 'ConstantOfShape', name: 'bomb', input: ['bomb_shape'], output: ['bomb_out'] });
+    });
+    await expect(importOnnx(constantOfShape)).rejects.toThrow(/node 'bomb' \(ConstantOfShape\) would compute a constant of 400000000 values; the constants computed from this graph may hold \d+ more/);
+    const concat = edited(torchFile(LSTM_FOLDED), (m) => {
+      m.graph!.initializer!.push(floatTensor('seed', [4096], new Float32Array(4096)));
+      const chain = Array.from({ length: 40 }, (_, k) => {
+        const last = k === 0 ? 'seed' : `d${k - 1}`;
+        return { op_type: 'Concat', name: `double${k}`, input: [last, last], output: [`d${k}`], attribute: [{ name: 'axis', type: 2, i: 0 }] };
+      });
+      m.graph!.node = [...chain, ...m.graph!.node!];
+    });
+    await expect(importOnnx(concat)).rejects.toThrow(/node 'double\d+' \(Concat\) would compute a constant of \d+ values/);
+    const gather = edited(torchFile(LSTM_FOLDED), (m) => {
+      m.graph!.initializer!.push(floatTensor('row', [1, 4096], new Float32Array(4096)), int64Tensor('rows', [200_000], new Array(200_000).fill(0)));
+      m.graph!.node!.unshift({ op_type: 'Gather', name: 'repeat', input: ['row', 'rows'], output: ['repeated'] });
+    });
+    await expect(importOnnx(gather)).rejects.toThrow(/node 'repeat' \(Gather\) would compute a constant of 819200000 values/);
   });
 
   it('an initializer of our own export whose shape disagrees with the layer is a FormatError', async () => {

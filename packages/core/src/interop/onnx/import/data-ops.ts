@@ -13,6 +13,8 @@ export interface WalkState {
   opset: number;
   /** The layers found so far, in order. */
   specs: LayerSpec[];
+  /** What the constants computed from here on may still hold (glue-ops.ts, `constantBudget`). */
+  constants: { left: number };
 }
 
 type DataOp = (node: NodeProto, x: DataValue, inputs: (Value | undefined)[], state: WalkState) => Value[];

@@ -47,14 +47,46 @@ const RUNTIME_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat'
 /** Ops whose output is zeros when their first input is (a part, a copy or a broadcast of it). */
 const ZERO_PRESERVING = new Set(['Identity', 'Cast', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Slice', 'Gather', 'Expand']);
 
-/** Evaluates a node none of whose inputs is data; returns one value per output. */
-export function evaluateGlue(node: NodeProto, inputs: (Value | undefined)[], opset: number, source: string): Value[] {
+/**
+ * How many values the constants a graph's nodes compute may hold in all: its initializers' count
+ * times four (folding a weight's reordering copies it a few times) plus 2^24. A few bytes of
+ * `ConstantOfShape`, `Concat` or `Gather` must not make us allocate gigabytes.
+ */
+export function constantBudget(initializerValues: number): { left: number } {
+  return { left: 4 * initializerValues + 2 ** 24 };
+}
+
+/** Values the node's result will hold, for the ops whose result may be larger than their inputs. */
+function growingCount(op: string, node: NodeProto, x: (ConstTensor | undefined)[]): number | null {
+  const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  if (op === 'ConstantOfShape') return count(values(x[0]) ?? []);
+  if (op === 'Concat') return x.reduce((n, t) => n + (t?.values.length ?? 0), 0);
+  if (op === 'Gather' && x[0] && x[1]) {
+    const axis = intAttribute(node, 'axis', 0);
+    const n = x[0].dims[axis < 0 ? axis + x[0].dims.length : axis] ?? 1;
+    return (x[0].values.length / Math.max(n, 1)) * x[1].values.length;
+  }
+  return null;
+}
+
+/**
+ * Evaluates a node none of whose inputs is data; returns one value per output. The constants it
+ * computes count against `budget` (`constantBudget`).
+ */
+export function evaluateGlue(node: NodeProto, inputs: (Value | undefined)[], opset: number, source: string, budget: { left: number }): Value[] {
   const op = node.op_type ?? '';
   const present = inputs.filter((v): v is Value => v !== undefined);
   if (present.every((v) => v.kind === 'const') && Object.prototype.hasOwnProperty.call(CONST_OPS, op)) {
     try {
       const tensors = inputs.map((v) => (v?.kind === 'const' ? v.tensor : undefined));
-      return [{ kind: 'const', tensor: CONST_OPS[op](node, tensors, opset) }];
+      const growing = growingCount(op, node, tensors);
+      if (growing !== null && !(growing <= budget.left)) {
+        throw new FormatError(`${source}: node ${describeNode(node)} would compute a constant of ${growing} values; the constants computed from this graph may hold ${budget.left} more`);
+      }
+      const tensor = CONST_OPS[op](node, tensors, opset);
+      budget.left -= tensor.values.length;
+      if (budget.left < 0) throw new FormatError(`${source}: node ${describeNode(node)} takes the constants computed from the graph past what they may hold in all`);
+      return [{ kind: 'const', tensor }];
     } catch (err) {
       if (err instanceof UnsupportedError || err instanceof FormatError) throw err;
       throw new FormatError(`${source}: node ${describeNode(node)} cannot be evaluated on its constant inputs: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import { DataType, type NodeProto, type ValueInfoProto } from '../proto/onnx-pro
 import { dataTypeName, readTensor } from '../proto/tensor-data';
 import { buildSequential } from './build-model';
 import { evaluateData, type WalkState } from './data-ops';
-import { evaluateGlue } from './glue-ops';
+import { constantBudget, evaluateGlue } from './glue-ops';
 import { describeNode, isDefaultDomain, type OnnxGraph } from './graph-index';
 import { data, type DataValue, type Value } from './values';
 
@@ -18,14 +18,19 @@ import { data, type DataValue, type Value } from './values';
  */
 export function importGraph(g: OnnxGraph): Sequential {
   const env = new Map<string, Value>();
-  for (const [name, t] of g.initializers) env.set(name, { kind: 'const', tensor: readTensor(t, `${g.source}: initializer '${name}'`) });
+  let initializerValues = 0;
+  for (const [name, t] of g.initializers) {
+    const tensor = readTensor(t, `${g.source}: initializer '${name}'`);
+    initializerValues += tensor.values.length;
+    env.set(name, { kind: 'const', tensor });
+  }
   if (g.inputs.length !== 1) {
     throw new UnsupportedError(`${g.source}: the graph has ${g.inputs.length} inputs (${g.inputs.map((i) => i.name).join(', ')}); a Sequential takes one`);
   }
   const input = g.inputs[0];
   const { value, shape } = inputValue(input, g.source);
   env.set(input.name!, value);
-  const state: WalkState = { source: g.source, opset: g.opset, specs: [] };
+  const state: WalkState = { source: g.source, opset: g.opset, specs: [], constants: constantBudget(initializerValues) };
   for (const node of g.nodes) {
     if (!isDefaultDomain(node)) throw new UnsupportedError(`${g.source}: node ${describeNode(node)} is in domain '${node.domain}'; only standard ONNX operators are supported`);
     const inputs = (node.input ?? []).map((n) => (n === '' ? undefined : env.get(n)));
@@ -46,7 +51,7 @@ export function importGraph(g: OnnxGraph): Sequential {
 
 function evaluate(node: NodeProto, inputs: (Value | undefined)[], state: WalkState, source: string): Value[] {
   const dataInputs = [...new Set(inputs.filter((v): v is DataValue => v?.kind === 'data'))];
-  if (node.op_type === 'Shape' || dataInputs.length === 0) return evaluateGlue(node, inputs, state.opset, source);
+  if (node.op_type === 'Shape' || dataInputs.length === 0) return evaluateGlue(node, inputs, state.opset, source, state.constants);
   if (dataInputs.length > 1) throw new UnsupportedError(`${source}: node ${describeNode(node)} combines two data tensors; a Sequential is a chain of layers`);
   const x = dataInputs[0];
   if (x.consumed) throw new UnsupportedError(`${source}: node ${describeNode(node)} reads data another node already read; a Sequential is a chain of layers, not a graph with branches`);
