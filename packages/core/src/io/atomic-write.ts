@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../errors';
+import { checkPath } from '../options';
 
 /** A file to write: its name inside the directory and its bytes. */
 export interface FileToWrite {
@@ -27,6 +29,16 @@ export async function writeFilesAtomically(dir: string, files: readonly FileToWr
     throw err;
   }
   await syncDirectory(dir);
+}
+
+/**
+ * Writes one file atomically (as `writeFilesAtomically`), for the writer `owner`: a path that is
+ * not a string, or names a directory, is a `ConfigError` naming it.
+ */
+export async function writeFileAtomically(owner: string, path: string, data: Uint8Array): Promise<void> {
+  checkPath(owner, 'path', path);
+  if ((await lstat(path).catch(() => null))?.isDirectory()) throw new ConfigError(`${owner}: ${path} is a directory; give the path of the file to write`);
+  await writeFilesAtomically(dirname(path), [{ name: basename(path), data }]);
 }
 
 /** Writes `data` to `path` (created or truncated) and fsyncs it. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { ConfigError, FormatError } from '../errors';
-import { checkOptions, checkPath, optionKeys } from '../options';
+import { checkOptions, checkPath, describeValue, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
 import type { Tensor } from '../tensor';
 import { getAttachments } from './attachments';
@@ -55,8 +56,13 @@ const SAVE_MODEL_OPTION_KEYS = optionKeys<SaveModelOptions>({ attachments: true 
  * before anything is written, so a save never replaces a good model with one that would not load.
  */
 export async function saveModel(model: SaveableModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
+  checkModelArgument('saveModel', model);
   checkOptions('saveModel', options, SAVE_MODEL_OPTION_KEYS);
   checkPath('saveModel', 'dir', dir);
+  const existing = await stat(dir).catch(() => null);
+  if (existing && !existing.isDirectory()) {
+    throw new ConfigError(`saveModel: ${dir} exists and is not a directory; a model is saved as a directory (model.json and weights.bin)`);
+  }
   const { bytes, file } = serializeModel(model, options);
   const saveId = randomBytes(8).toString('hex');
   const modelJson = (weightsFile: string): Buffer => {
@@ -68,8 +74,16 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
   await writeModelDirectory(dir, bytes, modelJson);
 }
 
+/** A `ConfigError` naming `owner` unless `model` is a model (a `Sequential`: its layers, config and weights). */
+export function checkModelArgument(owner: string, model: unknown): void {
+  const m = model as Partial<SaveableModel> | null;
+  const ok = typeof m === 'object' && m !== null && Array.isArray(m.layers) && typeof m.getConfig === 'function' && typeof m.stateDict === 'function';
+  if (!ok) throw new ConfigError(`${owner} expected a model (a Sequential), got ${describeValue(model)}`);
+}
+
 /** Builds the `model.json` object and the `weights.bin` bytes for a model. */
 export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Uint8Array; file: ModelFile } {
+  checkModelArgument('serializeModel', model);
   checkOptions('serializeModel', options, SAVE_MODEL_OPTION_KEYS);
   for (const [key, value] of Object.entries(options.attachments ?? {})) {
     if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {

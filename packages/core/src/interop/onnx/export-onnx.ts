@@ -1,5 +1,5 @@
-import { basename, dirname } from 'node:path';
-import { writeFilesAtomically } from '../../io/atomic-write';
+import { checkPath } from '../../options';
+import { writeFileAtomically } from '../../io/atomic-write';
 import type { Sequential } from '../../model/sequential';
 import { buildOnnxModel, type OnnxExportOptions } from './export/export-model';
 import { encodeModel } from './proto/onnx-proto';
@@ -21,6 +21,7 @@ export async function exportOnnxBytes(model: Sequential, options?: OnnxExportOpt
  * Layers without an ONNX equivalent are an `UnsupportedError` naming the layer.
  */
 export async function exportOnnx(model: Sequential, path: string, options?: OnnxExportOptions): Promise<void> {
+  checkPath('exportOnnx', 'path', path);
   const bytes = await exportOnnxBytes(model, options);
-  await writeFilesAtomically(dirname(path), [{ name: basename(path), data: bytes }]);
+  await writeFileAtomically('exportOnnx', path, bytes);
 }

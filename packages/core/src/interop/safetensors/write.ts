@@ -1,6 +1,5 @@
-import { basename, dirname } from 'node:path';
 import { ConfigError } from '../../errors';
-import { writeFilesAtomically } from '../../io/atomic-write';
+import { writeFileAtomically } from '../../io/atomic-write';
 import { checkRequiredOptions, optionKeys } from '../../options';
 import type { StateDictMapping } from '../../model/state-dict-mapping';
 import { type Tensor, toTensor, type TensorLike } from '../../tensor';
@@ -65,7 +64,7 @@ export function safetensorsBytes(weights: WeightsSource, options: SafetensorsOpt
 export async function saveSafetensors(weights: WeightsSource, file: string, options: SafetensorsOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw new ConfigError(`saveSafetensors expected a file path, got ${JSON.stringify(file)}`);
   const data = safetensorsBytes(weights, options);
-  await writeFilesAtomically(dirname(file), [{ name: basename(file), data }]);
+  await writeFileAtomically('saveSafetensors', file, data);
 }
 
 function stateDictOf(weights: WeightsSource, mapping: StateDictMapping | undefined): Record<string, TensorLike> {

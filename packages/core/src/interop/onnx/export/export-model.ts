@@ -7,6 +7,7 @@ import type { Layer, SampleShape } from '../../../layers/layer';
 import { checkOptions, describeValue, optionKeys } from '../../../options';
 import { RecurrentLayer } from '../../../layers/recurrent-layer';
 import type { Sequential } from '../../../model/sequential';
+import { checkModelArgument } from '../../../io/save';
 import { DataType, type ModelProto } from '../proto/onnx-proto';
 import { exportBidirectional } from './bidirectional';
 import { exportDense, exportEmbedding } from './dense';
@@ -34,6 +35,7 @@ const IR_VERSION = 8;
  * `importOnnx` can rebuild the exact model.
  */
 export function buildOnnxModel(model: Sequential, options: OnnxExportOptions | undefined): ModelProto {
+  checkModelArgument('exportOnnx', model);
   const opset = checkExportOptions(options);
   const layers = model.layers;
   if (layers.length === 0 || !model.built || !layers[0].inputShape) {
