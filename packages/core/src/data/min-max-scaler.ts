@@ -1,6 +1,6 @@
 import { DataError } from '../errors';
 import { checkOptions, optionError } from '../options';
-import { checkFeatures, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
+import { checkFeatures, featureExtremes, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
 
 /** Options of {@link MinMaxScaler}. */
 export interface MinMaxScalerOptions {
@@ -44,13 +44,7 @@ export class MinMaxScaler {
   fit(x: ScalerInput): this {
     const { values, features } = flattenScalerInput(x, 'MinMaxScaler.fit');
     if (values.length === 0) throw new DataError('MinMaxScaler.fit expected at least one sample, got none');
-    const min = new Array<number>(features).fill(Infinity);
-    const max = new Array<number>(features).fill(-Infinity);
-    for (let i = 0; i < values.length; i++) {
-      const j = i % features;
-      if (values[i] < min[j]) min[j] = values[i];
-      if (values[i] > max[j]) max[j] = values[i];
-    }
+    const { min, max } = featureExtremes(values, features, 'MinMaxScaler.fit');
     this.dataMin = min;
     this.dataMax = max;
     return this;

@@ -71,3 +71,22 @@ export function numberArrayField(json: Record<string, unknown>, key: string, len
   }
   return v as number[];
 }
+
+/**
+ * Each feature's smallest and largest value; a `DataError` naming `who` when a feature's span
+ * (largest − smallest) is more than a float64 holds, which no scaling could represent.
+ */
+export function featureExtremes(values: Float64Array, features: number, who: string): { min: number[]; max: number[] } {
+  const min = new Array<number>(features).fill(Infinity);
+  const max = new Array<number>(features).fill(-Infinity);
+  for (let i = 0; i < values.length; i++) {
+    const j = i % features;
+    if (values[i] < min[j]) min[j] = values[i];
+    if (values[i] > max[j]) max[j] = values[i];
+  }
+  const wide = min.findIndex((lo, j) => !Number.isFinite(max[j] - lo));
+  if (wide >= 0) {
+    throw new DataError(`${who}: feature ${wide} spans from ${min[wide]} to ${max[wide]}, more than a float64 can hold; divide the data by a power of ten first`);
+  }
+  return { min, max };
+}

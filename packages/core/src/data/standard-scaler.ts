@@ -1,6 +1,6 @@
 import { DataError } from '../errors';
 import { checkOptions } from '../options';
-import { checkFeatures, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
+import { checkFeatures, featureExtremes, flattenScalerInput, numberArrayField, type ScalerInput } from './scaler-input';
 
 /** The JSON form of a fitted {@link StandardScaler}. */
 export interface StandardScalerJSON {
@@ -34,12 +34,25 @@ export class StandardScaler {
     const { values, features } = flattenScalerInput(x, 'StandardScaler.fit');
     const rows = values.length / features;
     if (rows === 0) throw new DataError('StandardScaler.fit expected at least one sample, got none');
+    const { min, max } = featureExtremes(values, features, 'StandardScaler.fit');
     const mean = new Array<number>(features).fill(0);
     for (let i = 0; i < values.length; i++) mean[i % features] += values[i] / rows;
-    const variance = new Array<number>(features).fill(0);
-    for (let i = 0; i < values.length; i++) variance[i % features] += (values[i] - mean[i % features]) ** 2 / rows;
-    this.mean = mean;
-    this.scale = variance.map((v) => (v === 0 ? 1 : Math.sqrt(v)));
+    // Deviations are divided by the widest one before squaring, so no square overflows or underflows.
+    const widest = mean.map((m, j) => Math.max(max[j] - m, m - min[j]));
+    const spread = new Array<number>(features).fill(0); // Σ ((v − mean) / widest)² / rows
+    for (let i = 0; i < values.length; i++) {
+      const j = i % features;
+      if (widest[j] > 0) spread[j] += ((values[i] - mean[j]) / widest[j]) ** 2 / rows;
+    }
+    this.mean = mean.map((m, j) => (min[j] === max[j] ? min[j] : m)); // a constant feature centres to exactly 0
+    this.scale = mean.map((m, j) => {
+      if (widest[j] === 0) return 1;
+      // scikit-learn's test for a constant feature, in units of widest²: a variance within the
+      // rounding error of the mean's sum (else a constant column would scale its residue up to ±1).
+      const eps = Number.EPSILON;
+      const constant = spread[j] <= rows * eps * spread[j] + ((rows * m * eps) / widest[j]) ** 2;
+      return constant ? 1 : widest[j] * Math.sqrt(spread[j]);
+    });
     return this;
   }
 

@@ -84,6 +84,22 @@ describe('StandardScaler', () => {
     expect(s.inverseTransform(z)).toEqual(x);
   });
 
+  it('only centres a constant feature, to exactly 0, whatever rounding the mean picked up', () => {
+    expect(new StandardScaler().fitTransform(new Array(10).fill(0.1))).toEqual(new Array(10).fill(0));
+    expect(Array.from(new StandardScaler().fitTransform(new Float32Array(100).fill(1.1)))).toEqual(new Array(100).fill(0));
+    const columns = new StandardScaler().fit([[0.3, 1], [0.3, 2], [0.3, 3]]);
+    expect(columns.toJSON()).toEqual({ type: 'StandardScaler', mean: [0.3, 2], scale: [1, Math.sqrt(2 / 3)] });
+    // Not constant, only close: scaled as usual.
+    expect(new StandardScaler().fitTransform([1, 1 + 1e-9])).toEqual([-1, 1]);
+  });
+
+  it('scales values near the ends of float64 without overflow, and refuses a span no float64 holds', () => {
+    expect(new StandardScaler().fitTransform([1e200, -1e200])).toEqual([1, -1]);
+    expect(new StandardScaler().fitTransform([1e-200, -1e-200])).toEqual([1, -1]);
+    expect(() => new StandardScaler().fit([1.7e308, -1.7e308])).toThrow(new DataError('StandardScaler.fit: feature 0 spans from -1.7e+308 to 1.7e+308, more than a float64 can hold; divide the data by a power of ten first'));
+    expect(() => new MinMaxScaler().fit([[0, 1.7e308], [0, -1.7e308]])).toThrow(/^MinMaxScaler\.fit: feature 1 spans from -1\.7e\+308 to 1\.7e\+308/);
+  });
+
   it('round-trips through JSON and rejects malformed JSON', () => {
     const s = new StandardScaler().fit([0.1, 0.7, 2.9]);
     const back = StandardScaler.fromJSON(JSON.parse(JSON.stringify(s)));
