@@ -26,6 +26,8 @@ export interface CsvTable {
   readonly columns: readonly string[];
   /** Data rows, keyed by column name. */
   readonly rows: readonly Record<string, CsvCell>[];
+  /** The 1-based file line each data row starts on (blank lines and line breaks inside quotes counted), for messages. */
+  readonly lines: readonly number[];
   /** The values of one column as numbers; a missing column or a non-numeric cell is a `DataError`. */
   column(name: string): number[];
 }
@@ -46,29 +48,33 @@ export function readCsv(textOrPath: string, options: ReadCsvOptions = {}): CsvTa
   const hasHeader = checkBoolean('readCsv', 'header', options.header, true);
   if (options.column !== undefined) checkString('readCsv', 'column', options.column);
   const source = sourceText(textOrPath);
-  let records: string[][];
+  let parsed: ParsedRecord[];
   try {
-    records = parse(source.text, {
+    // With info and raw, csv-parse gives each record with where it ends and its text (its typings say string[][]).
+    parsed = parse(source.text, {
       delimiter,
       skip_empty_lines: true,
       trim: true,
       bom: true,
-    });
+      info: true,
+      raw: true,
+    }) as unknown as ParsedRecord[];
   } catch (err) {
     throw new DataError(`readCsv could not parse ${source.label}: ${(err as Error).message}`);
   }
-  if (records.length === 0 || (hasHeader && records.length === 1)) {
+  if (parsed.length === 0 || (hasHeader && parsed.length === 1)) {
     throw new DataError(`readCsv: ${source.label} has no data rows`);
   }
+  const records = parsed.map((p) => p.record);
   const columns = hasHeader ? records[0] : records[0].map((_, i) => String(i));
-  const body = hasHeader ? records.slice(1) : records;
-  // Line numbers in messages are 1-based file lines, counting the header.
-  const firstLine = hasHeader ? 2 : 1;
-  const rows = body.map((record) => {
+  if (hasHeader) checkUniqueNames(columns, source.label);
+  const body = hasHeader ? parsed.slice(1) : parsed;
+  // 1-based file lines where each data row starts, for messages (blank lines and quoted line breaks counted).
+  const lineOfRow = body.map(startLine);
+  const rows = body.map(({ record }) => {
     const row: Record<string, CsvCell> = {};
-    columns.forEach((name, j) => {
-      row[name] = parseCell(record[j]);
-    });
+    // defineProperty: a column named '__proto__' becomes a property like any other.
+    columns.forEach((name, j) => Object.defineProperty(row, name, { value: parseCell(record[j]), enumerable: true, writable: true, configurable: true }));
     return row;
   });
   const column = (name: string): number[] => {
@@ -79,13 +85,13 @@ export function readCsv(textOrPath: string, options: ReadCsvOptions = {}): CsvTa
       const value = row[name];
       if (typeof value !== 'number') {
         const shown = value === null ? 'an empty cell' : `'${value}'`;
-        throw new DataError(`readCsv: column '${name}' of ${source.label} expected a number on line ${firstLine + i}, got ${shown}`);
+        throw new DataError(`readCsv: column '${name}' of ${source.label} expected a number on line ${lineOfRow[i]}, got ${shown}`);
       }
       return value;
     });
   };
   if (options.column !== undefined) return column(options.column);
-  return { columns, rows, column };
+  return { columns, rows, lines: lineOfRow, column };
 }
 
 function sourceText(textOrPath: string): { text: string; label: string } {
@@ -98,9 +104,37 @@ function sourceText(textOrPath: string): { text: string; label: string } {
   return { text: bytes.toString('utf8'), label: `'${textOrPath}'` };
 }
 
+/** A record as csv-parse gives it with `info` and `raw`. */
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+  raw: string;
+}
+
+/** The line a record starts on: csv-parse counts the line it ends on; a quoted field may hold line breaks. */
+function startLine({ info, raw }: ParsedRecord): number {
+  // `raw` starts with the blank lines skipped before the record and ends with its own line break.
+  const own = raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '');
+  return info.lines - (own.match(/\r\n|\r|\n/g)?.length ?? 0);
+}
+
+/** Two columns of one name would make one of them unreachable: a `DataError` naming both. */
+function checkUniqueNames(columns: readonly string[], label: string): void {
+  const seen = new Map<string, number>();
+  columns.forEach((name, j) => {
+    const first = seen.get(name);
+    if (first !== undefined) throw new DataError(`readCsv: ${label} names two columns '${name}' (columns ${first + 1} and ${j + 1}); rename one`);
+    seen.set(name, j);
+  });
+}
+
 function parseCell(text: string | undefined): CsvCell {
   if (text === undefined || text === '') return null;
-  // Number('') and Number(' ') are 0, and Number('0x1f') is 31: accept plain decimal notation only.
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  // Number('') and Number(' ') are 0, and Number('0x1f') is 31: accept plain decimal notation only,
+  // and only what a float64 holds (Number('1e999') is Infinity): other text stays text.
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+    const value = Number(text);
+    if (Number.isFinite(value)) return value;
+  }
   return text;
 }

@@ -42,6 +42,26 @@ describe('readCsv', () => {
     expect(() => readCsv(text, { column: 'date' })).toThrow(/column 'date' .* expected a number on line 2, got '2000-01-03'/);
     expect(() => readCsv('n,m\n1,2\n,3\n', { column: 'n' })).toThrow(/line 3, got an empty cell/);
     expect(() => readCsv('x\n1\n0x1f\n', { column: 'x' })).toThrow(/line 3, got '0x1f'/);
+    // The file's own lines: past blank lines (LF and CRLF) and a quoted field that holds a line break.
+    expect(() => readCsv('a\n1\n\nx\n', { column: 'a' })).toThrow(/line 4, got 'x'/);
+    expect(() => readCsv('a\r\n1\r\n\r\n\r\nx\r\n', { column: 'a' })).toThrow(/line 5, got 'x'/);
+    expect(() => readCsv('a,b\n1,"two\nlines"\nx,3\n', { column: 'a' })).toThrow(/line 4, got 'x'/);
+    expect(() => readCsv('a,b\n1,2\n"x\ny",3\n', { column: 'a' })).toThrow(/line 3, got 'x\ny'/);
+    expect(readCsv('a,b\n\n1,"two\nlines"\nx,3\n').lines).toEqual([3, 5]);
+    expect(readCsv('1,2\n3,4\n', { header: false }).lines).toEqual([1, 2]);
+  });
+
+  it('keeps a number too large for a float64 as its text, a number column refuses it by name', () => {
+    expect(readCsv('a,b\n1e999,-1e999\n').rows).toEqual([{ a: '1e999', b: '-1e999' }]);
+    expect(() => readCsv('a\n1\n1e999\n', { column: 'a' })).toThrow(/column 'a' of the CSV text expected a number on line 3, got '1e999'/);
+  });
+
+  it('refuses a header that names two columns alike, and reads a column named like an Object property', () => {
+    expect(() => readCsv('v,w,v\n1,2,3\n')).toThrow(new DataError("readCsv: the CSV text names two columns 'v' (columns 1 and 3); rename one"));
+    expect(readCsv('__proto__,constructor\n1,2\n', { column: '__proto__' })).toEqual([1]);
+    const table = readCsv('__proto__,constructor\n1,2\n');
+    expect(JSON.stringify(table.rows[0])).toBe('{"__proto__":1,"constructor":2}');
+    expect(Object.getPrototypeOf(table.rows[0])).toBe(Object.prototype);
   });
 
   it('rejects a missing file, an empty table and malformed CSV', () => {
