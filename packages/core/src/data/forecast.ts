@@ -33,7 +33,8 @@ export async function forecast(
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
     const y = await model.predict(new Tensor(Float32Array.from(recent), [1, window, 1]));
-    if (y.shape[0] !== 1 || y.size < 1) {
+    // A model returning sequences ([1, steps, k]) would be read at its first step: refused.
+    if (y.rank !== 2 || y.shape[0] !== 1 || y.size < 1) {
       throw new ShapeError(`forecast expected the model to return [1, k] for one window, got [${y.shape.join(', ')}]`);
     }
     const next = y.data[0];

@@ -42,6 +42,7 @@ export function timeseriesWindows(
   const owner = 'timeseriesWindows';
   checkRequiredOptions(owner, options, TIMESERIES_WINDOW_OPTION_KEYS, '{ window: 10 }');
   const { values, time, features } = flattenSeries(series);
+  checkFiniteSeries(values, features);
   const window = checkCount(owner, 'window', options.window);
   const horizon = checkCount(owner, 'horizon', options.horizon ?? 1);
   const stride = checkCount(owner, 'stride', options.stride ?? 1);
@@ -65,6 +66,14 @@ export function timeseriesWindows(
     }
   }
   return { x: new Tensor(x, [n, window, features]), y: new Tensor(y, [n, horizon * targets.length]) };
+}
+
+/** Windows of a series holding NaN or ±Infinity would only fail later, by window: name the step now. */
+function checkFiniteSeries(values: Float32Array, features: number): void {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  if (i < 0) return;
+  const where = features === 1 ? `step ${i}` : `step ${Math.floor(i / features)}, feature ${i % features}`;
+  throw new DataError(`timeseriesWindows: the series holds ${values[i]} at ${where} (as float32); the model takes finite numbers only: clean or impute the data first`);
 }
 
 function flattenSeries(series: readonly number[] | Float32Array | readonly (readonly number[])[] | Tensor): {

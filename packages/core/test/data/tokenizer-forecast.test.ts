@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DataError } from '../../src/errors';
+import { ConfigError, DataError, ShapeError } from '../../src/errors';
 import { Tensor } from '../../src/tensor';
 import { CharTokenizer } from '../../src/data/char-tokenizer';
 import { forecast } from '../../src/data/forecast';
@@ -62,5 +62,10 @@ describe('forecast', () => {
   it('rejects short history and bad steps', async () => {
     await expect(forecast(model, [1], 2, { window: 3 })).rejects.toThrow(DataError);
     await expect(forecast(model, [1], 0)).rejects.toThrow(ConfigError);
+  });
+
+  it('refuses a model that returns sequences, which it would read at their first step', async () => {
+    const sequences = { predict: async (x: Tensor) => new Tensor(x.data.slice(), [1, x.size, 1]) };
+    await expect(forecast(sequences, [1, 2, 3], 2)).rejects.toThrow(new ShapeError('forecast expected the model to return [1, k] for one window, got [1, 3, 1]'));
   });
 });

@@ -30,6 +30,16 @@ describe('timeseriesWindows', () => {
     expect(() => timeseriesWindows([1, 2, 3], { window: 0 })).toThrow(ConfigError);
     expect(() => timeseriesWindows([1, 2, 3], { window: 1, targetFeatures: [1] })).toThrow(ConfigError);
   });
+
+  it('names the step of a NaN or ±Infinity in the series, whatever its kind', () => {
+    expect(() => timeseriesWindows([1, Number.NaN, 3, 4], { window: 2 })).toThrow(
+      new DataError('timeseriesWindows: the series holds NaN at step 1 (as float32); the model takes finite numbers only: clean or impute the data first'),
+    );
+    expect(() => timeseriesWindows(Float32Array.of(1, 2, Infinity), { window: 1 })).toThrow(/holds Infinity at step 2/);
+    expect(() => timeseriesWindows([[1, 2], [3, -Infinity], [5, 6]], { window: 1 })).toThrow(/holds -Infinity at step 1, feature 1/);
+    expect(() => timeseriesWindows(new Tensor(Float32Array.of(1, 2, 1e39), [3]), { window: 1 })).toThrow(/holds Infinity at step 2/);
+    expect(() => timeseriesWindows([1, 2, 1e39], { window: 1 })).toThrow(/holds Infinity at step 2 \(as float32\)/);
+  });
 });
 
 describe('trainTestSplit', () => {
