@@ -4,24 +4,50 @@ import { jsonDepth, MAX_ATTACHMENT_DEPTH, type JsonValue } from './format';
 const store = new WeakMap<object, Map<string, JsonValue>>();
 
 /**
- * Attaches a JSON-serialisable object (e.g. a fitted scaler's `toJSON()`) to a model, so that
- * `saveModel` stores it in `model.json` and `loadModel` hands it back with `getAttachment`.
- * The value is deep-copied through JSON now, so later changes to it are not saved by accident.
+ * `value` as the JSON it will be saved as, with JSON's own rules for what it rewrites (a `toJSON()`
+ * method is called, as a fitted scaler's is; an object's `undefined` members are left out), and a
+ * `ConfigError` naming `path` for what JSON would lose or change silently: NaN and ±Infinity
+ * (written as null), a Map, Set or other class instance (written as {}), a function, symbol or
+ * bigint, or `undefined` in an array.
+ */
+export function attachmentJson(value: unknown, path: string, owner: string): JsonValue {
+  if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
+    throw new ConfigError(`${owner}: ${path} nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
+  }
+  const convert = (v: unknown, at: string): JsonValue => {
+    const withToJson = v as { toJSON?: unknown } | null;
+    if (typeof withToJson === 'object' && withToJson !== null && typeof withToJson.toJSON === 'function') {
+      return convert((withToJson.toJSON as () => unknown)(), at);
+    }
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (Number.isFinite(v)) return v;
+      throw new ConfigError(`${owner}: ${at} is ${v}, which JSON cannot hold (it would be saved as null)`);
+    }
+    if (Array.isArray(v)) return v.map((x, i) => convert(x, `${at}[${i}]`));
+    const proto = typeof v === 'object' ? Object.getPrototypeOf(v) : undefined;
+    if (typeof v === 'object' && (proto === Object.prototype || proto === null)) {
+      const out: { [key: string]: JsonValue } = {};
+      for (const [k, x] of Object.entries(v as object)) if (x !== undefined) Object.defineProperty(out, k, { value: convert(x, `${at}.${k}`), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    const kind = v === undefined ? 'undefined' : typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'class instance'}` : `a ${typeof v}`;
+    throw new ConfigError(`${owner}: ${at} is ${kind}, which JSON cannot hold; attachments are plain objects, arrays, strings, finite numbers, booleans and null`);
+  };
+  return convert(value, path);
+}
+
+/**
+ * Attaches a JSON value (e.g. a fitted scaler's `toJSON()`, or the scaler itself) to a model, so
+ * that `saveModel` stores it in `model.json` and `loadModel` hands it back with `getAttachment`.
+ * The value is copied as JSON now, so later changes to it are not saved by accident; what JSON
+ * cannot hold is a `ConfigError` (`attachmentJson`).
  */
 export function setAttachment(model: object, key: string, value: unknown): void {
   if (typeof key !== 'string' || key === '') throw new ConfigError(`setAttachment expected a non-empty key, got ${JSON.stringify(key)}`);
-  if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
-    throw new ConfigError(`setAttachment '${key}': value nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
-  }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (err) {
-    throw new ConfigError(`setAttachment '${key}': value is not JSON-serialisable (${(err as Error).message})`);
-  }
-  if (text === undefined) throw new ConfigError(`setAttachment '${key}': value is not JSON-serialisable (got ${typeof value})`);
+  const json = attachmentJson(value, `attachment '${key}'`, 'setAttachment');
   const map = store.get(model) ?? new Map<string, JsonValue>();
-  map.set(key, JSON.parse(text) as JsonValue);
+  map.set(key, json);
   store.set(model, map);
 }
 

@@ -4,14 +4,12 @@ import { ConfigError, FormatError } from '../errors';
 import { checkOptions, checkPath, describeValue, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
 import type { Tensor } from '../tensor';
-import { getAttachments } from './attachments';
+import { attachmentJson, getAttachments } from './attachments';
 import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
   isObject,
-  jsonDepth,
-  MAX_ATTACHMENT_DEPTH,
   parseModelFile,
   type JsonValue,
   type ModelFile,
@@ -85,10 +83,9 @@ export function checkModelArgument(owner: string, model: unknown): void {
 export function serializeModel(model: SaveableModel, options: SaveModelOptions = {}): { bytes: Uint8Array; file: ModelFile } {
   checkModelArgument('serializeModel', model);
   checkOptions('serializeModel', options, SAVE_MODEL_OPTION_KEYS);
+  const extra: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(options.attachments ?? {})) {
-    if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
-      throw new ConfigError(`saveModel: attachment '${key}' nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
-    }
+    if (value !== undefined) extra[key] = attachmentJson(value, `attachment '${key}'`, 'saveModel');
   }
   const config = model.getConfig();
   const buffers: NamedBuffer[] = [];
@@ -119,7 +116,7 @@ export function serializeModel(model: SaveableModel, options: SaveModelOptions =
         }
       : null,
     optimizerState,
-    attachments: toJsonObject({ ...getAttachments(model), ...(options.attachments ?? {}) }, 'attachments'),
+    attachments: { ...getAttachments(model), ...extra },
     weights: manifest,
   };
   return { bytes, file };

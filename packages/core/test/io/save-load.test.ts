@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MinMaxScaler } from '../../src/data/min-max-scaler';
+import { ConfigError } from '../../src/errors';
 import { Bidirectional } from '../../src/layers/bidirectional';
 import { Dense } from '../../src/layers/dense';
 import { Dropout } from '../../src/layers/dropout';
@@ -63,6 +65,27 @@ describe('saveModel / loadModel', () => {
     expect(loaded.compileConfig).toBeNull();
     expect(Object.keys(loaded.stateDict()).sort()).toEqual(Object.keys(model.stateDict()).sort());
     expect(tensorBits(await loaded.predict(ids))).toEqual(tensorBits(await model.predict(ids)));
+  });
+
+  it('refuses attachments JSON would change silently, naming where, from setAttachment and saveModel alike', async () => {
+    const model = new Sequential([new Dense({ units: 1, inputShape: [2] })], { seed: 1 });
+    const cases: [unknown, RegExp][] = [
+      [{ v: Number.NaN }, /attachment 'a'\.v is NaN, which JSON cannot hold \(it would be saved as null\)/],
+      [[1, Infinity], /attachment 'a'\[1\] is Infinity/],
+      [{ m: new Map([[1, 2]]) }, /attachment 'a'\.m is a Map, which JSON cannot hold/],
+      [{ s: new Set([1]) }, /attachment 'a'\.s is a Set/],
+      [{ f: () => 1 }, /attachment 'a'\.f is a function/],
+      [[undefined], /attachment 'a'\[0\] is undefined, which JSON cannot hold/],
+      [10n, /attachment 'a' is a bigint/],
+    ];
+    for (const [value, message] of cases) {
+      expect(() => setAttachment(model, 'a', value), String(message)).toThrow(ConfigError);
+      expect(() => setAttachment(model, 'a', value), String(message)).toThrow(message);
+      await expect(saveModel(model, join(tempDir(), 'm'), { attachments: { a: value } }), String(message)).rejects.toThrow(message);
+    }
+    // JSON's own rewrites stay: toJSON() is called (a Date, a fitted scaler), undefined members are left out.
+    setAttachment(model, 'a', { when: new Date(0), scaler: new MinMaxScaler().fit([1, 3]), gone: undefined });
+    expect(getAttachment(model, 'a')).toEqual({ when: '1970-01-01T00:00:00.000Z', scaler: new MinMaxScaler().fit([1, 3]).toJSON() });
   });
 
   it('carries attachments (a fitted scaler) through save and load', async () => {
