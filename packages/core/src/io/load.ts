@@ -92,6 +92,26 @@ function loadWeights(model: Sequential, buffers: Map<string, NamedBuffer>, path:
   }
 }
 
+/**
+ * The optimizer's slots hold one buffer per parameter, each the parameter's size (or none at all,
+ * before the first step): a FormatError at load rather than a ShapeError at the next `fit`.
+ */
+function checkSlotsFitParameters(state: OptimizerState, model: Sequential, path: string): void {
+  const params = model.parameters();
+  for (const [slot, list] of Object.entries(state?.slots ?? {})) {
+    if (!Array.isArray(list) || list.length === 0) continue;
+    if (list.length !== params.length) {
+      throw new FormatError(`${path}: optimizer state slot '${slot}' holds ${list.length} buffers for the model's ${params.length} parameters`);
+    }
+    list.forEach((values, i) => {
+      const length = (values as { length?: unknown })?.length;
+      if (length !== params[i].value.length) {
+        throw new FormatError(`${path}: optimizer state slot '${slot}'[${i}] has ${String(length)} values, but parameter ${i} (${params[i].name}) has ${params[i].value.length}`);
+      }
+    });
+  }
+}
+
 function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string, NamedBuffer>, path: string): void {
   const used = new Set<string>();
   if (file.compile) {
@@ -104,8 +124,9 @@ function restoreCompile(model: Sequential, file: ModelFile, buffers: Map<string,
         ...(file.compile.divergence === undefined ? {} : { divergence: file.compile.divergence as CompileOptions['divergence'] }),
       });
       if (file.optimizerState !== null) {
-        const state = restoreTensors(file.optimizerState as JsonValue, buffers, used);
-        optimizer.setState(state as OptimizerState);
+        const state = restoreTensors(file.optimizerState as JsonValue, buffers, used) as OptimizerState;
+        checkSlotsFitParameters(state, model, path);
+        optimizer.setState(state);
       }
     } catch (err) {
       if (err instanceof FormatError) throw err;

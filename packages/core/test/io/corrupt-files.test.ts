@@ -146,4 +146,16 @@ describe('loadModel rejects damaged saves with a FormatError', () => {
     editModelJson(dir, (j) => (j.optimizerState.slots.m[0] = { $tensor: 'optimizer/nowhere' }));
     await expectFormatError(dir, /refers to tensor "optimizer\/nowhere", which weights\.bin does not hold/);
   });
+
+  it('optimizer state whose buffers do not fit the parameters they belong to', async () => {
+    const swapped = copyOfSave();
+    editModelJson(swapped, (j) => {
+      const m = j.optimizerState.slots.m;
+      [m[0], m[1]] = [m[1], m[0]];
+    });
+    await expectFormatError(swapped, /optimizer state slot 'm'\[0\] has \d+ values, but parameter 0 \(\w+\) has \d+/);
+    const short = copyOfSave();
+    editModelJson(short, (j) => (j.optimizerState.slots.v = j.optimizerState.slots.v.slice(1)));
+    await expectFormatError(short, /optimizer state slot 'v' holds \d+ buffers for the model's \d+ parameters/);
+  });
 });
