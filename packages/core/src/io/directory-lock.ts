@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RnnError } from '../errors';
+import { readRegularFile } from './safe-read';
 
 /** The lock file a save holds in the model directory. */
 export const LOCK_FILE = '.rnn-save.lock';
@@ -44,7 +45,7 @@ export async function withDirectoryLock<T>(dir: string, task: () => Promise<T>):
     return await task();
   } finally {
     // Removed only while it is still ours (it always is, unless our own pid was judged dead).
-    if ((await readFile(path, 'utf8').catch(() => null)) === mine) await rm(path, { force: true });
+    if ((await readLockFile(path).catch(() => null)) === mine) await rm(path, { force: true });
   }
 }
 
@@ -82,10 +83,15 @@ async function heldTooLong(path: string, dir: string): Promise<string> {
   );
 }
 
+/** A lock file's text; what is not a small regular file (a FIFO would block a plain read forever) throws. */
+async function readLockFile(path: string): Promise<string> {
+  return (await readRegularFile(path, { what: 'save lock', maxBytes: 4096 })).toString('utf8');
+}
+
 /** The holder a lock file names, or null when it cannot be read. */
 async function readOwner(path: string): Promise<LockOwner | null> {
   try {
-    const owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    const owner = JSON.parse(await readLockFile(path)) as LockOwner;
     return Number.isInteger(owner?.pid) && typeof owner.host === 'string' ? owner : null;
   } catch {
     return null;
@@ -117,7 +123,7 @@ async function takeOverIfStale(path: string): Promise<boolean> {
 async function isStale(path: string): Promise<boolean> {
   let owner: LockOwner | null = null;
   try {
-    owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    owner = JSON.parse(await readLockFile(path)) as LockOwner;
   } catch {
     // Gone (not stale: simply try again), or not filled yet (stale only if it stays so).
     const since = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);

@@ -168,3 +168,6 @@ export function jsonDepth(value: unknown, limit: number): number {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The largest model.json read: architecture, configs, manifest and attachments are far smaller. */
+export const MODEL_JSON_MAX_BYTES = 256 * 2 ** 20;

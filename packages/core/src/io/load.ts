@@ -6,14 +6,12 @@ import { Sequential, type CompileOptions } from '../model/sequential';
 import { Tensor } from '../tensor';
 import { getOptimizer, type OptimizerConfig, type OptimizerState } from '../train/optimizers';
 import { setAttachment } from './attachments';
-import { MODEL_JSON, parseModelFile, type JsonValue, type ModelFile } from './format';
+import { MODEL_JSON, MODEL_JSON_MAX_BYTES, parseModelFile, type JsonValue, type ModelFile } from './format';
 import { rebuildLayer } from './layer-registry';
 import { readRegularFile } from './safe-read';
 import { restoreTensors } from './tensor-refs';
 import { unpackWeights, type NamedBuffer } from './weights-file';
 
-/** The largest model.json read: architecture, configs, manifest and attachments are far smaller. */
-const MODEL_JSON_MAX_BYTES = 256 * 2 ** 20;
 /** Reads of model.json + weights while saves keep replacing them, before giving up (see `readModelFiles`). */
 const READ_ATTEMPTS = 10;
 

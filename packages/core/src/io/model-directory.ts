@@ -3,7 +3,8 @@ import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { syncDirectory, writeAndSync } from './atomic-write';
 import { join } from 'node:path';
 import { STALE_LOCK_PREFIX, withDirectoryLock } from './directory-lock';
-import { MODEL_JSON, WEIGHTS_BIN } from './format';
+import { MODEL_JSON, MODEL_JSON_MAX_BYTES, WEIGHTS_BIN } from './format';
+import { readRegularFile } from './safe-read';
 
 /**
  * Names this package owns in a model directory besides model.json and weights.bin: weights staged
@@ -103,7 +104,9 @@ async function removeOrphans(dir: string): Promise<void> {
 /** The weights file model.json names, or null when there is no readable model.json. */
 async function namedWeightsFile(dir: string): Promise<string | null> {
   try {
-    const file = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as { weights?: { file?: unknown } };
+    // Never a plain readFile: a FIFO in its place would block the save (and its lock) forever.
+    const text = (await readRegularFile(join(dir, MODEL_JSON), { what: 'model description', maxBytes: MODEL_JSON_MAX_BYTES })).toString('utf8');
+    const file = JSON.parse(text) as { weights?: { file?: unknown } };
     return typeof file?.weights?.file === 'string' ? file.weights.file : null;
   } catch {
     return null;

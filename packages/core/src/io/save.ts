@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigError, FormatError } from '../errors';
 import { checkOptions, checkPath, describeValue, optionKeys } from '../options';
 import { Layer } from '../layers/layer';
@@ -9,6 +10,7 @@ import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   MODEL_JSON,
+  WEIGHTS_BIN,
   isObject,
   parseModelFile,
   type JsonValue,
@@ -60,6 +62,11 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
   const existing = await stat(dir).catch(() => null);
   if (existing && !existing.isDirectory()) {
     throw new ConfigError(`saveModel: ${dir} exists and is not a directory; a model is saved as a directory (model.json and weights.bin)`);
+  }
+  for (const name of [MODEL_JSON, WEIGHTS_BIN]) {
+    if ((await lstat(join(dir, name)).catch(() => null))?.isDirectory()) {
+      throw new ConfigError(`saveModel: ${join(dir, name)} is a directory, where the model's ${name} goes; remove it and save again`);
+    }
   }
   const { bytes, file } = serializeModel(model, options);
   const saveId = randomBytes(8).toString('hex');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FormatError } from '../../src/errors';
+import { ConfigError, FormatError } from '../../src/errors';
 import { loadModel } from '../../src/io/load';
 import { readRegularFile, readRegularFileSync } from '../../src/io/safe-read';
 import { saveModel } from '../../src/io/save';
@@ -83,7 +83,7 @@ describe('readRegularFile reads regular files only, within a size limit', () => 
   });
 });
 
-describe('loadModel on special files: a FormatError at once, never an abort or a hang', () => {
+describe('loadModel and saveModel on special files: a typed error at once, never an abort or a hang', () => {
   let saved: string;
   beforeAll(async () => {
     saved = tempDir();
@@ -115,6 +115,21 @@ describe('loadModel on special files: a FormatError at once, never an abort or a
       expect((await formatError(loadModel(dir))).message).toMatch(/directory/);
     });
   }
+
+  it.runIf(posix)('saving over a model.json that is a FIFO replaces it, without waiting for a writer', { timeout: 10_000 }, async () => {
+    const { model, x } = await trainedModel();
+    const dir = withSpecial('model.json', fifo);
+    await saveModel(model, dir);
+    expect(Array.from((await (await loadModel(dir)).predict(x)).data)).toEqual(Array.from((await model.predict(x)).data));
+  });
+
+  it.runIf(posix)('saving where model.json or weights.bin is a directory is a ConfigError naming it', async () => {
+    const { model } = await trainedModel();
+    for (const name of ['model.json', 'weights.bin']) {
+      const dir = withSpecial(name, (p) => mkdirSync(p));
+      await expect(saveModel(model, dir)).rejects.toThrow(new ConfigError(`saveModel: ${join(dir, name)} is a directory, where the model's ${name} goes; remove it and save again`));
+    }
+  });
 
   it.runIf(posix)('an oversized model.json (a sparse 1 GiB file) is refused without reading it', async () => {
     const dir = withSpecial('model.json', (p) => {
