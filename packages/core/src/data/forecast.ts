@@ -1,5 +1,5 @@
 import { DataError, ShapeError } from '../errors';
-import { checkCount, checkOptions } from '../options';
+import { checkCount, checkOptions, describeValue } from '../options';
 import { Tensor } from '../tensor';
 
 /** A model that maps `[batch, window, 1]` to `[batch, 1]` (or `[batch, k]`, of which the first value is next). */
@@ -26,6 +26,9 @@ export async function forecast(
 ): Promise<number[]> {
   checkOptions('forecast', options, ['window'] satisfies (keyof ForecastOptions)[]);
   checkCount('forecast', 'steps', steps);
+  if (history?.length === 0 || !(Array.isArray(history) || history instanceof Float32Array)) {
+    throw new DataError(`forecast expected the recent history as an array of numbers, got ${Array.isArray(history) ? 'an empty array' : describeValue(history)}`);
+  }
   const window = checkCount('forecast', 'window', options.window ?? history.length);
   if (history.length < window) throw new DataError(`forecast needs at least window = ${window} history values, got ${history.length}`);
   const recent = Array.from(history.slice(history.length - window));

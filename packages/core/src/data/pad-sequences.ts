@@ -1,6 +1,6 @@
 import { DataError } from '../errors';
 import { checkBufferSize } from '../buffer-limits';
-import { checkChoice, checkCount, checkNumber, checkOptions, optionKeys } from '../options';
+import { checkChoice, checkCount, checkNumber, checkOptions, describeValue, optionKeys } from '../options';
 import { Tensor } from '../tensor';
 
 /** Options of {@link padSequences}, as in Keras. */
@@ -24,6 +24,10 @@ export function padSequences(sequences: readonly (readonly number[])[], options:
   const padding = checkChoice('padSequences', 'padding', options.padding ?? 'pre', SIDES);
   const truncating = checkChoice('padSequences', 'truncating', options.truncating ?? 'pre', SIDES);
   const value = checkNumber('padSequences', 'value', options.value ?? 0);
+  if (!Array.isArray(sequences)) throw new DataError(`padSequences expected an array of sequences (arrays of numbers), got ${describeValue(sequences)}`);
+  if (options.maxLen === undefined && !sequences.some((s) => Array.isArray(s) && s.length > 0)) {
+    throw new DataError(`padSequences: ${sequences.length === 0 ? 'no sequences were given' : 'every sequence is empty'}, so there is no length to pad to; give maxLen`);
+  }
   sequences.forEach((s, i) => {
     if (!Array.isArray(s)) throw new DataError(`padSequences expected sequence ${i} to be an array of numbers, got ${typeof s}`);
     const bad = s.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));

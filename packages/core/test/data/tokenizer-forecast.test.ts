@@ -64,6 +64,11 @@ describe('forecast', () => {
     await expect(forecast(model, [1], 0)).rejects.toThrow(ConfigError);
   });
 
+  it('names an empty or missing history', async () => {
+    await expect(forecast(model, [], 2)).rejects.toThrow(new DataError('forecast expected the recent history as an array of numbers, got an empty array'));
+    await expect(forecast(model, null as unknown as number[], 2)).rejects.toThrow(/got null/);
+  });
+
   it('refuses a model that returns sequences, which it would read at their first step', async () => {
     const sequences = { predict: async (x: Tensor) => new Tensor(x.data.slice(), [1, x.size, 1]) };
     await expect(forecast(sequences, [1, 2, 3], 2)).rejects.toThrow(new ShapeError('forecast expected the model to return [1, k] for one window, got [1, 3, 1]'));

@@ -91,4 +91,12 @@ describe('padSequences', () => {
     expect(() => padSequences([[1, NaN]])).toThrow(DataError);
     expect(() => padSequences(seqs, { maxLen: 0 })).toThrow(ConfigError);
   });
+
+  it('names what is wrong with no sequences, empty ones, or something that is not an array', () => {
+    expect(() => padSequences([])).toThrow(new DataError('padSequences: no sequences were given, so there is no length to pad to; give maxLen'));
+    expect(() => padSequences([[], []])).toThrow(/every sequence is empty, so there is no length to pad to; give maxLen/);
+    expect(padSequences([[], []], { maxLen: 2 }).shape).toEqual([2, 2]);
+    expect(() => padSequences('abc' as unknown as number[][])).toThrow(new DataError("padSequences expected an array of sequences (arrays of numbers), got 'abc'"));
+    expect(() => padSequences(null as unknown as number[][])).toThrow(DataError);
+  });
 });
