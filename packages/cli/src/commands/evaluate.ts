@@ -6,6 +6,7 @@ import { evaluationChart } from '../plots/series-charts';
 import { writeSvg } from '../plots/render';
 import { lineWriter, type CliIo } from '../program/io';
 import { positiveInteger } from '../program/option-parsers';
+import { UsageError } from '../program/usage-error';
 import { comparisonLines } from '../report/comparison-report';
 import { jsonNumber } from '../report/numbers';
 import { rowLabel } from '../series/load-series';
@@ -41,9 +42,10 @@ export function addEvaluateCommand(program: Command, io: CliIo): void {
 export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, io: CliIo): Promise<Comparison> {
   const data = await loadModelAndData(dir, csv);
   const { spec } = data.model;
+  const first = firstTestTarget(data);
   const all = cutWindows(data.series, spec.window, spec.horizon);
-  const first = Math.max(0, all.targetRow.findIndex((r) => r >= testStartRow(data)));
-  const test = takeWindows(all, first, all.targetRow.length);
+  // Window i forecasts from row i + window on.
+  const test = takeWindows(all, first - spec.window, all.targetRow.length);
   const comparison = await compareOnWindows(data.model, test, data.series.columns[0]);
   const rows = test.targetRow;
   const span = `${rowLabel(data.series, rows[0])} to ${rowLabel(data.series, rows[rows.length - 1])}`;
@@ -60,6 +62,31 @@ export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, 
   }
   if (plot) lineWriter(o.format === 'json' ? io.stderr : io.stdout)(`Wrote ${plot}`);
   return comparison;
+}
+
+/**
+ * The row of the first test window's first target: the test span's first row, or later when the
+ * span starts within the first window's rows. A file that ends before a whole window (its `horizon`
+ * targets included) fits in the test span has nothing to evaluate: never fall back on training rows.
+ */
+function firstTestTarget(data: ModelAndData): number {
+  const { window, horizon } = data.model.spec;
+  const { series } = data;
+  const start = testStartRow(data);
+  const first = Math.max(start, window);
+  if (first + horizon <= series.rows) return first;
+  const ahead = horizon === 1 ? 'the next value' : `the next ${horizon} values`;
+  if (start >= window) {
+    const left = series.rows - start;
+    throw new UsageError(
+      `${series.file} has ${left} row${left === 1 ? '' : 's'} from ${rowLabel(series, start)} on, where the model's test span starts, but each test window ` +
+        `forecasts ${ahead}: no test window to evaluate; give a file with at least ${horizon} rows from ${rowLabel(series, start)} on`,
+    );
+  }
+  throw new UsageError(
+    `${series.file} has ${series.rows} rows, but the model forecasts ${ahead} from the ${window} rows before: no test window to evaluate; ` +
+      `give a file with at least ${window + horizon} rows`,
+  );
 }
 
 /**
