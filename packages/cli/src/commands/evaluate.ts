@@ -5,6 +5,7 @@ import { cutWindows, takeWindows } from '../model/windows';
 import { evaluationChart } from '../plots/series-charts';
 import { writeSvg } from '../plots/render';
 import { lineWriter, type CliIo } from '../program/io';
+import { checkOutputFile } from '../program/output-paths';
 import { positiveInteger } from '../program/option-parsers';
 import { UsageError } from '../program/usage-error';
 import { comparisonLines } from '../report/comparison-report';
@@ -41,6 +42,9 @@ export function addEvaluateCommand(program: Command, io: CliIo): void {
 /** `rnn evaluate`: the model and its baselines on the test span. */
 export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, io: CliIo): Promise<Comparison> {
   const data = await loadModelAndData(dir, csv);
+  const plotPath = o.plot === false ? null : (o.plot ?? join(dir, 'evaluation.svg'));
+  // Checked after the model (whose directory holds the default plot) and before the work.
+  if (plotPath !== null) checkOutputFile(plotPath, o.plot === undefined ? 'the plot' : '--plot', 'evaluation.svg');
   const { spec } = data.model;
   const first = firstTestTarget(data);
   const all = cutWindows(data.series, spec.window, spec.horizon);
@@ -49,7 +53,7 @@ export async function runEvaluate(dir: string, csv: string, o: EvaluateOptions, 
   const comparison = await compareOnWindows(data.model, test, data.series.columns[0]);
   const rows = test.targetRow;
   const span = `${rowLabel(data.series, rows[0])} to ${rowLabel(data.series, rows[rows.length - 1])}`;
-  const plot = o.plot === false ? null : await writeSvg(o.plot ?? join(dir, 'evaluation.svg'), chart(data, rows, comparison, o.zoom));
+  const plot = plotPath === null ? null : await writeSvg(plotPath, chart(data, rows, comparison, o.zoom));
   if (o.format === 'json') {
     io.stdout.write(`${JSON.stringify(jsonReport(data, span, comparison), null, 2)}\n`);
   } else {

@@ -5,6 +5,7 @@ import { forecastAhead } from '../model/forecast-ahead';
 import { forecastChart } from '../plots/series-charts';
 import { writeSvg } from '../plots/render';
 import { lineWriter, type CliIo } from '../program/io';
+import { checkOutputFile } from '../program/output-paths';
 import { positiveInteger } from '../program/option-parsers';
 import { decimalsFor, formatNumber, formatTable, jsonNumber } from '../report/numbers';
 import { detectCadence, futureDates, type Cadence } from '../series/cadence';
@@ -47,13 +48,16 @@ export interface ForecastPoint {
 /** `rnn forecast`: the next values after the end of the data. */
 export async function runForecast(dir: string, csv: string, o: ForecastOptions, io: CliIo): Promise<ForecastPoint[]> {
   const data = await loadModelAndData(dir, csv);
+  const plotPath = o.plot === false ? null : (o.plot ?? join(dir, 'forecast.svg'));
+  // Checked after the model (whose directory holds the default plot) and before the work.
+  if (plotPath !== null) checkOutputFile(plotPath, o.plot === undefined ? 'the plot' : '--plot', 'forecast.svg');
   const { series } = data;
   const values = await forecastAhead(data.model, series, o.steps);
   const cadence = series.dates ? detectCadence(series.dates) : null;
   const future = futurePositions(series, cadence, o.steps);
   const points = values.map((value, i) => ({ label: future.labels[i], value }));
   const unitOfSteps = cadence ? cadence.description : 'rows';
-  const plot = o.plot === false ? null : await writeSvg(o.plot ?? join(dir, 'forecast.svg'), chart(data, future.x, values, o, unitOfSteps));
+  const plot = plotPath === null ? null : await writeSvg(plotPath, chart(data, future.x, values, o, unitOfSteps));
   writeOutput(data, points, o.format, io, `${o.steps} ${unitOfSteps}`);
   if (plot) lineWriter(o.format === 'table' ? io.stdout : io.stderr)(`Wrote ${plot}`);
   return points;

@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Tensor } from '@rnn/core';
 import { Command, Option } from 'commander';
 import { compareOnWindows } from '../evaluation/compare';
@@ -8,6 +8,8 @@ import type { CellType, SeriesSpec } from '../model/spec';
 import { cutWindows, planSplit } from '../model/windows';
 import { plotLearningCurve } from './plot-files';
 import { lineWriter, type CliIo } from '../program/io';
+import { checkOutputDirectory, checkOutputFile } from '../program/output-paths';
+import { UsageError } from '../program/usage-error';
 import { fraction, integerAtLeast, positiveInteger, positiveIntegerList, positiveNumber } from '../program/option-parsers';
 import { comparisonLines } from '../report/comparison-report';
 import { fitScaling, type ScalingChoice } from '../scaling/fit-scaling';
@@ -73,9 +75,13 @@ export function addTrainCommand(program: Command, io: CliIo): void {
     .action((csv: string, options: TrainOptions) => runTrain(csv, options, io).then(() => undefined));
 }
 
-/** `rnn train`: load, split, scale, train, compare on the validation windows, plot, save. */
+/** `rnn train`: load, split, scale, train, compare on the validation windows, save, plot. */
 export async function runTrain(csv: string, o: TrainOptions, io: CliIo): Promise<SeriesSpec> {
   const say = lineWriter(io.stdout);
+  // Where the results go is checked before training, so a bad path cannot cost a training run.
+  checkOutputDirectory(o.out, '--out');
+  const plotPath = o.plot === false ? null : (o.plot ?? join(o.out, LEARNING_CURVE));
+  if (plotPath !== null) checkPlotPath(plotPath, o);
   const series = loadSeries(seriesRequest(csv, o));
   const windows = cutWindows(series, o.window, o.horizon);
   const counts = planSplit(windows.x.shape[0], o.testFraction, o.validationFraction, `--window ${o.window} on ${series.rows} rows`);
@@ -102,9 +108,18 @@ export async function runTrain(csv: string, o: TrainOptions, io: CliIo): Promise
   say(`On the ${counts.validation} validation windows (${rowLabel(series, parts.validation.targetRow[0])} on):`);
   for (const line of comparisonLines(validation, spec.unit)) say(line);
 
-  if (o.plot !== false) say(`Wrote ${await plotLearningCurve(spec, o.plot ?? join(o.out, 'learning-curve.svg'))}`);
+  // The model first: a plot that cannot be written must not lose the trained model.
   await saveAndCheck(model, o.out, parts.validation.x, say);
+  if (plotPath !== null) say(`Wrote ${await plotLearningCurve(spec, plotPath)}`);
   return spec;
+}
+
+const LEARNING_CURVE = 'learning-curve.svg';
+
+function checkPlotPath(path: string, o: TrainOptions): void {
+  const what = o.plot === undefined ? 'the learning-curve plot' : '--plot';
+  if (resolve(path) === resolve(o.out)) throw new UsageError(`${what} '${path}' is the --out directory; give the plot a file name of its own`);
+  checkOutputFile(path, what, LEARNING_CURVE);
 }
 
 function newSpec(series: Series, o: TrainOptions, fitted: ReturnType<typeof fitScaling>[], counts: SeriesSpec['data']['windows'], testStartRow: number): SeriesSpec {

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** A Vega-Lite specification (kept loose: the charts here are small literal specs). */
@@ -27,7 +27,17 @@ export async function writeSvg(path: string, spec: VegaLiteSpec): Promise<string
   const svg = await renderSvg(spec);
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, svg);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, svg);
+    renameSync(temporary, path);
+  } catch (err) {
+    // A failed write or rename leaves no half-written file behind; the error is the first failure's.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing more to do: the original error says what went wrong.
+    }
+    throw err;
+  }
   return path;
 }
