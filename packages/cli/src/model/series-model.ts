@@ -4,6 +4,7 @@ import { Sequential, Tensor, getAttachment, loadModel, saveModel, setAttachment 
 import { UsageError } from '../program/usage-error';
 import { WindowScaler } from '../scaling/window-scaler';
 import type { SeriesSpec } from './spec';
+import { checkSeriesSpec } from './spec-check';
 
 /** The attachment key under which a model directory keeps its {@link SeriesSpec}. */
 const ATTACHMENT = 'series';
@@ -41,11 +42,15 @@ export class SeriesModel {
       throw new UsageError(`'${dir}' is not a model directory: it has no model.json (rnn train writes one with --out)`);
     }
     const net = await loadModel(dir);
-    const spec = getAttachment(net, ATTACHMENT) as unknown as SeriesSpec | undefined;
-    if (!spec || spec.format !== 'rnn-series') {
+    const attached = getAttachment(net, ATTACHMENT);
+    const spec = typeof attached === 'object' && attached !== null && !Array.isArray(attached) ? attached : null;
+    if (spec?.format !== 'rnn-series') {
       throw new UsageError(`'${dir}' holds a saved model, but not one written by rnn train (it has no '${ATTACHMENT}' description)`);
     }
-    if (spec.version !== 1) throw new UsageError(`'${dir}' was written by a newer rnn (series format version ${spec.version}); update @rnn/cli`);
-    return new SeriesModel(net, spec);
+    const { version } = spec;
+    if (typeof version === 'number' && Number.isSafeInteger(version) && version > 1) {
+      throw new UsageError(`'${dir}' was written by a newer rnn (series format version ${version}); update @rnn/cli`);
+    }
+    return new SeriesModel(net, checkSeriesSpec(spec, net, dir));
   }
 }
