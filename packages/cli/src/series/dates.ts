@@ -1,3 +1,4 @@
+import { utc } from '@date-fns/utc';
 import { isValid, parse, parseISO } from 'date-fns';
 import { UsageError } from '../program/usage-error';
 
@@ -17,34 +18,23 @@ export type DateParser = (text: string) => number | null;
  * time zone never shifts a day.
  */
 export function dateParser(format: string | undefined): DateParser {
+  // Zone-less fields go straight into a UTC date (date-fns' `in` context): read as local time first,
+  // a time that does not exist at a daylight-saving change (02:30 on a spring-forward night, or
+  // midnight where the clocks jump at 00:00) would move by an hour.
+  const options = { in: utc };
   if (format === undefined) {
     return (text) => {
       if (!ISO.test(text)) return null;
-      const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(text) && text.length > 10;
-      const local = parseISO(text);
-      if (!isValid(local)) return null;
-      return hasZone ? local.getTime() : asUtc(local);
+      const date = parseISO(text, options);
+      return isValid(date) ? date.getTime() : null;
     };
   }
   checkFormat(format);
-  const reference = new Date(2000, 0, 1);
+  const reference = Date.UTC(2000, 0, 1);
   return (text) => {
-    const local = parse(text, format, reference);
-    return isValid(local) ? asUtc(local) : null;
+    const date = parse(text, format, reference, options);
+    return isValid(date) ? date.getTime() : null;
   };
-}
-
-/** The same wall-clock date and time, taken as UTC. */
-function asUtc(local: Date): number {
-  return Date.UTC(
-    local.getFullYear(),
-    local.getMonth(),
-    local.getDate(),
-    local.getHours(),
-    local.getMinutes(),
-    local.getSeconds(),
-    local.getMilliseconds(),
-  );
 }
 
 /** Rejects a pattern date-fns would reject, with our message instead of its RangeError. */
