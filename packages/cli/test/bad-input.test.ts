@@ -39,6 +39,25 @@ describe('rnn: bad input is a one-line error with exit code 2', () => {
     expectUsageError(await rnn('train', good, '--column', 'temp', '--window', '57'), /makes 3 windows, too few to split into training \(at least 10\), validation and test/);
   });
 
+  it('a --test-fraction that leaves too few training windows is blamed, not the window count', async () => {
+    expectUsageError(
+      await rnn('train', good, '--column', 'temp', '--window', '8', '--test-fraction', '0.99'),
+      /^rnn train: --test-fraction 0\.99 holds out 52 of the 52 windows \(--window 8 on 60 rows\) for testing and --validation-fraction 0\.1 takes 0 of the other 0 for validation, leaving 0 for training, fewer than 10; give a smaller --test-fraction or --validation-fraction, or more rows$/m,
+    );
+    expectUsageError(await rnn('train', good, '--column', 'temp', '--window', '8', '--validation-fraction', '0.9'), /takes 37 of the other 41 for validation, leaving 4 for training, fewer than 10; give a smaller --test-fraction or --validation-fraction/);
+  });
+
+  it('evaluate and forecast on a file too short for the model say what to give instead (they have no --window)', async () => {
+    const model = join(dir, 'short-model');
+    const train = await rnn('train', good, '--column', 'temp', '--window', '8', '--units', '4', '--epochs', '1', '--quiet', '--no-plot', '--out', model);
+    expect(train.code, train.err).toBe(0);
+    const tiny = writeCsv(dir, 'tiny.csv', ['date', 'temp'], dated(5).map((d, i) => [d, i]));
+    const evaluate = await rnn('evaluate', model, tiny);
+    expectUsageError(evaluate, /^rnn evaluate: .*tiny\.csv has no rows from 2020-02-1\d on, where the model's test span starts: nothing to evaluate; give the file the model was trained on, or a newer one that goes past 2020-02-1\d$/m);
+    expect(evaluate.err).not.toMatch(/--window/);
+    expectUsageError(await rnn('forecast', model, tiny), /^rnn forecast: forecasting needs the last 8 rows \(the window\), but .*tiny\.csv has 5; give a file with at least 8 rows$/m);
+  });
+
   it('an unknown flag, with a suggestion; an unknown command', async () => {
     expectUsageError(await rnn('train', good, '--column', 'temp', '--epoch', '3'), /^rnn train: unknown option '--epoch' \(Did you mean --epochs\?\)$/m);
     expectUsageError(await rnn('trian', good), /^rnn: unknown command 'trian' \(Did you mean train\?\)$/m);

@@ -35,7 +35,10 @@ export function testStartRow(m: ModelAndData): number {
   const row = dates && data.testStartDate !== null ? dates.findIndex((d) => d >= data.testStartDate!) : data.testStartRow;
   if (row < 0 || row >= m.series.rows) {
     const from = data.testStartDate !== null ? formatTimestamp(data.testStartDate) : `row ${data.testStartRow + 1}`;
-    throw new UsageError(`${m.series.file} has no rows from ${from} on, where the model's test span starts: nothing to evaluate`);
+    throw new UsageError(
+      `${m.series.file} has no rows from ${from} on, where the model's test span starts: nothing to evaluate; ` +
+        `give the file the model was trained on, or a newer one that goes past ${from}`,
+    );
   }
   return row;
 }

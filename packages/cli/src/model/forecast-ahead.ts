@@ -11,7 +11,9 @@ import type { SeriesModel } from './series-model';
  */
 export async function forecastAhead(model: SeriesModel, series: Series, steps: number): Promise<number[]> {
   const { window, horizon, inputs, target } = model.spec;
-  if (series.rows < window) throw new UsageError(`forecasting needs the last ${window} rows (the window), but ${series.file} has ${series.rows}`);
+  if (series.rows < window) {
+    throw new UsageError(`forecasting needs the last ${window} rows (the window), but ${series.file} has ${series.rows}; give a file with at least ${window} rows`);
+  }
   if (inputs.length > 1 && steps > horizon) {
     throw new UsageError(
       `'${target}' is forecast from other columns too (${inputs.slice(1).join(', ')}), whose future values are unknown: ` +

@@ -56,10 +56,19 @@ export function planSplit(windows: number, testFraction: number, validationFract
   const before = windows - test;
   const validation = before - Math.floor(before * (1 - validationFraction));
   const train = before - validation;
-  if (train < MIN_TRAINING_WINDOWS || validation < 1 || test < 1) {
+  if (train >= MIN_TRAINING_WINDOWS && validation >= 1 && test >= 1) return { train, validation, test };
+  const s = (n: number) => (n === 1 ? '' : 's');
+  // Too few windows for any split: only more rows or a shorter window help.
+  if (windows < MIN_TRAINING_WINDOWS + 2) {
     throw new UsageError(
-      `${context} makes ${windows} window${windows === 1 ? '' : 's'}, too few to split into training (at least ${MIN_TRAINING_WINDOWS}), validation and test; give more rows or a shorter --window`,
+      `${context} makes ${windows} window${s(windows)}, too few to split into training (at least ${MIN_TRAINING_WINDOWS}), validation and test; give more rows or a shorter --window`,
     );
   }
-  return { train, validation, test };
+  // Enough windows, but the fractions leave too few for training or none for validation.
+  const short = train < MIN_TRAINING_WINDOWS ? `leaving ${train} for training, fewer than ${MIN_TRAINING_WINDOWS}` : 'leaving none for validation';
+  const fix = train < MIN_TRAINING_WINDOWS ? 'give a smaller --test-fraction or --validation-fraction' : 'give a larger --validation-fraction';
+  throw new UsageError(
+    `--test-fraction ${testFraction} holds out ${test} of the ${windows} windows (${context}) for testing and --validation-fraction ${validationFraction} ` +
+      `takes ${validation} of the other ${before} for validation, ${short}; ${fix}, or more rows`,
+  );
 }
