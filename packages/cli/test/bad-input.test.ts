@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rnn, tempDir, writeCsv, type Run } from './helpers';
@@ -32,6 +33,16 @@ describe('rnn: bad input is a one-line error with exit code 2', () => {
     expectUsageError(await rnn('train', csv, '--column', 'temp'), /^rnn train: text\.csv line 19, column 'temp': expected a number, got 'n\/a'$/m);
     const empty = writeCsv(dir, 'empty.csv', ['date', 'temp'], dated(40).map((d, i) => [d, i === 3 ? '' : i]));
     expectUsageError(await rnn('train', empty, '--column', 'temp'), /line 5, column 'temp': expected a number, got an empty cell/);
+  });
+
+  it('the line named is the file\'s own, past blank lines; a header naming a column twice is refused', async () => {
+    const lines = ['date,temp', ...dated(40).map((d, i) => `${d},${i === 30 ? 'n/a' : i}`)];
+    lines.splice(10, 0, '', ''); // two blank lines before the 10th data row
+    const blank = join(dir, 'blank.csv');
+    writeFileSync(blank, lines.join('\n') + '\n');
+    expectUsageError(await rnn('train', blank, '--column', 'temp'), /^rnn train: blank\.csv line 34, column 'temp': expected a number, got 'n\/a'$/m);
+    const twice = writeCsv(dir, 'twice.csv', ['date', 'temp', 'temp'], dated(40).map((d, i) => [d, i, -i]));
+    expectUsageError(await rnn('train', twice, '--column', 'temp'), /twice\.csv' names two columns 'temp' \(columns 2 and 3\); rename one/);
   });
 
   it('a window longer than the data', async () => {

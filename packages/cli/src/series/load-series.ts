@@ -34,8 +34,6 @@ export interface Series {
 const SERIES_REQUEST_KEYS = optionKeys<SeriesRequest>({ file: true, target: true, features: true, dateColumn: true, dateFormat: true });
 
 const DATE_NAMES = ['date', 'time', 'timestamp', 'datetime', 'ds'];
-/** CSV file line of data row `i` (the header is line 1). */
-const lineOf = (i: number) => i + 2;
 
 /**
  * Reads and checks a series; every problem with the file is a {@link UsageError} that names the
@@ -51,7 +49,7 @@ export function loadSeries(request: SeriesRequest): Series {
   if (dateColumn !== null) checkColumn(table, dateColumn, name);
   const columns = inputs.map((column) => numericColumn(table, column, name));
   const dates = dateColumn === null ? null : parseDates(table, dateColumn, request.dateFormat, name);
-  if (dates) checkOrder(dates, dateColumn!, name);
+  if (dates) checkOrder(dates, table.lines, dateColumn!, name);
   return { file: request.file, inputs, columns, dates, dateColumn, rows: table.rows.length };
 }
 
@@ -80,7 +78,7 @@ function numericColumn(table: CsvTable, column: string, file: string): number[] 
   return table.rows.map((row, i) => {
     const cell = row[column];
     if (typeof cell === 'number' && Number.isFinite(cell)) return cell;
-    throw new UsageError(`${file} line ${lineOf(i)}, column '${column}': expected a number, got ${describeCell(cell)}`);
+    throw new UsageError(`${file} line ${table.lines[i]}, column '${column}': expected a number, got ${describeCell(cell)}`);
   });
 }
 
@@ -94,7 +92,7 @@ function parseDates(table: CsvTable, column: string, format: string | undefined,
     const cell = row[column];
     const parsed = parse(String(cell ?? ''));
     if (parsed !== null) return parsed;
-    const where = `${file} line ${lineOf(i)}, column '${column}'`;
+    const where = `${file} line ${table.lines[i]}, column '${column}'`;
     if (cell === null) throw new UsageError(`${where}: the date is empty`);
     if (format !== undefined) throw new UsageError(`${where}: '${cell}' does not match --date-format ${format}`);
     throw new UsageError(
@@ -103,15 +101,18 @@ function parseDates(table: CsvTable, column: string, format: string | undefined,
   });
 }
 
-/** Rows must move forward in time: a step back or a repeated date is reported, never silently used. */
-function checkOrder(dates: readonly number[], column: string, file: string): void {
+/**
+ * Rows must move forward in time: a step back or a repeated date is reported, never silently used.
+ * `lines` are the file lines the rows start on (readCsv counts blank lines and quoted line breaks).
+ */
+function checkOrder(dates: readonly number[], lines: readonly number[], column: string, file: string): void {
   const bad = dates.map((d, i) => (i > 0 && d <= dates[i - 1] ? i : -1)).filter((i) => i >= 0);
   if (bad.length === 0) return;
   const i = bad[0];
   const more = bad.length > 1 ? ` (and ${bad.length - 1} more place${bad.length > 2 ? 's' : ''})` : '';
-  const at = (k: number) => `line ${lineOf(k)} (${formatTimestamp(dates[k])})`;
+  const at = (k: number) => `line ${lines[k]} (${formatTimestamp(dates[k])})`;
   if (dates[i] === dates[i - 1]) {
-    throw new UsageError(`${file}: ${at(i)} repeats the date of line ${lineOf(i - 1)} in column '${column}'${more}; keep one row per date`);
+    throw new UsageError(`${file}: ${at(i)} repeats the date of line ${lines[i - 1]} in column '${column}'${more}; keep one row per date`);
   }
   throw new UsageError(`${file}: ${at(i)} comes before ${at(i - 1)} in column '${column}'${more}; sort the rows by date`);
 }
