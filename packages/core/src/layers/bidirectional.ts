@@ -72,7 +72,8 @@ export class Bidirectional extends Layer {
     checkRequiredOptions('Bidirectional', options, BIDIRECTIONAL_OPTION_KEYS, '{ layer: new LSTM({ units: 32 }) }');
     const name = layerName('Bidirectional', options.name, () => uniqueLayerName('bidirectional'));
     if (!(options.layer instanceof RecurrentLayer)) optionError(name, 'layer', 'a SimpleRNN, LSTM or GRU layer', options.layer);
-    const mergeMode = checkChoice(name, 'mergeMode', options.mergeMode ?? 'concat', MERGE_MODES);
+    // undefined takes the default; null is Keras's merge_mode=None (both outputs apart), which @rnn has not.
+    const mergeMode = checkChoice(name, 'mergeMode', options.mergeMode === undefined ? 'concat' : options.mergeMode, MERGE_MODES);
     if (options.seed !== undefined) checkNumber(name, 'seed', options.seed, { integer: true });
     const inner = options.layer;
     if (inner.stateful) throw new ConfigError(`${name}: a stateful layer cannot be wrapped in Bidirectional`);

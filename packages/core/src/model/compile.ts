@@ -49,7 +49,7 @@ export function compileSettings(owner: string, options: CompileOptions): { compi
   const loss = getLoss(options.loss);
   const metrics = options.metrics ?? [];
   if (!Array.isArray(metrics)) throw new ConfigError(`${owner}.compile: metrics must be an array of names, got ${typeof metrics}`);
-  for (const m of metrics) createMetric(m, loss.name); // validates each name now, not mid-fit
+  for (const m of metrics) createMetric(m, loss); // validates each name now, not mid-fit
   const guard = new StepGuard(resolveDivergence(options.divergence));
   const divergence = options.divergence;
   return {

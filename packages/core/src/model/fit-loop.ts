@@ -82,6 +82,10 @@ function parseFitOptions(options: FitOptions): FitSettings {
   checkOptions('fit', options, FIT_OPTION_KEYS);
   const callbacks = options.callbacks ?? [];
   if (!Array.isArray(callbacks)) optionError('fit', 'callbacks', 'an array', callbacks);
+  // Checked here, by the caller's own index (the list fit builds puts its History first).
+  callbacks.forEach((c, i) => {
+    if (c === null || typeof c !== 'object') optionError('fit', `callbacks[${i}]`, 'a Callback object', c);
+  });
   return {
     epochs: checkCount('fit', 'epochs', options.epochs ?? 1),
     initialEpoch: checkCount('fit', 'initialEpoch', options.initialEpoch ?? 0, 0),

@@ -154,9 +154,14 @@ export class Sequential {
     return this.requireCompiled('loss').loss;
   }
 
-  /** What `compile` was given, for `save`; `null` before `compile`. */
+  /**
+   * The compile settings as they stand, for `save`: what `compile` was given, with the optimizer's
+   * config as it is now (a learning rate ReduceLROnPlateau or the user changed since is kept, as
+   * Keras saves it); `null` before `compile`.
+   */
   get compileConfig(): CompileConfig | null {
-    return this.compiledConfig;
+    const config = this.compiledConfig;
+    return config && this.compiled ? { ...config, optimizer: this.compiled.optimizer.getConfig() } : config;
   }
 
   /**
@@ -424,7 +429,7 @@ export class Sequential {
 
   private newMetrics(): RunningMetric[] {
     const { metrics, loss } = this.requireCompiled('metrics');
-    return metrics.map((m) => createMetric(m, loss.name));
+    return metrics.map((m) => createMetric(m, loss)); // the loss itself: accuracy thresholds logits at 0
   }
 
   private step(x: Tensor, y: Tensor, weights: NamedWeights | null, where: string): Promise<StepResult> {

@@ -45,6 +45,20 @@ describe('saveModel / loadModel', () => {
     loaded.getWeights().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(wa[i])));
   });
 
+  it('saves the learning rate as it is now, so training lowered by ReduceLROnPlateau resumes identically', async () => {
+    const { model, x, y } = await trainedModel();
+    const lowered = model.optimizer.getConfig().learningRate as number / 10;
+    (model.optimizer as { learningRate: number }).learningRate = lowered; // as ReduceLROnPlateau does
+    const dir = tempDir();
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.optimizer.getConfig().learningRate).toBe(lowered);
+    expect(loaded.compileConfig).toEqual(model.compileConfig);
+    expect(await loaded.trainOnBatch(x, y)).toBe(await model.trainOnBatch(x, y));
+    const wa = model.getWeights();
+    loaded.getWeights().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(wa[i])));
+  });
+
   it('round-trips an uncompiled Embedding → Bidirectional(SimpleRNN) → Dropout → Dense model', async () => {
     const model = new Sequential(
       [

@@ -55,6 +55,10 @@ describe('recurrent layer errors name the layer, what was expected and what came
     expect(() => new SimpleRNN({ units: 2, activation: 'gelu' as never, name: 's1' })).toThrow(
       /s1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got 'gelu'/,
     );
+    // null is Keras's merge_mode=None (the two outputs apart), not the default.
+    expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: null as never, name: 'bi' })).toThrow(
+      /bi: mergeMode must be one of 'concat', 'sum', 'ave', 'mul', got null/,
+    );
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: 'max' as never, name: 'bi' })).toThrow(
       /bi: mergeMode must be one of 'concat', 'sum', 'ave', 'mul', got 'max'/,
     );

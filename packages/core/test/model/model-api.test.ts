@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeError, StateDictError } from '../../src/errors';
+import { ConfigError, ShapeError, StateDictError } from '../../src/errors';
+import { BinaryCrossentropy } from '../../src/train/losses';
+import { SGD } from '../../src/train/optimizers';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
 import { LSTM } from '../../src/layers/lstm';
@@ -71,6 +73,26 @@ describe('Sequential API', () => {
         expect(model.getWeights()).toEqual(before);
       }
     }
+  });
+
+  it("accuracy thresholds a fromLogits loss's logits at 0, in evaluate and fit alike", async () => {
+    const x = [[0.2], [0.3], [-0.2], [-0.4]];
+    const y = [[1], [1], [0], [0]];
+    for (const loss of [{ name: 'binaryCrossentropy', fromLogits: true } as const, new BinaryCrossentropy({ fromLogits: true })]) {
+      const model = new Sequential([new Dense({ units: 1, inputShape: [1] })], { seed: 1 });
+      model.compile({ optimizer: new SGD({ learningRate: 0 }), loss, metrics: ['accuracy'] });
+      model.setWeights([Float32Array.of(1), Float32Array.of(0)]); // logit = x: every sample on its side of 0
+      expect((await model.evaluate(x, y)).accuracy).toBe(1);
+      expect((await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 })).history.accuracy).toEqual([1]);
+    }
+  });
+
+  it('fit names a callback that is not an object by its own index', async () => {
+    const model = smallModel(1);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = linearData(4);
+    await expect(model.fit(x, y, { callbacks: [null as never] })).rejects.toThrow(new ConfigError('fit: callbacks[0] must be a Callback object, got null'));
+    await expect(model.fit(x, y, { callbacks: [{}, {}, 5 as never] })).rejects.toThrow(/^fit: callbacks\[2\] must be a Callback object, got 5$/);
   });
 
   it('summary prints a Keras-like table with shapes and parameter counts', () => {
