@@ -52,7 +52,14 @@ export function importGraph(g: OnnxGraph): Sequential {
 function evaluate(node: NodeProto, inputs: (Value | undefined)[], state: WalkState, source: string): Value[] {
   const dataInputs = [...new Set(inputs.filter((v): v is DataValue => v?.kind === 'data'))];
   if (node.op_type === 'Shape' || dataInputs.length === 0) return evaluateGlue(node, inputs, state.opset, source, state.constants);
-  if (dataInputs.length > 1) throw new UnsupportedError(`${source}: node ${describeNode(node)} combines two data tensors; a Sequential is a chain of layers`);
+  if (dataInputs.length > 1) {
+    // torch writes h_n of a stacked (or bidirectional) RNN as a Concat of its nodes' final states.
+    const states = node.op_type === 'Concat' && dataInputs.every((v) => v.layout === 'DBH');
+    const why = states
+      ? 'concatenates the final states of several recurrent nodes (h_n of a stacked RNN); import reads h_n[-1] of a one-layer, one-direction RNN only: use output[:, -1] for a stacked one'
+      : 'combines two data tensors; a Sequential is a chain of layers';
+    throw new UnsupportedError(`${source}: node ${describeNode(node)} ${why}`);
+  }
   const x = dataInputs[0];
   if (x.consumed) throw new UnsupportedError(`${source}: node ${describeNode(node)} reads data another node already read; a Sequential is a chain of layers, not a graph with branches`);
   x.consumed = true;
