@@ -48,8 +48,8 @@ const RUNTIME_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat'
 const ZERO_PRESERVING = new Set(['Identity', 'Cast', 'Unsqueeze', 'Squeeze', 'Reshape', 'Transpose', 'Slice', 'Gather', 'Expand']);
 
 /**
- * How many values the constants a graph's nodes compute may hold in all: its initializers' count
- * times four (folding a weight's reordering copies it a few times) plus 2^24. A few bytes of
+ * How many values the constants a graph's nodes compute may hold in all: its initializers' (and
+ * Constant nodes') count times four (folding a weight's reordering copies it a few times) plus 2^24. A few bytes of
  * `ConstantOfShape`, `Concat` or `Gather` must not make us allocate gigabytes.
  */
 export function constantBudget(initializerValues: number): { left: number } {
@@ -84,7 +84,8 @@ export function evaluateGlue(node: NodeProto, inputs: (Value | undefined)[], ops
         throw new FormatError(`${source}: node ${describeNode(node)} would compute a constant of ${growing} values; the constants computed from this graph may hold ${budget.left} more`);
       }
       const tensor = CONST_OPS[op](node, tensors, opset);
-      budget.left -= tensor.values.length;
+      // A Constant node's tensor is held in the file, as an initializer is, and allows as much.
+      budget.left += (op === 'Constant' ? 3 : -1) * tensor.values.length;
       if (budget.left < 0) throw new FormatError(`${source}: node ${describeNode(node)} takes the constants computed from the graph past what they may hold in all`);
       return [{ kind: 'const', tensor }];
     } catch (err) {
