@@ -14,10 +14,11 @@ export function attachmentJson(value: unknown, path: string, owner: string): Jso
   if (jsonDepth(value, MAX_ATTACHMENT_DEPTH) > MAX_ATTACHMENT_DEPTH) {
     throw new ConfigError(`${owner}: ${path} nests deeper than ${MAX_ATTACHMENT_DEPTH} levels; attachments are small JSON values`);
   }
-  const convert = (v: unknown, at: string): JsonValue => {
+  // As JSON.stringify: toJSON is called once per value, not again on what it returns.
+  const convert = (v: unknown, at: string, viaToJson = false): JsonValue => {
     const withToJson = v as { toJSON?: unknown } | null;
-    if (typeof withToJson === 'object' && withToJson !== null && typeof withToJson.toJSON === 'function') {
-      return convert((withToJson.toJSON as () => unknown)(), at);
+    if (!viaToJson && typeof withToJson === 'object' && withToJson !== null && typeof withToJson.toJSON === 'function') {
+      return convert((withToJson.toJSON as () => unknown)(), at, true);
     }
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (typeof v === 'number') {

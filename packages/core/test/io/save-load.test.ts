@@ -100,6 +100,9 @@ describe('saveModel / loadModel', () => {
     // JSON's own rewrites stay: toJSON() is called (a Date, a fitted scaler), undefined members are left out.
     setAttachment(model, 'a', { when: new Date(0), scaler: new MinMaxScaler().fit([1, 3]), gone: undefined });
     expect(getAttachment(model, 'a')).toEqual({ when: '1970-01-01T00:00:00.000Z', scaler: new MinMaxScaler().fit([1, 3]).toJSON() });
+    // A toJSON that returns its own object is read once, as JSON.stringify reads it.
+    const selfish = { n: 1, toJSON() { return this; } };
+    expect(() => setAttachment(model, 'b', selfish)).toThrow(/attachment 'b'\.toJSON is a function/);
   });
 
   it('carries attachments (a fitted scaler) through save and load', async () => {
