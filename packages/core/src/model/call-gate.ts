@@ -62,6 +62,11 @@ export class CallGate {
     }
   }
 
+  /** The serial call running now (e.g. `fit`), or null. */
+  get serialCall(): string | null {
+    return this.serialRunning;
+  }
+
   /** Runs a shared call: alongside other shared calls, never during an exclusive section. */
   async shared<T>(task: () => Promise<T>): Promise<T> {
     if (this.scope()?.exclusive) return task();

@@ -139,6 +139,14 @@ export class Sequential {
   compile(options: CompileOptions): void {
     this.calls.assertIdle('compile it');
     const { compiled, config } = compileSettings(this.name, options);
+    // From a training callback: the running call checked its targets for the loss it started with.
+    const running = this.calls.serialCall;
+    const before = this.compiledConfig?.loss;
+    if (running !== null && before !== undefined && JSON.stringify(config.loss) !== JSON.stringify(before)) {
+      throw new ConfigError(
+        `${this.name}: cannot change the loss while ${running} runs (its targets were checked for ${this.compiled!.loss.name}); compile with the new loss once it has ended`,
+      );
+    }
     claimOptimizer(compiled.optimizer, this);
     this.compiled = compiled;
     this.compiledConfig = config;

@@ -8,6 +8,7 @@ import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 import { tensorBits } from './fixtures';
 import type { Callback } from '../../src/train/callbacks';
+import type { CompileOptions } from '../../src/model/compile';
 
 /** Random data: `[n, 5, 3]` inputs and `[n, 2]` targets. */
 function data(n: number, seed: number): { x: Tensor; y: Tensor } {
@@ -120,6 +121,28 @@ describe('what cannot wait is refused with a clear error', () => {
     await expect(model.fit(train.x, train.y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [nested] })).rejects.toThrow(
       new ConfigError(`${model.name}: cannot call fit while its fit runs (from a callback?); it would wait for itself`),
     );
+  });
+
+  it('compile from a training callback may change the optimizer, not the loss the targets were checked for', async () => {
+    const train = data(16, 10);
+    const model = stacked();
+    const lossBefore = model.compileConfig!.loss;
+    let changedOptimizer = false;
+    const recompile: Callback = {
+      onEpochEnd: async (epoch) => {
+        if (epoch === 0) {
+          model.compile({ optimizer: 'sgd', loss: lossBefore as CompileOptions['loss'] });
+          changedOptimizer = true;
+        } else {
+          model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+        }
+      },
+    };
+    await expect(model.fit(train.x, train.y, { epochs: 2, batchSize: 8, verbose: 0, callbacks: [recompile] })).rejects.toThrow(
+      new ConfigError(`${model.name}: cannot change the loss while fit runs (its targets were checked for mse); compile with the new loss once it has ended`),
+    );
+    expect(changedOptimizer).toBe(true);
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' }); // idle again: any loss
   });
 
   it('setWeights, loadStateDict or compile while a call runs is a ConfigError naming it', async () => {
