@@ -16,7 +16,15 @@ export class DataError extends RnnError {}
 export class StateDictError extends RnnError {}
 
 /** Training produced a non-finite loss or weights; the weights were not left as NaN. */
-export class TrainingDivergedError extends RnnError {}
+export class TrainingDivergedError extends RnnError {
+  /** The batch's loss when it is what was not finite (NaN or ±Infinity); undefined otherwise. */
+  readonly nonFiniteLoss: number | undefined;
+
+  constructor(message: string, nonFiniteLoss?: number) {
+    super(message);
+    this.nonFiniteLoss = nonFiniteLoss;
+  }
+}
 
 /** A saved model is truncated, corrupt, of an unknown version, or was tampered with. */
 export class FormatError extends RnnError {}

@@ -1,7 +1,7 @@
-import { ConfigError, DataError } from '../errors';
+import { ConfigError, DataError, TrainingDivergedError } from '../errors';
 import type { Random } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
-import { CallbackList, History, type Callback, type TrainingControl } from '../train/callbacks';
+import { CallbackList, History, TerminateOnNaN, type Callback, type TrainingControl } from '../train/callbacks';
 import { ProgressLogger } from '../train/progress-logger';
 import { checkBoolean, checkCount, checkNumber, checkOptions, checkVerbose, optionError, optionKeys } from '../options';
 import { ScratchBuffers } from '../layers/scratch-buffers';
@@ -173,6 +173,7 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
       ? takeRows(t, order, start, end, batchBuffers.take(role, (end - start) * sampleSize(t)))
       : sliceRows(t, start, end);
   let logs: Record<string, number> = {};
+  const terminatesOnNaN = settings.callbacks.some((c) => c instanceof TerminateOnNaN);
   await callbacks.onTrainBegin({});
   try {
     for (let epoch = settings.initialEpoch; epoch < settings.epochs && !control.stopTraining; epoch++) {
@@ -188,7 +189,17 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
         const by = batchRows('y', data.y, order, start, end); // [end − start, …target]
         const bw = data.w && { option: data.w.option, values: batchRows('w', data.w.values, order, start, end) };
         await callbacks.onBatchBegin(batch, { batch, size: end - start });
-        const result = await host.trainBatch(bx, by, bw, `epoch ${epoch + 1}, batch ${batch + 1}`);
+        let result: Awaited<ReturnType<FitHost['trainBatch']>>;
+        try {
+          result = await host.trainBatch(bx, by, bw, `epoch ${epoch + 1}, batch ${batch + 1}`);
+        } catch (err) {
+          // With TerminateOnNaN, a non-finite batch loss ends training as in Keras (fit returns), with
+          // the weights the guard put back; without it, it is an error.
+          if (!(err instanceof TrainingDivergedError && err.nonFiniteLoss !== undefined && terminatesOnNaN)) throw err;
+          await callbacks.onBatchEnd(batch, { loss: err.nonFiniteLoss });
+          control.stopTraining = true;
+          break;
+        }
         lossSum += result.loss * (end - start);
         seen += end - start;
         for (const m of metrics) m.update(result.pred, by, result.metricWeights);
@@ -198,6 +209,7 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
         await yieldToEventLoop();
         if (control.stopTraining) break;
       }
+      if (seen === 0) break; // stopped by TerminateOnNaN at the epoch's first batch: nothing to report for it
       if (data.val) {
         const valLogs = await host.evaluate(data.val.x, data.val.y, data.val.w, settings.batchSize);
         for (const [key, value] of Object.entries(valLogs)) logs[`val_${key}`] = value;

@@ -59,7 +59,8 @@ export class StepGuard {
     const reason = this.lossProblem(loss);
     if (reason === null) return;
     const undone = this.undoLastStep();
-    throw new TrainingDivergedError(`Training diverged at ${where}: ${reason}. ${undone}; ${advice}.`);
+    const nonFinite = Number.isFinite(loss.value) ? undefined : loss.value;
+    throw new TrainingDivergedError(`Training diverged at ${where}: ${reason}. ${undone}; ${advice}.`, nonFinite);
   }
 
   /** Runs the optimizer step; one that leaves a non-finite weight or state value is undone, and throws. */

@@ -8,6 +8,7 @@ import { Sequential, type CompileOptions } from '../../src/model/sequential';
 import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 import type { OptimizerConfig, OptimizerState } from '../../src/train/optimizers';
+import { TerminateOnNaN } from '../../src/train/callbacks';
 import { rejectionOf } from '../../../../test-support/rejection';
 import { tempDir } from '../../../../test-support/temp-dirs';
 
@@ -137,6 +138,33 @@ describe('a loss that explodes while staying finite is divergence', () => {
       expect(history.history.loss.every(Number.isFinite)).toBe(true);
     });
   }
+
+  it('with TerminateOnNaN a non-finite batch loss ends fit as in Keras: it returns, the weights finite', async () => {
+    // logit = w·x with w = 1e20 (SGD at learning rate 0 never moves it): x = 1e-3 gives a finite loss,
+    // x = 1e30 overflows float32 to Infinity.
+    const model = () => {
+      const m = new Sequential([new Dense({ units: 1, inputShape: [1], useBias: false })], { seed: 1 });
+      m.compile({ optimizer: { name: 'sgd', learningRate: 0 }, loss: 'mse', divergence: false });
+      m.setWeights([Float32Array.of(1e20)]);
+      return m;
+    };
+    const x = new Tensor(Float32Array.of(1e-3, 1e-3, 1e30), [3, 1]);
+    const y = new Tensor(Float32Array.of(0, 0, 0), [3, 1]);
+    const warnings: string[] = [];
+    const terminate = new TerminateOnNaN({ logger: { log: () => undefined, warn: (line) => warnings.push(line) } });
+    const stopped = model();
+    const history = await stopped.fit(x, y, { epochs: 3, batchSize: 1, shuffle: false, verbose: 0, callbacks: [terminate] });
+    expect(warnings).toEqual(['Batch 2: invalid loss Infinity, terminating training']);
+    expect(history.epoch).toEqual([0]); // the epoch it stopped in, over the two batches it trained on
+    expect(history.history.loss[0]).toBeCloseTo(1e34, -30);
+    expectAllFinite(stopped);
+    // At the first batch of an epoch, that epoch has nothing to report.
+    const first = model();
+    const early = await first.fit(new Tensor(Float32Array.of(1e30), [1, 1]), new Tensor(Float32Array.of(0), [1, 1]), { epochs: 2, verbose: 0, callbacks: [new TerminateOnNaN({ logger: { log: () => undefined, warn: () => undefined } })] });
+    expect(early.epoch).toEqual([]);
+    // Without TerminateOnNaN it is an error, as before.
+    await expect(model().fit(x, y, { epochs: 3, batchSize: 1, shuffle: false, verbose: 0 })).rejects.toThrow(TrainingDivergedError);
+  });
 
   it('undoes nothing when the weights were replaced since the last step', async () => {
     const { x, y } = sineData(8);
