@@ -107,6 +107,11 @@ export class Bidirectional extends Layer {
     return this.returnSequences ? [inputShape[0], units] : [units];
   }
 
+  /** Both directions come back in input order, so the mask stays as it came (none after the last step). */
+  override outputMask(mask: Float32Array | null): Float32Array | null {
+    return this.returnSequences ? mask : null;
+  }
+
   /** Forward direction's weights, then the backward direction's (`*_reverse`). */
   parameters(): Parameter[] {
     this.backwardLayer.parameters(); // waits for values still being initialised, as the forward side does

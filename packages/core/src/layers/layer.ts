@@ -55,6 +55,14 @@ export abstract class Layer {
   /** Output shape of one sample for this input shape. */
   abstract computeOutputShape(inputShape: SampleShape): SampleShape;
 
+  /**
+   * The step mask `[batch, steps]` the layer's output carries for an input mask, as `forward` hands
+   * it on (for checking targets before training). Most layers pass it through.
+   */
+  outputMask(mask: Float32Array | null, _batch: number, _steps: number): Float32Array | null {
+    return mask;
+  }
+
   /** Runs the layer on a batch. When `ctx.training`, keeps what `backward` needs. */
   abstract forward(x: Tensor, mask: Float32Array | null, ctx: RunContext): Promise<LayerOutput>;
 

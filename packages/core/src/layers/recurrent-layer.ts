@@ -26,7 +26,7 @@ import {
   sequenceOutput,
 } from './recurrent-layout';
 import { INFERENCE_SCRATCH_SETS_KEPT, ScratchBuffers, ScratchPool } from './scratch-buffers';
-import { maskToTimeMajor } from './sequence-layout';
+import { flipSteps, maskToTimeMajor } from './sequence-layout';
 import { asTensor, type LayerValue } from './time-major';
 
 export type { ApplyOptions, ApplyResult, SequenceResult } from './recurrent-apply';
@@ -136,6 +136,12 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
 
   computeOutputShape(inputShape: SampleShape): SampleShape {
     return this.returnSequences ? [inputShape[0], this.units] : [this.units];
+  }
+
+  /** No mask after the last step; a goBackwards sequence comes in processing order, its mask too. */
+  override outputMask(mask: Float32Array | null, batch: number, steps: number): Float32Array | null {
+    if (!this.returnSequences || mask === null) return null;
+    return this.goBackwards ? flipSteps(mask, batch, steps, 1) : mask;
   }
 
   parameters(): Parameter[] {

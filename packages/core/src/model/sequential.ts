@@ -402,7 +402,10 @@ export class Sequential {
   private checkTargets(x: Tensor, y: Tensor, name: string): void {
     const shapes = this.outputShapes as SampleShape[];
     const first = this.stack[0];
-    const stepMask = first instanceof Embedding ? first.stepMask(x) : null; // padded steps' targets are never read
+    // Padded steps' targets are never read: the mask the output carries (a goBackwards layer flips it).
+    let stepMask = first instanceof Embedding ? first.stepMask(x) : null; // [batch, steps]
+    const [batch, steps] = x.shape;
+    for (const layer of this.stack.slice(1)) stepMask = layer.outputMask(stepMask, batch, steps ?? 0);
     checkTargets(y, shapes[shapes.length - 1], this.loss.name, name, stepMask);
   }
 

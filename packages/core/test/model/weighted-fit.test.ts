@@ -7,7 +7,8 @@ import { backendInfo, getBackend } from '../../src/backend/select';
 import { ConfigError, DataError } from '../../src/errors';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
-import type { RunContext } from '../../src/layers/layer';
+import type { Layer, RunContext } from '../../src/layers/layer';
+import { Bidirectional } from '../../src/layers/bidirectional';
 import { LSTM } from '../../src/layers/lstm';
 import { forwardLayers } from '../../src/model/layer-pass';
 import { Sequential } from '../../src/model/sequential';
@@ -86,6 +87,27 @@ describe('masked per-step loss (Keras 3: Σ w·l / unmasked rows)', () => {
     const lb = await model.evaluate(xB, t([[1, 1]]));
     expect(logs.loss).toBeCloseTo((3 * la.loss + 2 * lb.loss) / 5, 6);
     expect(logs.accuracy).toBeCloseTo((3 * la.accuracy + 2 * lb.accuracy) / 5, 6);
+  });
+
+  it('the target check reads the mask the output carries: flipped after a goBackwards sequence, through a Bidirectional as it came', async () => {
+    const make = (recurrent: Layer) => {
+      const model = new Sequential([new Embedding({ inputDim: 5, outputDim: 3, maskZero: true, inputShape: [3] }), recurrent, new Dense({ units: 3, activation: 'softmax' })], { seed: 3 });
+      model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+      return model;
+    };
+    const x = [[1, 2, 0]]; // the last input step is padding
+    // goBackwards: output step 0 is the padded input step, in processing order.
+    const backwards = make(new LSTM({ units: 4, returnSequences: true, goBackwards: true }));
+    await expect(backwards.evaluate(x, [[99, 1, 0]])).resolves.toBeDefined();
+    await expect(backwards.fit(x, [[0, 1, 99]], { epochs: 1, verbose: 0 })).rejects.toThrow(/y holds 99 at sample 0, step 2; sparseCategoricalCrossentropy needs integer class ids in \[0, 3\)/);
+    backwards.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const rows = (last: number[]) => [[[0, 0, 1], [0, 1, 0], last]]; // [1, 3 steps, 3 classes]
+    await expect(backwards.fit(x, rows([5, 0, 0]), { epochs: 1, verbose: 0 })).rejects.toThrow(/y holds 5 at sample 0, position \[2, 0\]/);
+    await expect(backwards.fit(x, [[[5, 0, 0], [0, 1, 0], [1, 0, 0]]], { epochs: 1, verbose: 0 })).resolves.toBeDefined();
+    // Bidirectional hands both directions back in input order: the last step is the padded one.
+    const both = make(new Bidirectional({ layer: new LSTM({ units: 2, returnSequences: true, goBackwards: false }) }));
+    await expect(both.evaluate(x, [[0, 1, 99]])).resolves.toBeDefined();
+    await expect(both.evaluate(x, [[99, 1, 0]])).rejects.toThrow(/y holds 99 at sample 0, step 0/);
   });
 
   it('per-step sampleWeight [batch, steps] combines with the mask: Σ sw·l / real steps', async () => {
