@@ -1,3 +1,5 @@
+import { checkSeed } from './options/option-values';
+
 /** A generator's full state (see `Random.getState`). */
 export interface RandomState {
   a: number;
@@ -21,7 +23,7 @@ export class Random {
   private owed = 0;
 
   constructor(seed: number = (Math.random() * 2 ** 32) >>> 0) {
-    let s = seed >>> 0;
+    let s = checkSeed('Random', seed);
     const split = (): number => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;

@@ -2,7 +2,7 @@ import { ACTIVATION_NAMES, type ActivationName } from '@rnn/backend-api';
 import { checkInitializerName, type InitializerName } from '../init/initializers';
 import { uniqueLayerName } from '../layers/naming';
 import { layerName } from '../layers/option-checks';
-import { checkBoolean, checkChoice, checkCount, checkNumber, checkRequiredOptions, optionKeys } from '../options';
+import { checkBoolean, checkChoice, checkCount, checkSeed, checkRequiredOptions, optionKeys } from '../options';
 
 /** Options every recurrent cell (and layer) takes. Defaults follow Keras 3. */
 export interface CellOptions {
@@ -70,7 +70,7 @@ export function resolveCellOptions(owner: string, options: GatedCellOptions): Re
     kernelInitializer: checkInitializerName(options.kernelInitializer ?? 'glorotUniform', owner, 'kernelInitializer'),
     recurrentInitializer: checkInitializerName(options.recurrentInitializer ?? 'orthogonal', owner, 'recurrentInitializer'),
     biasInitializer: checkInitializerName(options.biasInitializer ?? 'zeros', owner, 'biasInitializer'),
-    seed: options.seed === undefined ? undefined : checkNumber(owner, 'seed', options.seed, { integer: true }),
+    seed: options.seed === undefined ? undefined : checkSeed(owner, options.seed),
   };
 }
 

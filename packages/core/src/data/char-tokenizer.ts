@@ -1,5 +1,5 @@
 import { DataError } from '../errors';
-import { checkBoolean, checkOptions, optionKeys } from '../options';
+import { checkBoolean, checkOptions, describeValue, optionKeys } from '../options';
 
 /** Options of {@link CharTokenizer}. */
 export interface CharTokenizerOptions {
@@ -69,10 +69,13 @@ export class CharTokenizer {
 
   /** Learns the character set of `texts` (replacing any earlier vocabulary). */
   fit(texts: string | readonly string[]): this {
+    const list = typeof texts === 'string' ? [texts] : texts;
+    if (!Array.isArray(list)) throw new DataError(`CharTokenizer.fit expected a string or an array of strings, got ${describeValue(texts)}`);
     const set = new Set<string>();
-    for (const text of typeof texts === 'string' ? [texts] : texts) {
+    list.forEach((text, i) => {
+      if (typeof text !== 'string') throw new DataError(`CharTokenizer.fit expected strings, got ${describeValue(text)} at index ${i}`);
       for (const ch of this.normalise(text)) set.add(ch);
-    }
+    });
     if (set.size === 0) throw new DataError('CharTokenizer.fit got no characters');
     this.setVocabulary([...set].sort());
     return this;
@@ -81,6 +84,7 @@ export class CharTokenizer {
   /** Ids of `text`'s characters, framed by the start/end ids when enabled; an unseen character is a `DataError`. */
   encode(text: string): number[] {
     this.requireFitted('encode');
+    if (typeof text !== 'string') throw new DataError(`CharTokenizer.encode expected a string, got ${describeValue(text)}`);
     const out: number[] = [];
     if (this.startId !== null) out.push(this.startId);
     for (const ch of this.normalise(text)) {
@@ -95,6 +99,7 @@ export class CharTokenizer {
   /** The text of `ids`, skipping padding and start/end ids; an id outside the vocabulary is a `DataError`. */
   decode(ids: readonly number[] | Float32Array): string {
     this.requireFitted('decode');
+    if (!Array.isArray(ids) && !ArrayBuffer.isView(ids)) throw new DataError(`CharTokenizer.decode expected an array of ids, got ${describeValue(ids)}`);
     let text = '';
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {

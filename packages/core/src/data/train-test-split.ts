@@ -1,5 +1,5 @@
 import { DataError } from '../errors';
-import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../options';
+import { checkBoolean, checkNumber, checkOptions, checkSeed, optionKeys } from '../options';
 import { Random } from '../random';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
@@ -34,7 +34,7 @@ export function trainTestSplit(x: TensorLike, y: TensorLike, options: TrainTestS
   checkOptions(owner, options, TRAIN_TEST_SPLIT_OPTION_KEYS);
   const fraction = checkNumber(owner, 'testFraction', options.testFraction ?? 0.2, { above: 0, below: 1 });
   const shuffle = checkBoolean(owner, 'shuffle', options.shuffle, false);
-  const seed = options.seed === undefined ? undefined : checkNumber(owner, 'seed', options.seed, { integer: true });
+  const seed = options.seed === undefined ? undefined : checkSeed(owner, options.seed);
   const n = xs.shape[0] ?? 0;
   if (ys.shape[0] !== n) throw new DataError(`trainTestSplit: x has ${n} samples but y has ${ys.shape[0]}`);
   const nTest = Math.ceil(n * fraction);

@@ -8,7 +8,7 @@ import type { Parameter } from '../train/parameter';
 import { Layer, type LayerOutput, type LayerValueOutput, type RunContext, type SampleShape } from './layer';
 import { uniqueLayerName } from './naming';
 import { layerName } from './option-checks';
-import { checkChoice, checkNumber, checkOptions, checkRequiredOptions, optionError, optionKeys } from '../options';
+import { checkChoice, checkSeed, checkOptions, checkRequiredOptions, optionError, optionKeys } from '../options';
 import { checkInputShape } from './recurrent-options';
 import { type ApplyOptions, type ApplyResult, RecurrentLayer, type SequenceResult } from './recurrent-layer';
 import { APPLY_OPTION_KEYS } from './recurrent-apply';
@@ -69,12 +69,16 @@ export class Bidirectional extends Layer {
   private applyRng: Random | null = null;
 
   constructor(options: BidirectionalOptions) {
+    // Keras and PyTorch habit: the layer itself as the argument.
+    if (options instanceof Layer) {
+      throw new ConfigError(`Bidirectional expected options { layer: … }, got the layer ${options.name} itself; write new Bidirectional({ layer: … })`);
+    }
     checkRequiredOptions('Bidirectional', options, BIDIRECTIONAL_OPTION_KEYS, '{ layer: new LSTM({ units: 32 }) }');
     const name = layerName('Bidirectional', options.name, () => uniqueLayerName('bidirectional'));
     if (!(options.layer instanceof RecurrentLayer)) optionError(name, 'layer', 'a SimpleRNN, LSTM or GRU layer', options.layer);
     // undefined takes the default; null is Keras's merge_mode=None (both outputs apart), which @rnn has not.
     const mergeMode = checkChoice(name, 'mergeMode', options.mergeMode === undefined ? 'concat' : options.mergeMode, MERGE_MODES);
-    if (options.seed !== undefined) checkNumber(name, 'seed', options.seed, { integer: true });
+    if (options.seed !== undefined) checkSeed(name, options.seed);
     const inner = options.layer;
     if (inner.stateful) throw new ConfigError(`${name}: a stateful layer cannot be wrapped in Bidirectional`);
     super(name, checkInputShape(name, options.inputShape) ?? inner.inputShape);

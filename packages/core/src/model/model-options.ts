@@ -1,4 +1,4 @@
-import { checkCount, checkNumber, checkOptions, checkString, optionKeys } from '../options';
+import { checkCount, checkSeed, checkOptions, checkString, optionKeys } from '../options';
 import { ConfigError } from '../errors';
 import type { TensorLike } from '../tensor';
 import type { Optimizer } from '../train/optimizers';
@@ -54,7 +54,7 @@ export function parseSequentialOptions(options: SequentialOptions | undefined): 
   const { name, seed } = options ?? {};
   return {
     name: name === undefined ? undefined : checkString('Sequential', 'name', name),
-    seed: seed === undefined ? undefined : checkNumber('Sequential', 'seed', seed, { integer: true, min: 0, below: 2 ** 32 }),
+    seed: seed === undefined ? undefined : checkSeed('Sequential', seed),
   };
 }
 

@@ -11,6 +11,7 @@ export {
   checkCount,
   checkNumber,
   checkPath,
+  checkSeed,
   checkString,
   checkVerbose,
   describeBounds,

@@ -39,6 +39,11 @@ export function checkNumber(owner: string, option: string, value: unknown, bound
   return ok ? (value as number) : optionError(owner, option, describeBounds(bounds), value);
 }
 
+/** A random seed: an integer in [0, 2^32), all the generator takes (a larger one would alias a smaller one). */
+export function checkSeed(owner: string, value: unknown): number {
+  return checkNumber(owner, 'seed', value, { integer: true, min: 0, below: 2 ** 32 });
+}
+
 /** An integer ≥ `min` (default 1): a count such as `units`, `epochs` or `batchSize`. */
 export function checkCount(owner: string, option: string, value: unknown, min = 1): number {
   return checkNumber(owner, option, value, { integer: true, min });

@@ -39,6 +39,19 @@ describe('CharTokenizer', () => {
     expect(() => new CharTokenizer().encode('a')).toThrow(/before fit/);
     expect(() => CharTokenizer.fromJSON({ type: 'CharTokenizer', chars: ['a', 'a'], startToken: false, endToken: false, lowercase: false })).toThrow(DataError);
   });
+
+  it('names an argument of the wrong kind, never a TypeError or a silent empty text', () => {
+    const t = new CharTokenizer().fit('ab');
+    const untyped = (run: () => unknown) => expect(run).toThrow(DataError);
+    expect(() => t.encode(123 as unknown as string)).toThrow(new DataError('CharTokenizer.encode expected a string, got 123'));
+    for (const bad of [undefined, null, ['a']]) untyped(() => t.encode(bad as unknown as string));
+    expect(() => t.decode(5 as unknown as number[])).toThrow(new DataError('CharTokenizer.decode expected an array of ids, got 5'));
+    untyped(() => t.decode(null as unknown as number[]));
+    expect(t.decode(Float32Array.of(1, 2))).toBe('ab');
+    expect(() => new CharTokenizer().fit(['ab', null as unknown as string])).toThrow(new DataError('CharTokenizer.fit expected strings, got null at index 1'));
+    expect(() => new CharTokenizer().fit([1, 2] as unknown as string[])).toThrow(/expected strings, got 1 at index 0/);
+    for (const bad of [null, 123, undefined]) untyped(() => new CharTokenizer().fit(bad as unknown as string));
+  });
 });
 
 describe('forecast', () => {

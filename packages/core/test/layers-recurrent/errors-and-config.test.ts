@@ -55,6 +55,16 @@ describe('recurrent layer errors name the layer, what was expected and what came
     expect(() => new SimpleRNN({ units: 2, activation: 'gelu' as never, name: 's1' })).toThrow(
       /s1: activation must be one of 'tanh', 'sigmoid', 'relu', 'linear', 'hardSigmoid', got 'gelu'/,
     );
+    // A seed outside [0, 2^32) would alias one inside it (3 and 2^32 + 3 gave the same weights).
+    for (const seed of [-1, 2 ** 32 + 3, 1.5]) {
+      expect(() => new LSTM({ units: 2, seed, name: 'l' }), String(seed)).toThrow(new RegExp(`^l: seed must be an integer .*, got ${seed}$`));
+      expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), seed, name: 'bi' }), String(seed)).toThrow(/^bi: seed must be an integer/);
+      expect(() => new Random(seed), String(seed)).toThrow(/^Random: seed must be an integer/);
+    }
+    expect(() => new Random('abc' as unknown as number)).toThrow(ConfigError);
+    expect(() => new Bidirectional(new LSTM({ units: 2, name: 'inner' }) as never)).toThrow(
+      new ConfigError('Bidirectional expected options { layer: … }, got the layer inner itself; write new Bidirectional({ layer: … })'),
+    );
     // null is Keras's merge_mode=None (the two outputs apart), not the default.
     expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }), mergeMode: null as never, name: 'bi' })).toThrow(
       /bi: mergeMode must be one of 'concat', 'sum', 'ave', 'mul', got null/,
