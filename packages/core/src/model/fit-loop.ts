@@ -1,4 +1,4 @@
-import { ConfigError, DataError, TrainingDivergedError } from '../errors';
+import { ConfigError, DataError, ShapeError, TrainingDivergedError } from '../errors';
 import type { Random } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
 import { CallbackList, History, TerminateOnNaN, type Callback, type TrainingControl } from '../train/callbacks';
@@ -65,6 +65,23 @@ export interface FitHost {
   checkValidation(x: Tensor, y: Tensor): void;
   /** Runs a callback hook alone on the model (it may replace weights; no `predict` runs meanwhile). */
   exclusive?<T>(task: () => Promise<T>): Promise<T>;
+  /** The stateful layer's name when the model carries states from batch to batch (batches must all be one size). */
+  statefulLayer?: string;
+}
+
+/**
+ * A stateful model carries its states from batch to batch, so every batch must have `batchSize`
+ * samples: a ShapeError before training, rather than at the short last batch after the others trained.
+ */
+function checkStatefulBatches(layer: string | undefined, batchSize: number, samples: number, validation: number | null): void {
+  if (layer === undefined) return;
+  for (const [what, count] of [['training samples', samples], ['validation samples', validation]] as const) {
+    if (count !== null && count % batchSize !== 0) {
+      throw new ShapeError(
+        `fit: ${layer} is stateful, so every batch must hold batchSize = ${batchSize} samples, but the ${count} ${what} leave a last batch of ${count % batchSize}; give a batchSize that divides ${count}`,
+      );
+    }
+  }
 }
 
 /** Validated options with defaults filled in. */
@@ -147,6 +164,7 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
   const data = splitData(host, x, y, weights, options ?? {}, settings.validationSplit);
   const n = data.x.shape[0];
   const steps = Math.ceil(n / settings.batchSize);
+  checkStatefulBatches(host.statefulLayer, settings.batchSize, n, data.val?.x.shape[0] ?? null);
   const history = new History();
   const callbacks = new CallbackList([history, ...settings.callbacks], host.exclusive?.bind(host));
   if (settings.verbose > 0) callbacks.add(new ProgressLogger({ verbose: settings.verbose }));

@@ -194,6 +194,7 @@ export class Sequential {
           this.checkTargets(vx, vy, 'validationData y');
         },
         exclusive: <T>(task: () => Promise<T>) => this.calls.exclusive(task),
+        statefulLayer: this.statefulLayer()?.name,
       };
       return runFit(host, xs, ys, options);
     });

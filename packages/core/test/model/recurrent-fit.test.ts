@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ShapeError } from '../../src/errors';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
 import { GRU } from '../../src/layers/gru';
 import { LSTM } from '../../src/layers/lstm';
 import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
+import { Tensor } from '../../src/tensor';
 
 describe('Sequential with recurrent layers', () => {
   it('LSTM → Dense learns the mean of a short sequence', async () => {
@@ -34,5 +36,22 @@ describe('Sequential with recurrent layers', () => {
     const c = await model.predict([[3, 5, 4, 0, 0]]);
     expect(Math.abs(a.data[0] - b.data[0])).toBeLessThan(1e-6);
     expect(Math.abs(a.data[0] - c.data[0])).toBeGreaterThan(1e-6);
+  });
+});
+
+describe('stateful fit', () => {
+  it('refuses, before any batch trains, a batch size that leaves a short last batch', async () => {
+    const model = new Sequential([new LSTM({ units: 3, stateful: true, inputShape: [4, 2], name: 'carry' }), new Dense({ units: 1 })], { seed: 2 });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = new Tensor(new Float32Array(10 * 4 * 2).fill(0.5), [10, 4, 2]);
+    const y = new Tensor(new Float32Array(10).fill(1), [10, 1]);
+    const before = model.getWeights();
+    await expect(model.fit(x, y, { batchSize: 4, epochs: 1, verbose: 0, shuffle: false })).rejects.toThrow(
+      new ShapeError('fit: carry is stateful, so every batch must hold batchSize = 4 samples, but the 10 training samples leave a last batch of 2; give a batchSize that divides 10'),
+    );
+    await expect(model.fit(x, y, { batchSize: 4, epochs: 1, verbose: 0, shuffle: false, validationSplit: 0.2 })).rejects.toThrow(/the 2 validation samples leave a last batch of 2/);
+    expect(model.getWeights()).toEqual(before);
+    await model.fit(x, y, { batchSize: 5, epochs: 1, verbose: 0, shuffle: false });
+    expect(model.getWeights()).not.toEqual(before);
   });
 });
