@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { link, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { RnnError } from '../errors';
 import { readRegularFile } from './safe-read';
 
@@ -22,29 +23,53 @@ export function setLockWaitLimit(ms: number | null): void {
 const POLL_MS = 15;
 /** A lock file without a readable holder (its writer died between creating and filling it) is stale after this. */
 const UNREADABLE_STALE_MS = 5_000;
+/** How often a holder refreshes its lock file's modification time while its save runs. */
+const HEARTBEAT_MS = 1_000;
+/**
+ * A lock of a running process that has not been refreshed for this long is abandoned: a worker
+ * thread terminated mid-save leaves its lock behind, and its process's pid still runs.
+ */
+const ABANDONED_MS = 15_000;
 
-/** Who holds a lock: the lock file's content. */
+/** Who holds a lock: the lock file's content (`thread` and `save` tell two holders in one process apart). */
 interface LockOwner {
   pid: number;
   host: string;
+  thread: number;
+  save: string;
 }
 
 /**
  * Runs `task` while holding the save lock of `dir`: one save at a time per directory, across the
  * processes of this host and within one process. The lock is a file created exclusively (`wx`) that
- * names its holder's host and pid. A lock whose holder is gone (a process killed mid-save: same host,
- * pid no longer running) is taken over; one held by a live process is waited for, up to two minutes.
- * Readers never take the lock (see `loadModel`).
+ * names its holder (host, pid, thread, save), and whose modification time the holder refreshes every
+ * second. A lock whose holder is gone is taken over: a process killed mid-save (same host, pid no
+ * longer running), or a holder that stopped refreshing it for 15 s (a worker thread terminated
+ * mid-save, whose pid still runs); one held by a live save is waited for, up to two minutes. `task`
+ * gets `stillHeld`, to call before each commit. Readers never take the lock (see `loadModel`).
  */
-export async function withDirectoryLock<T>(dir: string, task: () => Promise<T>): Promise<T> {
+export async function withDirectoryLock<T>(dir: string, task: (stillHeld: () => Promise<void>) => Promise<T>): Promise<T> {
   const path = join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname() };
+  const me: LockOwner = { pid: process.pid, host: hostname(), thread: threadId, save: randomBytes(8).toString('hex') };
   const mine = JSON.stringify(me);
   await acquire(path, mine, dir);
+  // The heartbeat: what tells a live holder from one that vanished with its thread (see ABANDONED_MS).
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  // Before each commit: a holder whose event loop stood still past ABANDONED_MS may have lost the lock.
+  const stillHeld = async (): Promise<void> => {
+    if ((await readLockFile(path).catch(() => null)) !== mine) {
+      throw new RnnError(`cannot save into ${dir}: another save took over its lock ${path} after this one stopped refreshing it for ${ABANDONED_MS / 1000} s (its event loop was blocked); save again`);
+    }
+  };
   try {
-    return await task();
+    return await task(stillHeld);
   } finally {
-    // Removed only while it is still ours (it always is, unless our own pid was judged dead).
+    clearInterval(heartbeat);
+    // Removed only while it is still ours (it always is, unless it was judged abandoned).
     if ((await readLockFile(path).catch(() => null)) === mine) await rm(path, { force: true });
   }
 }
@@ -132,8 +157,10 @@ async function isStale(path: string): Promise<boolean> {
   if (!Number.isInteger(owner?.pid) || owner.host !== hostname()) return false;
   try {
     process.kill(owner.pid, 0);
-    return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
+  // The process runs; its save does as long as it refreshes the lock.
+  const idle = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+  return idle > ABANDONED_MS;
 }

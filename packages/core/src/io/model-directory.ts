@@ -55,7 +55,7 @@ export function setSaveStepHook(hook: ((step: SaveStep) => void) | null): void {
  */
 export async function writeModelDirectory(dir: string, weights: Uint8Array, modelJson: (weightsFile: string) => Uint8Array): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await withDirectoryLock(dir, async () => {
+  await withDirectoryLock(dir, async (stillHeld) => {
     step('locked');
     await removeOrphans(dir);
     step('orphans removed');
@@ -64,6 +64,7 @@ export async function writeModelDirectory(dir: string, weights: Uint8Array, mode
     try {
       await writeAndSync(join(dir, staged), weights);
       step('weights staged');
+      await stillHeld();
       await replaceDurably(dir, MODEL_JSON, modelJson(staged), tag, 'model.json written aside');
     } catch (err) {
       // Nothing names the staged weights unless the rename happened; the next save cleans up either way.
@@ -74,6 +75,7 @@ export async function writeModelDirectory(dir: string, weights: Uint8Array, mode
     const temporary = join(dir, `.${WEIGHTS_BIN}.${tag}.tmp`);
     await link(join(dir, staged), temporary).catch(() => copyDurably(join(dir, staged), temporary));
     step('weights.bin linked aside');
+    await stillHeld();
     await rename(temporary, join(dir, WEIGHTS_BIN));
     await syncDirectory(dir);
     step('weights.bin replaced');

@@ -1,9 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RnnError } from '../../src/errors';
-import { setLockWaitLimit, LOCK_FILE } from '../../src/io/directory-lock';
+import { setLockWaitLimit, LOCK_FILE, withDirectoryLock } from '../../src/io/directory-lock';
 import { loadModel } from '../../src/io/load';
 import { setSaveStepHook, type SaveStep } from '../../src/io/model-directory';
 import { saveModel } from '../../src/io/save';
@@ -32,6 +32,38 @@ describe('a save lock that is never released', () => {
     expect(message).toMatch(holder);
     expect(message).toContain(`If no save into this directory is running any more (a save killed midway leaves its lock behind), delete ${lock} and save again`);
     expect(existsSync(lock)).toBe(true); // a lock that may be live is never removed behind its holder's back
+  });
+});
+
+describe('a save lock whose holder stopped refreshing it', () => {
+  it('is taken over when it names a running process but has not been refreshed for 15 s (a worker thread terminated mid-save)', async () => {
+    const dir = tempDir();
+    await saveModel(savedModel('A'), dir);
+    const lock = join(dir, LOCK_FILE);
+    // What a terminated worker leaves: this very process, another thread, a save nobody finishes.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), thread: 99, save: '0123456789abcdef' }));
+    const past = new Date(Date.now() - 20_000);
+    utimesSync(lock, past, past);
+    setLockWaitLimit(2_000);
+    await saveModel(savedModel('B'), dir);
+    expect(existsSync(lock)).toBe(false);
+    expect((await loadModel(dir)).getWeights()).toEqual(savedModel('B').getWeights());
+  });
+
+  it('is refreshed every second by its holder while the save runs, so a slow save keeps it', async () => {
+    const dir = tempDir();
+    const lock = join(dir, LOCK_FILE);
+    const mtimes: number[] = [];
+    await withDirectoryLock(dir, async (stillHeld) => {
+      const first = statSync(lock).mtimeMs;
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        mtimes.push(statSync(lock).mtimeMs - first);
+      }
+      await stillHeld();
+    });
+    expect(Math.max(...mtimes)).toBeGreaterThan(0);
+    expect(existsSync(lock)).toBe(false);
   });
 });
 
