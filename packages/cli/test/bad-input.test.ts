@@ -76,6 +76,7 @@ describe('rnn: bad input is a one-line error with exit code 2', () => {
 
   it('negative, fractional or non-numeric counts, and unknown choices', async () => {
     expectUsageError(await rnn('train', good, '--column', 'temp', '--epochs', '-3'), /^rnn train: option '--epochs <n>' argument '-3' is invalid\. Expected a whole number ≥ 1\.$/m);
+    expectUsageError(await rnn('train', good, '--column', 'temp', '--seed', '99999999999'), /^rnn train: option '--seed <n>' argument '99999999999' is invalid\. Expected a whole number from 0 to 4294967295\.$/m);
     expectUsageError(await rnn('train', good, '--column', 'temp', '--window', '2.5'), /argument '2\.5' is invalid/);
     expectUsageError(await rnn('train', good, '--column', 'temp', '--units', '50,x'), /Expected whole numbers ≥ 1 separated by commas/);
     expectUsageError(await rnn('train', good, '--column', 'temp', '--model', 'lsmt'), /Allowed choices are lstm, gru, rnn/);

@@ -10,7 +10,7 @@ import { plotLearningCurve } from './plot-files';
 import { lineWriter, type CliIo } from '../program/io';
 import { checkOutputDirectory, checkOutputFile } from '../program/output-paths';
 import { UsageError } from '../program/usage-error';
-import { fraction, integerAtLeast, positiveInteger, positiveIntegerList, positiveNumber } from '../program/option-parsers';
+import { fraction, integerAtLeast, positiveInteger, positiveIntegerList, positiveNumber, seedNumber } from '../program/option-parsers';
 import { comparisonLines } from '../report/comparison-report';
 import { fitScaling, type ScalingChoice } from '../scaling/fit-scaling';
 import { detectCadence } from '../series/cadence';
@@ -67,7 +67,7 @@ export function addTrainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--test-fraction <x>', 'share of the windows held out for testing').argParser(fraction).default(0.2))
     .addOption(new Option('--validation-fraction <x>', 'share of the other windows used for early stopping').argParser(fraction).default(0.1))
     .addOption(new Option('--unit <text>', "the target's unit, for axis titles (e.g. °C)"))
-    .addOption(new Option('--seed <n>', 'seed of the initial weights and shuffling').argParser(integerAtLeast(0)).default(42))
+    .addOption(new Option('--seed <n>', 'seed of the initial weights and shuffling').argParser(seedNumber).default(42))
     .addOption(new Option('--out <dir>', 'directory for the model').default('rnn-model'))
     .addOption(new Option('--plot <file>', 'learning-curve SVG (default: <out>/learning-curve.svg)'))
     .addOption(new Option('--no-plot', 'write no plot'))

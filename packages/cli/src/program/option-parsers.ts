@@ -15,14 +15,17 @@ function parseNumber(text: string, expected: string): number {
 }
 
 /** A whole number ≥ `min`. */
-export function integerAtLeast(min: number): (text: string) => number {
-  const expected = `a whole number ≥ ${min}`;
+export function integerAtLeast(min: number, below = Number.MAX_SAFE_INTEGER + 1): (text: string) => number {
+  const expected = below > Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${below - 1}`;
   return (text) => {
     const value = parseNumber(text, expected);
-    if (!Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`Expected ${expected}.`);
+    if (!Number.isSafeInteger(value) || value < min || value >= below) throw new InvalidArgumentError(`Expected ${expected}.`);
     return value;
   };
 }
+
+/** A random seed: what the generator takes, [0, 2^32). */
+export const seedNumber = integerAtLeast(0, 2 ** 32);
 
 /** A whole number ≥ 1. */
 export const positiveInteger = integerAtLeast(1);
