@@ -73,6 +73,17 @@ def write_refused(out, rng):
     kf.write_keras(os.path.join(folder, 'keras_functional.keras'), stock, [None, 10, 1], config=functional)
     hard = [kl.recurrent('LSTM', 'lstm', 4, 1, rng, recurrent_activation='hard_sigmoid'), kl.dense('dense', 1, 4, rng)]
     kf.write_legacy(os.path.join(folder, 'legacy_hard_sigmoid.h5'), hard, [None, 10, 1])
+    write_refused_reversed_mask(folder)
+
+
+def write_refused_reversed_mask(folder):
+    """A masked go_backwards sequence read by another recurrent layer: Keras hands the mask on
+    unreversed while the outputs come reversed (its own generator, so the files before stay as they are)."""
+    rng = np.random.default_rng(2027)
+    layers = [kl.embedding('embedding', 10, 3, rng, mask_zero=True),
+              kl.recurrent('LSTM', 'lstm', 4, 3, rng, go_backwards=True, return_sequences=True),
+              kl.recurrent('LSTM', 'lstm_1', 3, 4, rng), kl.dense('dense', 1, 3, rng)]
+    kf.write_keras(os.path.join(folder, 'keras_reversed_mask.keras'), layers, [None, 6], 'int32')
 
 
 def write_all(out):

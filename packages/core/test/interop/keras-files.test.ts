@@ -66,6 +66,7 @@ describe('importKeras refuses, with typed errors', () => {
     ['keras_conv1d.keras', /layer 'conv1d' \(Conv1D\) is not a layer importKeras can build/],
     ['keras_functional.keras', /the model is a Functional; importKeras reads Sequential models/],
     ['legacy_hard_sigmoid.h5', /uses Keras 2's hard_sigmoid \(clip\(0\.2x \+ 0\.5\)\) as recurrent_activation/],
+    ['keras_reversed_mask.keras', /layer 'lstm_1' reads the step mask after 'lstm' \(go_backwards with return_sequences\), which Keras passes on unreversed/],
   ])('%s: an UnsupportedError saying why', async (name, message) => {
     const err = await importKeras(refused(name)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedError);

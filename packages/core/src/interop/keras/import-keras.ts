@@ -92,11 +92,23 @@ function openLegacy(bytes: Uint8Array, what: string): KerasFile {
   };
 }
 
+const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU'];
+
 /** Our Sequential for the config, built for its input shape; options we refuse are `UnsupportedError`s. */
 function buildModel(config: KerasModelConfig, what: string): Sequential {
   let masked = false;
+  // A go_backwards sequence comes out reversed; Keras hands its mask on as it came, @rnn reversed with
+  // it. The two part ways wherever a later layer reads that mask.
+  let reversedBy: string | null = null;
   const layers: Layer[] = config.layers.map((spec, i) => {
+    const recurrent = RECURRENT_CLASSES.includes(spec.className);
+    if (masked && reversedBy !== null && (recurrent || spec.className === 'Bidirectional')) {
+      throw new UnsupportedError(
+        `${what}: layer '${spec.name}' reads the step mask after '${reversedBy}' (go_backwards with return_sequences), which Keras passes on unreversed while the outputs come reversed; @rnn reverses the mask with them, so the two would compute different numbers`,
+      );
+    }
     const layer = translate(() => kerasLayer(spec, { what, kerasMajor: config.kerasMajor, inputShape: i === 0 ? config.inputShape : undefined, masked }), what, spec.name);
+    if (masked && recurrent && spec.config.go_backwards === true && spec.config.return_sequences === true) reversedBy = spec.name;
     masked = maskAfter(spec, masked);
     return layer;
   });
