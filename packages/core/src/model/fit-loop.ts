@@ -166,8 +166,11 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
   const steps = Math.ceil(n / settings.batchSize);
   checkStatefulBatches(host.statefulLayer, settings.batchSize, n, data.val?.x.shape[0] ?? null);
   const history = new History();
-  const callbacks = new CallbackList([history, ...settings.callbacks], host.exclusive?.bind(host));
-  if (settings.verbose > 0) callbacks.add(new ProgressLogger({ verbose: settings.verbose }));
+  // As in Keras, History comes after the caller's callbacks (it records what they add to the logs),
+  // and no default progress output is added beside a ProgressLogger of the caller's.
+  const callbacks = new CallbackList([...settings.callbacks, history], host.exclusive?.bind(host));
+  const ownProgress = settings.callbacks.some((c) => c instanceof ProgressLogger);
+  if (settings.verbose > 0 && !ownProgress) callbacks.add(new ProgressLogger({ verbose: settings.verbose }));
   const control = host.control;
   control.stopTraining = false;
   callbacks.setModel(control);
@@ -214,7 +217,10 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
           // With TerminateOnNaN, a non-finite batch loss ends training as in Keras (fit returns), with
           // the weights the guard put back; without it, it is an error.
           if (!(err instanceof TrainingDivergedError && err.nonFiniteLoss !== undefined && terminatesOnNaN)) throw err;
-          await callbacks.onBatchEnd(batch, { loss: err.nonFiniteLoss });
+          // As Keras's running mean would: the epoch's loss is the non-finite one from here on.
+          logs = { ...logs, loss: err.nonFiniteLoss };
+          seen += end - start;
+          await callbacks.onBatchEnd(batch, { ...logs });
           control.stopTraining = true;
           break;
         }
@@ -227,7 +233,6 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
         await yieldToEventLoop();
         if (control.stopTraining) break;
       }
-      if (seen === 0) break; // stopped by TerminateOnNaN at the epoch's first batch: nothing to report for it
       if (data.val) {
         const valLogs = await host.evaluate(data.val.x, data.val.y, data.val.w, settings.batchSize);
         for (const [key, value] of Object.entries(valLogs)) logs[`val_${key}`] = value;
@@ -235,8 +240,10 @@ export async function runFit(host: FitHost, x: Tensor, y: Tensor, options: FitOp
       await callbacks.onEpochEnd(epoch, { ...logs });
     }
   } catch (err) {
-    // Let progress bars and loggers close cleanly, then report the original error.
-    await callbacks.onTrainEnd({ ...logs }).catch(() => undefined);
+    // Let progress output close cleanly, then report the original error. Only that: as in Keras, no
+    // other callback's onTrainEnd runs (EarlyStopping's would put its best weights over the weights
+    // a diverged step was undone to).
+    for (const c of callbacks.callbacks) if (c instanceof ProgressLogger) await Promise.resolve(c.onTrainEnd()).catch(() => undefined);
     throw err;
   }
   await callbacks.onTrainEnd({ ...logs });

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Callback, Logs, TrainingParams } from './callbacks/callback';
-import { checkOptions, checkVerbose } from '../options';
+import { checkOptions, checkVerbose, optionError } from '../options';
 
 /** The part of a writable stream the logger uses; `process.stdout` fits. */
 export interface ProgressStream {
@@ -40,6 +40,10 @@ export class ProgressLogger implements Callback {
   constructor(options: ProgressLoggerOptions = {}) {
     checkOptions('ProgressLogger', options, ['verbose', 'stream', 'now']);
     this.verbose = checkVerbose('ProgressLogger', options.verbose ?? 1, [0, 1, 2] as const);
+    const stream = options.stream as { write?: unknown } | undefined;
+    if (stream !== undefined && (typeof stream !== 'object' || stream === null || typeof stream.write !== 'function')) {
+      optionError('ProgressLogger', 'stream', 'a writable stream (an object with write(text))', options.stream);
+    }
     this.stream = options.stream ?? process.stdout;
     this.now = options.now ?? Date.now;
   }

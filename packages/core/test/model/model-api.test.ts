@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, ShapeError, StateDictError } from '../../src/errors';
 import { BinaryCrossentropy } from '../../src/train/losses';
 import { SGD } from '../../src/train/optimizers';
+import { EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, type Callback } from '../../src/train/callbacks';
+import { ProgressLogger } from '../../src/train/progress-logger';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
 import { LSTM } from '../../src/layers/lstm';
@@ -131,5 +133,52 @@ describe('Sequential API', () => {
     const model = smallModel(1);
     model.add(new Dense({ units: 2 }));
     expect(model.getWeights().map((w) => w.length)).toEqual([24, 8, 8, 1, 2, 2]);
+  });
+});
+
+describe('fit and its callbacks, as in Keras', () => {
+  const compiled = () => {
+    const model = smallModel(1);
+    model.compile({ optimizer: new SGD({ learningRate: 0.01 }), loss: 'mse' });
+    return model;
+  };
+
+  it('History comes after the caller\'s callbacks: what they add to the logs is recorded, ReduceLROnPlateau\'s learning_rate too', async () => {
+    const { x, y } = linearData(8);
+    const adds: Callback = { onEpochEnd: (epoch, logs) => void (logs!.custom = epoch * 10) };
+    const plateau = new ReduceLROnPlateau({ monitor: 'loss', patience: 0, minDelta: 1e9, factor: 0.5 });
+    const history = await compiled().fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [adds, plateau] });
+    expect(history.history.custom).toEqual([0, 10]);
+    expect(history.history.learning_rate).toEqual([0.01, 0.005]); // the first epoch is an improvement on none
+  });
+
+  it('a fit that fails runs no onTrainEnd but the progress output\'s (EarlyStopping must not restore over the undone step)', async () => {
+    const { x, y } = linearData(8);
+    const ends: string[] = [];
+    const spy: Callback = { onTrainEnd: () => void ends.push('spy'), onEpochEnd: (epoch) => { if (epoch === 1) throw new Error('callback failed'); } };
+    const stopping = new EarlyStopping({ monitor: 'loss', patience: 100, restoreBestWeights: true });
+    const model = compiled();
+    await expect(model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0, callbacks: [stopping, spy] })).rejects.toThrow('callback failed');
+    expect(ends).toEqual([]);
+  });
+
+  it('adds no progress output of its own beside a ProgressLogger of the caller\'s', async () => {
+    const { x, y } = linearData(8);
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write');
+    try {
+      await compiled().fit(x, y, { epochs: 2, batchSize: 4, callbacks: [new ProgressLogger({ verbose: 2, stream: { write: (t: string) => lines.push(t) } as never })] });
+      expect(lines.filter((l) => l.startsWith('Epoch'))).toHaveLength(2);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('a logger or stream that cannot log is a ConfigError when the callback is made, not a TypeError mid-fit', () => {
+    for (const make of [(l: unknown) => new EarlyStopping({ logger: l as never }), (l: unknown) => new ReduceLROnPlateau({ logger: l as never }), (l: unknown) => new TerminateOnNaN({ logger: l as never })]) {
+      for (const bad of [5, 'console', {}, { log: () => undefined }]) expect(() => make(bad), String(bad)).toThrow(/logger must be an object with log\(message\) and warn\(message\) methods/);
+    }
+    expect(() => new ProgressLogger({ verbose: 2, stream: 5 as never })).toThrow(new ConfigError('ProgressLogger: stream must be a writable stream (an object with write(text)), got 5'));
   });
 });

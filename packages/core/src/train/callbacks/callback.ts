@@ -1,3 +1,4 @@
+import { optionError } from '../../options';
 import type { Optimizer } from '../optimizers/optimizer';
 
 /** Values logged for a batch or an epoch, e.g. `{ loss: 0.12, mae: 0.3, val_loss: 0.15 }`. */
@@ -52,6 +53,14 @@ export interface Callback {
 export interface CallbackLogger {
   log(message: string): void;
   warn(message: string): void;
+}
+
+/** `logger` as given (an object with `log` and `warn` methods), else the console; anything else is a `ConfigError`. */
+export function callbackLogger(owner: string, logger: unknown): CallbackLogger {
+  if (logger === undefined) return consoleLogger;
+  const l = logger as Partial<CallbackLogger> | null;
+  if (typeof l === 'object' && l !== null && typeof l.log === 'function' && typeof l.warn === 'function') return l as CallbackLogger;
+  return optionError(owner, 'logger', 'an object with log(message) and warn(message) methods', logger);
 }
 
 /** The console, as a `CallbackLogger`. */

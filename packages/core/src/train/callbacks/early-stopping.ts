@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors';
 import { checkBoolean, checkNumber, checkOptions, checkVerbose } from '../../options';
-import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
+import { callbackLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
 /** Options of `EarlyStopping` (Keras's, in camelCase). */
@@ -72,7 +72,7 @@ export class EarlyStopping implements Callback {
     this.restoreBestWeights = checkBoolean(owner, 'restoreBestWeights', options.restoreBestWeights ?? false);
     this.startFromEpoch = checkNumber(owner, 'startFromEpoch', options.startFromEpoch ?? 0, { min: 0, integer: true });
     this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = callbackLogger('EarlyStopping', options.logger);
     this.best = worstValue(this.mode);
   }
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors';
 import { checkNumber, checkOptions, checkVerbose } from '../../options';
-import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
+import { callbackLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 import { checkMonitor, missingMonitorMessage, readMonitor, resolveMode, type MonitorMode, worstValue } from './monitor';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
@@ -56,7 +56,7 @@ export class ReduceLROnPlateau implements Callback {
     this.minLr = checkNumber(owner, 'minLr', options.minLr ?? 0, { min: 0 });
     this.mode = resolveMode(owner, options.mode ?? 'auto', this.monitor);
     this.verbose = checkVerbose(owner, options.verbose ?? 0, [0, 1] as const);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = callbackLogger('ReduceLROnPlateau', options.logger);
     this.best = worstValue(this.mode);
   }
 
@@ -72,6 +72,12 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
+    this.adjust(epoch, logs);
+    // As Keras 3 does: the rate in force from the next epoch on, for History and the loggers after it.
+    if (this.control) logs.learning_rate = this.control.optimizer.learningRate;
+  }
+
+  private adjust(epoch: number, logs: Logs): void {
     const current = readMonitor(logs, this.monitor);
     if (current === undefined) {
       if (!this.warned) this.logger.warn(missingMonitorMessage('ReduceLROnPlateau', this.monitor, logs));

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors';
 import { checkOptions } from '../../options';
-import { consoleLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
+import { callbackLogger, type Callback, type CallbackLogger, type Logs, type TrainingControl } from './callback';
 
 /** Options of `TerminateOnNaN`. */
 export interface TerminateOnNaNOptions {
@@ -15,7 +15,7 @@ export class TerminateOnNaN implements Callback {
 
   constructor(options: TerminateOnNaNOptions = {}) {
     checkOptions('TerminateOnNaN', options, ['logger']);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = callbackLogger('TerminateOnNaN', options.logger);
   }
 
   setModel(control: TrainingControl): void {
