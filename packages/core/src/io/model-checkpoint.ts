@@ -8,7 +8,9 @@ import { saveModel, type SaveableModel } from './save';
 export interface ModelCheckpointOptions {
   /**
    * Directory to save into. `{epoch}` becomes the 1-based epoch number and `{<log key>}` (e.g.
-   * `{val_loss}`) that epoch's value with 4 decimals, e.g. `checkpoints/epoch-{epoch}`.
+   * `{val_loss}`) that epoch's value with 4 decimals, e.g. `checkpoints/epoch-{epoch}`; a Python
+   * format spec as Keras takes it shapes them (`{epoch:02d}`, `{val_loss:.2f}`, `{loss:.3e}`). A
+   * key the epoch does not log is a `ConfigError` at that epoch's end, as Keras raises one.
    */
   filepath: string;
   /** The log value that decides "best" (default `'val_loss'`). */
@@ -49,6 +51,7 @@ export class ModelCheckpoint implements Callback {
     const owner = 'ModelCheckpoint';
     checkRequiredOptions(owner, options, MODEL_CHECKPOINT_OPTION_KEYS, "{ filepath: 'checkpoints/epoch-{epoch}' }");
     this.filepath = checkPath(owner, 'filepath', options.filepath);
+    checkFields(this.filepath);
     this.monitor = checkMonitor(owner, options.monitor ?? 'val_loss');
     this.saveBestOnly = checkBoolean(owner, 'saveBestOnly', options.saveBestOnly, false);
     this.mode = resolveMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
@@ -90,10 +93,48 @@ export class ModelCheckpoint implements Callback {
   }
 
   private formatPath(epoch: number, logs: Record<string, number>): string {
-    return this.filepath.replace(/\{([A-Za-z_][\w]*)\}/g, (whole, key: string) => {
-      if (key === 'epoch') return String(epoch + 1);
-      const v = logs[key];
-      return typeof v === 'number' ? v.toFixed(4) : whole;
+    return this.filepath.replace(FIELD, (_whole, key: string, spec: string | undefined) => {
+      const value = key === 'epoch' ? epoch + 1 : logs[key];
+      if (typeof value !== 'number') {
+        const held = ['epoch', ...Object.keys(logs)].map((k) => `{${k}}`).join(', ');
+        throw new ConfigError(`ModelCheckpoint: filepath names {${key}}, which epoch ${epoch + 1} does not log; it can use ${held}`);
+      }
+      return formatField(value, key, spec);
     });
   }
+}
+
+/** `{key}` or `{key:spec}` in a filepath, as Python's str.format writes them (Keras formats its filepath so). */
+const FIELD = /\{([A-Za-z_]\w*)(?::([^{}]*))?\}/g;
+/** The format specs understood: [0][width][.precision][d|f|e], e.g. `02d`, `.2f`, `08.3e`. */
+const SPEC = /^(0)?(\d+)?(?:\.(\d+))?([dfe])?$/;
+
+/** Checks every field's spec of a filepath up front (the keys are known only at each epoch's end). */
+function checkFields(filepath: string): void {
+  for (const [, key, spec] of filepath.matchAll(FIELD)) {
+    if (spec !== undefined && !SPEC.test(spec)) {
+      throw new ConfigError(`ModelCheckpoint: filepath field {${key}:${spec}} has a format spec it does not know; it takes [0][width][.precision][d|f|e], e.g. {epoch:02d}, {val_loss:.2f}`);
+    }
+  }
+}
+
+/** A value as its field asks: no spec gives the epoch as it is and a log value with 4 decimals. */
+function formatField(value: number, key: string, spec: string | undefined): string {
+  if (spec === undefined) return key === 'epoch' ? String(value) : value.toFixed(4);
+  const [, zero, width, precision, type] = SPEC.exec(spec)!;
+  let text: string;
+  if (type === 'd') {
+    if (!Number.isInteger(value)) throw new ConfigError(`ModelCheckpoint: filepath field {${key}:${spec}} asks for an integer, but ${key} is ${value}`);
+    text = String(value);
+  } else if (type === 'e') {
+    // Python writes the exponent with at least two digits (1.50e-03), JavaScript with one.
+    text = value.toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
+  } else if (type === 'f' || precision !== undefined) {
+    text = value.toFixed(precision === undefined ? 6 : Number(precision));
+  } else {
+    text = key === 'epoch' ? String(value) : value.toFixed(4);
+  }
+  if (width === undefined) return text;
+  const sign = zero && text.startsWith('-') ? '-' : '';
+  return sign + text.slice(sign.length).padStart(Number(width) - sign.length, zero ? '0' : ' ');
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigError, RnnError } from '../errors';
 import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { syncDirectory, writeAndSync } from './atomic-write';
 import { join } from 'node:path';
@@ -54,7 +55,11 @@ export function setSaveStepHook(hook: ((step: SaveStep) => void) | null): void {
  * `loadModel`). `modelJson(weightsFile)` gives model.json's bytes for a weights file name.
  */
 export async function writeModelDirectory(dir: string, weights: Uint8Array, modelJson: (weightsFile: string) => Uint8Array): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    // A file where a directory of the path goes is the caller's to fix; other failures (permissions) are the system's.
+    const ErrorClass = err.code === 'ENOTDIR' || err.code === 'EEXIST' ? ConfigError : RnnError;
+    throw new ErrorClass(`cannot save into ${dir}: cannot create the directory (${err.code ?? 'error'}: ${err.message})`);
+  });
   await withDirectoryLock(dir, async (stillHeld) => {
     step('locked');
     await removeOrphans(dir);

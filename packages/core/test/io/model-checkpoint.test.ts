@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors';
@@ -49,6 +49,28 @@ describe('ModelCheckpoint', () => {
     expect(cb.saved.length).toBeGreaterThanOrEqual(1);
     const loaded = await loadModel(join(root, 'best'));
     expect(loaded.compileConfig).toEqual(model.compileConfig);
+  });
+
+  it('formats its filepath as Keras does: Python format specs, and a key the epoch does not log is an error', async () => {
+    const { model } = await trainedModel();
+    const root = tempDir();
+    const cb = new ModelCheckpoint({ filepath: join(root, 'c-{epoch:02d}-{val_loss:.2f}-{loss:.3e}-{loss:08.3f}'), model });
+    await cb.onEpochEnd(0, { loss: 0.0015, val_loss: 0.956 });
+    expect(cb.saved).toEqual([join(root, 'c-01-0.96-1.500e-03-0000.002')]);
+    const missing = new ModelCheckpoint({ filepath: join(root, 'v-{val_loss}'), model });
+    await expect(missing.onEpochEnd(0, { loss: 1 })).rejects.toThrow(new ConfigError('ModelCheckpoint: filepath names {val_loss}, which epoch 1 does not log; it can use {epoch}, {loss}'));
+    expect(() => new ModelCheckpoint({ filepath: 'x-{epoch:>5s}' })).toThrow(/filepath field \{epoch:>5s\} has a format spec it does not know/);
+    const fraction = new ModelCheckpoint({ filepath: join(root, 'f-{loss:d}'), model });
+    await expect(fraction.onEpochEnd(0, { loss: 0.5 })).rejects.toThrow(/asks for an integer, but loss is 0\.5/);
+  });
+
+  it('a file where a directory of its path goes is a ConfigError naming the path', async () => {
+    const { model } = await trainedModel();
+    const root = tempDir();
+    writeFileSync(join(root, 'afile'), 'x');
+    const cb = new ModelCheckpoint({ filepath: join(root, 'afile', 'sub-{epoch}'), model });
+    await expect(cb.onEpochEnd(0, { loss: 1 })).rejects.toThrow(ConfigError);
+    await expect(cb.onEpochEnd(0, { loss: 1 })).rejects.toThrow(/cannot save into .*afile\/sub-1: cannot create the directory \(ENOTDIR/);
   });
 
   it('rejects bad options', () => {
