@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 import type { Callback, TrainingControl } from '../train/callbacks';
 import { checkMonitor, resolveMode, worstValue } from '../train/callbacks/monitor';
 import { checkBoolean, checkPath, checkRequiredOptions, optionKeys } from '../options';
-import { saveModel, type SaveableModel } from './save';
+import { checkModelArgument, saveModel, type SaveableModel } from './save';
 
 /** Options of {@link ModelCheckpoint}. */
 export interface ModelCheckpointOptions {
@@ -56,6 +56,7 @@ export class ModelCheckpoint implements Callback {
     this.saveBestOnly = checkBoolean(owner, 'saveBestOnly', options.saveBestOnly, false);
     this.mode = resolveMode('ModelCheckpoint', options.mode ?? 'auto', this.monitor);
     this.best = worstValue(this.mode);
+    if (options.model !== undefined) checkModelArgument(owner, options.model);
     this.model = options.model ?? null;
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError, DataError, ShapeError, TrainingDivergedError } from '../errors';
+import { DataError, ShapeError, TrainingDivergedError } from '../errors';
 import type { Random } from '../random';
 import type { Tensor, TensorLike } from '../tensor';
 import { CallbackList, History, TerminateOnNaN, type Callback, type TrainingControl } from '../train/callbacks';
@@ -17,8 +17,8 @@ export interface FitOptions extends WeightOptions {
   epochs?: number;
   /** Samples per optimizer step; default 32. */
   batchSize?: number;
-  /** `[x, y]` or `[x, y, sampleWeight]` evaluated after every epoch (reported as `val_loss`, `val_<metric>`). */
-  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike];
+  /** `[x, y]` or `[x, y, sampleWeight]` evaluated after every epoch (reported as `val_loss`, `val_<metric>`); null for none. */
+  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike] | null;
   /**
    * Fraction in [0, 1) of the data held out for validation: the LAST samples, taken before shuffling.
    * Their `sampleWeight` goes with them; `classWeight` applies to training only (as in Keras).
@@ -126,10 +126,11 @@ const sliceWeights = (w: NamedWeights | null, start: number, end: number): Named
 
 /** Training and validation tensors (and weights) after `validationSplit` / `validationData`. */
 function splitData(host: FitHost, x: Tensor, y: Tensor, w: NamedWeights | null, options: FitOptions, split: number): WeightedData & { val: WeightedData | null } {
-  if (options.validationData !== undefined) {
+  // null is no validation data, as Keras's validation_data=None.
+  if (options.validationData !== undefined && options.validationData !== null) {
     const vd = options.validationData;
     if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) {
-      throw new ConfigError('fit: validationData must be [x, y] or [x, y, sampleWeight]');
+      optionError('fit', 'validationData', '[x, y] or [x, y, sampleWeight]', vd);
     }
     const vx = toDataTensor(vd[0], 'validationData x');
     const vy = toDataTensor(vd[1], 'validationData y');

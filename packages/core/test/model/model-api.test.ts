@@ -4,6 +4,7 @@ import { BinaryCrossentropy } from '../../src/train/losses';
 import { SGD } from '../../src/train/optimizers';
 import { EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, type Callback } from '../../src/train/callbacks';
 import { ProgressLogger } from '../../src/train/progress-logger';
+import { ModelCheckpoint } from '../../src/io/model-checkpoint';
 import { Dense } from '../../src/layers/dense';
 import { Embedding } from '../../src/layers/embedding';
 import { LSTM } from '../../src/layers/lstm';
@@ -173,6 +174,14 @@ describe('fit and its callbacks, as in Keras', () => {
     } finally {
       write.mockRestore();
     }
+  });
+
+  it('validationData null is none, as in Keras; a wrong one names what came; ModelCheckpoint names a model that is not one when made', async () => {
+    const { x, y } = linearData(8);
+    const history = await compiled().fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, validationData: null });
+    expect(Object.keys(history.history)).toEqual(['loss']);
+    await expect(compiled().fit(x, y, { epochs: 1, verbose: 0, validationData: [x] as never })).rejects.toThrow(/^fit: validationData must be \[x, y\] or \[x, y, sampleWeight\], got /);
+    expect(() => new ModelCheckpoint({ filepath: 'x', model: 5 as never })).toThrow(new ConfigError('ModelCheckpoint expected a model (a Sequential), got 5'));
   });
 
   it('a logger or stream that cannot log is a ConfigError when the callback is made, not a TypeError mid-fit', () => {
