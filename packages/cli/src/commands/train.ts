@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { compareOnWindows } from '../evaluation/compare';
 import { buildNetwork, describeNetwork, parameterCount } from '../model/network';
 import { SeriesModel } from '../model/series-model';
-import type { CellType, SeriesSpec } from '../model/spec';
+import { CELL_TYPES, type CellType, type SeriesSpec } from '../model/spec';
 import { cutWindows, planSplit } from '../model/windows';
 import { plotLearningCurve } from './plot-files';
 import { lineWriter, type CliIo } from '../program/io';
@@ -12,6 +12,7 @@ import { checkOutputDirectory, checkOutputFile } from '../program/output-paths';
 import { UsageError } from '../program/usage-error';
 import { fraction, integerAtLeast, positiveInteger, positiveIntegerList, positiveNumber, seedNumber } from '../program/option-parsers';
 import { comparisonLines } from '../report/comparison-report';
+import { SCALING_KINDS } from '../scaling/column-scaling';
 import { fitScaling, type ScalingChoice } from '../scaling/fit-scaling';
 import { detectCadence } from '../series/cadence';
 import { loadSeries, rowLabel, type Series } from '../series/load-series';
@@ -54,7 +55,7 @@ export function addTrainCommand(program: Command, io: CliIo): void {
     .argument('<csv>', 'CSV file with a header row');
   addSeriesOptions(command, true);
   command
-    .addOption(new Option('--model <type>', 'recurrent layer').choices(['lstm', 'gru', 'rnn']).default('lstm'))
+    .addOption(new Option('--model <type>', 'recurrent layer').choices([...CELL_TYPES]).default('lstm'))
     .addOption(new Option('--units <list>', 'units of each recurrent layer, bottom first').argParser(positiveIntegerList).default([50, 50], '50,50'))
     .addOption(new Option('--window <n>', 'past rows each forecast reads').argParser(positiveInteger).default(30))
     .addOption(new Option('--horizon <n>', 'future values each forecast gives').argParser(positiveInteger).default(1))
@@ -62,7 +63,7 @@ export function addTrainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--patience <n>', 'epochs without a better validation loss before stopping').argParser(positiveInteger).default(5))
     .addOption(new Option('--batch-size <n>', 'windows per training step').argParser(positiveInteger).default(32))
     .addOption(new Option('--learning-rate <x>', "Adam's learning rate").argParser(positiveNumber).default(0.001))
-    .addOption(new Option('--scaling <kind>', 'scaling of each column (auto explains its choice)').choices(['auto', 'ratio', 'diff', 'standard', 'minmax']).default('auto'))
+    .addOption(new Option('--scaling <kind>', 'scaling of each column (auto explains its choice)').choices(['auto', ...SCALING_KINDS]).default('auto'))
     .addOption(new Option('--season <n>', 'season length of the seasonal-naive baseline (default: detected)').argParser(integerAtLeast(2)))
     .addOption(new Option('--test-fraction <x>', 'share of the windows held out for testing').argParser(fraction).default(0.2))
     .addOption(new Option('--validation-fraction <x>', 'share of the other windows used for early stopping').argParser(fraction).default(0.1))

@@ -1,6 +1,7 @@
 import type { Sequential } from '@rnn/core';
 import { UsageError } from '../program/usage-error';
-import type { SeriesSpec } from './spec';
+import { SCALING_KINDS } from '../scaling/column-scaling';
+import { CELL_TYPES, type SeriesSpec } from './spec';
 
 /**
  * The `series` attachment of a loaded model, checked field by field: everything `evaluate`,
@@ -20,7 +21,7 @@ export function checkSeriesSpec(spec: Readonly<Record<string, unknown>>, net: Se
   const n = inputs.length;
   const scaling = list(spec.scaling, 'scaling', fail, (v, p) => {
     const s = object(v, p, fail);
-    oneOf(s.kind, `${p}.kind`, ['ratio', 'diff', 'standard', 'minmax'], fail);
+    oneOf(s.kind, `${p}.kind`, SCALING_KINDS, fail);
     finite(s.center, `${p}.center`, fail);
     if (!(finite(s.scale, `${p}.scale`, fail) > 0)) fail(`${p}.scale`, 'a number > 0', s.scale);
   });
@@ -37,7 +38,7 @@ export function checkSeriesSpec(spec: Readonly<Record<string, unknown>>, net: Se
     if (season.autocorrelation !== null) finite(season.autocorrelation, 'season.autocorrelation', fail);
   }
   const model = object(spec.model, 'model', fail);
-  oneOf(model.type, 'model.type', ['lstm', 'gru', 'rnn'], fail);
+  oneOf(model.type, 'model.type', CELL_TYPES, fail);
   list(model.units, 'model.units', fail, (v, p) => whole(v, p, 1, fail));
   whole(model.parameters, 'model.parameters', 0, fail);
   checkData(object(spec.data, 'data', fail), fail);

@@ -1,7 +1,8 @@
 import type { ColumnScaling } from '../scaling/column-scaling';
 
 /** The recurrent layer type of `--model`. */
-export type CellType = 'lstm' | 'gru' | 'rnn';
+export const CELL_TYPES = ['lstm', 'gru', 'rnn'] as const;
+export type CellType = (typeof CELL_TYPES)[number];
 
 /** RMSE, MAE and MAPE (percent; `null` where undefined: a target that is not strictly positive). */
 export interface ErrorMetrics {

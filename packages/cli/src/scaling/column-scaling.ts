@@ -14,7 +14,8 @@
  * For `ratio` and `diff`, `scale` is the root mean square of the relative (or absolute) changes in
  * the training windows, so typical inputs are O(1) whatever the series' units.
  */
-export type ScalingKind = 'ratio' | 'diff' | 'standard' | 'minmax';
+export const SCALING_KINDS = ['ratio', 'diff', 'standard', 'minmax'] as const;
+export type ScalingKind = (typeof SCALING_KINDS)[number];
 
 /** The fitted scaling of one column (saved with the model). */
 export interface ColumnScaling {

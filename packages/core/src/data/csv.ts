@@ -65,8 +65,8 @@ export function readCsv(textOrPath: string, options: ReadCsvOptions = {}): CsvTa
   if (parsed.length === 0 || (hasHeader && parsed.length === 1)) {
     throw new DataError(`readCsv: ${source.label} has no data rows`);
   }
-  const records = parsed.map((p) => p.record);
-  const columns = hasHeader ? records[0] : records[0].map((_, i) => String(i));
+  const first = parsed[0].record;
+  const columns = hasHeader ? first : first.map((_, i) => String(i));
   if (hasHeader) checkUniqueNames(columns, source.label);
   const body = hasHeader ? parsed.slice(1) : parsed;
   // 1-based file lines where each data row starts, for messages (blank lines and quoted line breaks counted).

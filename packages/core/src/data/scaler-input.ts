@@ -1,4 +1,5 @@
 import { DataError, ShapeError } from '../errors';
+import { firstNonFinite } from '../finite-values';
 import { Tensor } from '../tensor';
 
 /**
@@ -52,7 +53,7 @@ export function flattenScalerInput(x: ScalerInput, who: string): FlatInput {
 }
 
 function checkFinite(values: Float64Array, who: string): Float64Array {
-  const bad = values.findIndex((v) => !Number.isFinite(v));
+  const bad = firstNonFinite(values);
   if (bad >= 0) throw new DataError(`${who} expected finite numbers, got ${values[bad]} at flat index ${bad}`);
   return values;
 }

@@ -1,6 +1,7 @@
 import { DataError, ShapeError } from '../errors';
 import { checkBufferSize } from '../buffer-limits';
 import { checkCount, checkRequiredOptions, optionError, optionKeys } from '../options';
+import { firstNonFinite } from '../finite-values';
 import { Tensor } from '../tensor';
 
 /** Options of {@link timeseriesWindows}. */
@@ -70,7 +71,7 @@ export function timeseriesWindows(
 
 /** Windows of a series holding NaN or ±Infinity would only fail later, by window: name the step now. */
 function checkFiniteSeries(values: Float32Array, features: number): void {
-  const i = values.findIndex((v) => !Number.isFinite(v));
+  const i = firstNonFinite(values);
   if (i < 0) return;
   const where = features === 1 ? `step ${i}` : `step ${Math.floor(i / features)}, feature ${i % features}`;
   throw new DataError(`timeseriesWindows: the series holds ${values[i]} at ${where} (as float32); the model takes finite numbers only: clean or impute the data first`);

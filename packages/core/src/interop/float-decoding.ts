@@ -1,4 +1,5 @@
 import { FormatError } from '../errors';
+import { firstNonFinite } from '../finite-values';
 
 /** The floating-point element types the interop readers turn into float32 tensors. */
 export type FloatType = 'float32' | 'float64' | 'float16' | 'bfloat16';
@@ -51,9 +52,6 @@ export function halfToFloat(bits: number): number {
  * a file. `what` and `name` say where the tensor came from.
  */
 export function checkFinite(values: Float32Array, what: string, name: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new FormatError(`${what}: tensor '${name}' holds ${values[i]} at flat index ${i}; weights must be finite`);
-    }
-  }
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new FormatError(`${what}: tensor '${name}' holds ${values[i]} at flat index ${i}; weights must be finite`);
 }

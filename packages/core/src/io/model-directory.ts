@@ -56,8 +56,9 @@ export function setSaveStepHook(hook: ((step: SaveStep) => void) | null): void {
  */
 export async function writeModelDirectory(dir: string, weights: Uint8Array, modelJson: (weightsFile: string) => Uint8Array): Promise<void> {
   await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-    // A file where a directory of the path goes is the caller's to fix; other failures (permissions) are the system's.
-    const ErrorClass = err.code === 'ENOTDIR' || err.code === 'EEXIST' ? ConfigError : RnnError;
+    // A file where the directory, or one above it, goes is the caller's to fix; other failures (permissions) are the system's.
+    if (err.code === 'EEXIST') throw new ConfigError(`saveModel: ${dir} exists and is not a directory; a model is saved as a directory (model.json and weights.bin)`);
+    const ErrorClass = err.code === 'ENOTDIR' ? ConfigError : RnnError;
     throw new ErrorClass(`cannot save into ${dir}: cannot create the directory (${err.code ?? 'error'}: ${err.message})`);
   });
   await withDirectoryLock(dir, async (stillHeld) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FormatError } from '../errors';
 import { checkOptions, checkPath, describeValue, optionKeys } from '../options';
@@ -19,7 +19,8 @@ import {
 } from './format';
 import { writeModelDirectory } from './model-directory';
 import { extractTensors } from './tensor-refs';
-import { firstNonFinite, packWeights, type NamedBuffer } from './weights-file';
+import { firstNonFinite } from '../finite-values';
+import { packWeights, type NamedBuffer } from './weights-file';
 
 /** What `saveModel` reads from a model: the agreed `Sequential` surface. */
 export interface SaveableModel {
@@ -59,10 +60,6 @@ export async function saveModel(model: SaveableModel, dir: string, options: Save
   checkModelArgument('saveModel', model);
   checkOptions('saveModel', options, SAVE_MODEL_OPTION_KEYS);
   checkPath('saveModel', 'dir', dir);
-  const existing = await stat(dir).catch(() => null);
-  if (existing && !existing.isDirectory()) {
-    throw new ConfigError(`saveModel: ${dir} exists and is not a directory; a model is saved as a directory (model.json and weights.bin)`);
-  }
   for (const name of [MODEL_JSON, WEIGHTS_BIN]) {
     if ((await lstat(join(dir, name)).catch(() => null))?.isDirectory()) {
       throw new ConfigError(`saveModel: ${join(dir, name)} is a directory, where the model's ${name} goes; remove it and save again`);

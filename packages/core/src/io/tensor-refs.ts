@@ -1,5 +1,6 @@
 import { FormatError } from '../errors';
-import { firstNonFinite, type NamedBuffer } from './weights-file';
+import { firstNonFinite } from '../finite-values';
+import type { NamedBuffer } from './weights-file';
 import { isObject, type JsonValue } from './format';
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { FormatError } from '../errors';
+import { firstNonFinite } from '../finite-values';
 import type { WeightEntry, WeightsManifest } from './format';
 import { WEIGHTS_BIN } from './format';
 
@@ -75,12 +76,6 @@ function readFloats(bytes: Buffer, offset: number, values: Float32Array): void {
     return;
   }
   for (let i = 0; i < values.length; i++) values[i] = bytes.readFloatLE(offset + 4 * i);
-}
-
-/** Index of the first NaN or ±Infinity in `values`, or -1 (a plain loop: weights run to millions of values). */
-export function firstNonFinite(values: Float32Array): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
-  return -1;
 }
 
 /** Hex SHA-256 of `bytes`. */

@@ -1,4 +1,5 @@
 import { StateDictError } from '../errors';
+import { firstNonFinite } from '../finite-values';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import type { Parameter } from '../train/parameter';
 
@@ -19,9 +20,8 @@ export function parametersToStateDict(params: readonly Parameter[]): Record<stri
  * takes non-finite weights, whatever loads them (a state dict, an imported file, `setWeights`).
  */
 export function checkFiniteWeight(where: string, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new StateDictError(`${where} holds ${values[i]} at flat index ${i}; weights must be finite`);
-  }
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new StateDictError(`${where} holds ${values[i]} at flat index ${i}; weights must be finite`);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Tensor } from '../../tensor';
 import { readModelSource, sourceName, type ModelSource } from '../model-source';
 import { looksLikeZip, readZipEntries } from '../zip-archive';
 import { Hdf5File, looksLikeHdf5 } from './hdf5-file';
-import { kerasLayer, maskAfter } from './keras-layers';
+import { kerasLayer, maskAfter, RECURRENT_CLASSES } from './keras-layers';
 import { kerasMajor, parseModelConfig, type KerasModelConfig } from './model-config';
 import { keras3Variables, legacyVariables, type KerasVariable } from './variables';
 import { kerasWeights } from './weights';
@@ -91,8 +91,6 @@ function openLegacy(bytes: Uint8Array, what: string): KerasFile {
     variables: (layers) => legacyVariables(h5, layers, what),
   };
 }
-
-const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU'];
 
 /** Our Sequential for the config, built for its input shape; options we refuse are `UnsupportedError`s. */
 function buildModel(config: KerasModelConfig, what: string): Sequential {

@@ -24,6 +24,8 @@ export interface LayerContext {
 
 /** The Keras classes importKeras builds, in the words of its refusal. */
 export const KERAS_CLASSES = ['InputLayer', 'Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional', 'Dense', 'Dropout'];
+/** The Keras recurrent layer classes (Bidirectional wraps one of them). */
+export const RECURRENT_CLASSES: readonly string[] = ['SimpleRNN', 'LSTM', 'GRU'];
 
 /** Options that change training (regularizers, constraints, LoRA, quantization): @rnn has none of them. */
 const TRAINING_ONLY = [
@@ -66,7 +68,7 @@ export function kerasLayer(spec: KerasLayerConfig, ctx: LayerContext): Layer {
 export function maskAfter(spec: KerasLayerConfig, masked: boolean): boolean {
   if (spec.className === 'Embedding') return spec.config.mask_zero === true;
   const inner = spec.className === 'Bidirectional' ? ((spec.config.layer as { config?: Record<string, unknown> })?.config ?? {}) : spec.config;
-  if (['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'].includes(spec.className)) return masked && inner.return_sequences === true;
+  if (RECURRENT_CLASSES.includes(spec.className) || spec.className === 'Bidirectional') return masked && inner.return_sequences === true;
   return masked;
 }
 

@@ -1,5 +1,6 @@
 import { FormatError } from '../../errors';
 import type { FloatDataset, Hdf5File } from './hdf5-file';
+import { RECURRENT_CLASSES } from './keras-layers';
 import type { KerasLayerConfig } from './model-config';
 
 /** One Keras variable: where it is in the HDF5 file, and its values. */
@@ -7,7 +8,6 @@ export interface KerasVariable extends FloatDataset {
   path: string;
 }
 
-const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU']);
 
 /** Keras's `naming.to_snake_case`: `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */
 export function toSnakeCase(name: string): string {
@@ -38,7 +38,7 @@ export function keras3Variables(h5: Hdf5File, layers: readonly KerasLayerConfig[
     const groups =
       spec.className === 'Bidirectional'
         ? [`${path}/forward_layer/cell/vars`, `${path}/backward_layer/cell/vars`]
-        : RECURRENT.has(spec.className)
+        : RECURRENT_CLASSES.includes(spec.className)
           ? [`${path}/cell/vars`]
           : [`${path}/vars`];
     return groups.flatMap((group) => (h5.has(group) ? numbered(h5, group, what) : []));

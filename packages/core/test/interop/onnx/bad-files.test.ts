@@ -4,23 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../test-support/temp-dirs';
 import { ConfigError, FormatError, UnsupportedError } from '../../../src/errors';
 import { exportOnnxBytes, importOnnx } from '../../../src/interop/onnx';
-import { decodeModel, encodeModel, type ModelProto } from '../../../src/interop/onnx/proto/onnx-proto';
 import { floatTensor, int64Tensor } from '../../../src/interop/onnx/proto/tensor-data';
 import { Random } from '../../../src/random';
 import { EXPORT_CASES } from './export-cases';
+import { edited } from './helpers';
 
 const torchDir = join(__dirname, 'fixtures', 'torch');
 const fixtures = JSON.parse(readFileSync(join(torchDir, 'torch-models.json'), 'utf8')) as { refused: Record<string, { file: string; mentions: string }> };
 const torchFile = (name: string) => readFileSync(join(torchDir, name));
 const LSTM_FOLDED = 'lstm_stacked.opset14-folded-dynamic.onnx';
 const dir = tempDir('rnn-onnx-bad-');
-
-/** A decoded copy of `bytes`, changed by `edit`, encoded again. */
-function edited(bytes: Uint8Array, edit: (m: ModelProto) => void): Uint8Array {
-  const model = decodeModel(bytes, 'test');
-  edit(model);
-  return encodeModel(model);
-}
 
 describe('importOnnx on bad input', () => {
   it('a truncated file is a FormatError', async () => {

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { decodeModel, encodeModel, type ModelProto } from '../../../src/interop/onnx/proto/onnx-proto';
 import type { Sequential } from '../../../src/model/sequential';
 import { Random } from '../../../src/random';
 import { expectClose, type Tolerance } from '../../../src/testing/compare';
@@ -87,4 +88,11 @@ export async function expectSamePrediction(model: Sequential, bytes: Uint8Array,
   const ours = await model.predict(input.nested, { batchSize: 1024 });
   const outputs = await runOrt(bytes, { input: input.tensor });
   expectOrtClose(outputs.output, ours, what);
+}
+
+/** A decoded copy of `bytes`, changed by `edit`, encoded again. */
+export function edited(bytes: Uint8Array, edit: (m: ModelProto) => void): Uint8Array {
+  const model = decodeModel(bytes, 'test');
+  edit(model);
+  return encodeModel(model);
 }

@@ -4,9 +4,8 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../../src/errors';
 import { importOnnx } from '../../../src/interop/onnx';
-import { decodeModel, encodeModel } from '../../../src/interop/onnx/proto/onnx-proto';
 import { expectClose } from '../../../src/testing/compare';
-import { ORT_TOLERANCE, runOrt } from './helpers';
+import { edited, ORT_TOLERANCE, runOrt } from './helpers';
 
 /** A tensor of the fixture file: shape and flat values. */
 interface Stored {
@@ -74,14 +73,14 @@ describe('importing torch.onnx.export graphs', () => {
 
 /** `file`'s bytes with every recurrent node's `direction` set to 'reverse' (the first one only when `firstOnly`). */
 function reversed(file: string, firstOnly = false): Uint8Array {
-  const model = decodeModel(readFileSync(join(dir, file)), file);
-  const nodes = model.graph!.node!.filter((n) => ['LSTM', 'GRU', 'RNN'].includes(n.op_type!));
-  for (const node of firstOnly ? nodes.slice(0, 1) : nodes) {
-    const direction = node.attribute!.find((a) => a.name === 'direction');
-    if (direction) direction.s = new TextEncoder().encode('reverse');
-    else node.attribute!.push({ name: 'direction', type: 3, s: new TextEncoder().encode('reverse') });
-  }
-  return encodeModel(model);
+  return edited(readFileSync(join(dir, file)), (model) => {
+    const nodes = model.graph!.node!.filter((n) => ['LSTM', 'GRU', 'RNN'].includes(n.op_type!));
+    for (const node of firstOnly ? nodes.slice(0, 1) : nodes) {
+      const direction = node.attribute!.find((a) => a.name === 'direction');
+      if (direction) direction.s = new TextEncoder().encode('reverse');
+      else node.attribute!.push({ name: 'direction', type: 3, s: new TextEncoder().encode('reverse') });
+    }
+  });
 }
 
 /**
