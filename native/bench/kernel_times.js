@@ -3,17 +3,18 @@
 // Inference forward, training forward and backward kernel times of one or more builds of the addon,
 // side by side (rounds alternate between the builds, so a noisy shared machine affects them alike).
 //   node native/bench/kernel_times.js [--threads 2[,4...]] [--rounds 9] [--cells lstm,gru,rnn]
-//        [--configs small,medium,large,one] [--split-beyond-cpus] [--hold] BINARY.node [BINARY2.node ...]
+//        [--configs small,medium,large,one,two,three] [--split-beyond-cpus] [--hold] BINARY.node [BINARY2.node ...]
 // Prints the median ms of inference forward (no workspace), training forward and backward per case
 // and variant, and each later variant's speed relative to the first (> 1: faster). A variant is a
 // build at one thread count: `--threads 2,4` alternates 2 and 4 threads round by round, e.g. to see
 // what more threads than cores cost. `--split-beyond-cpus` lifts the cap of a call's split width at
 // the CPUs (builds without it always split as wide as the thread count). `one` is one sequence (B = 1,
-// the serving shape); `--hold` holds each case's weights (holdWeights, as a Predictor does: nothing
-// here writes them) in builds that export it, so their forward calls reuse one packing.
+// the serving shape), `two` and `three` the same shape with 2 and 3 rows (what a Predictor batches);
+// `--hold` holds each case's weights (holdWeights, as a Predictor does: nothing here writes them) in
+// builds that export it, so their forward calls reuse one packing.
 const path = require('node:path');
 
-const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512], one: [1, 50, 64, 128] };
+const CONFIGS = { small: [32, 20, 8, 32], medium: [64, 50, 64, 128], large: [64, 100, 256, 512], one: [1, 50, 64, 128], two: [2, 50, 64, 128], three: [3, 50, 64, 128] };
 const GATES = { lstm: 4, gru: 3, rnn: 1 };
 const args = process.argv.slice(2);
 const opt = { threads: [2], rounds: 9, cells: ['lstm', 'gru', 'rnn'], configs: ['small', 'medium', 'large'], beyondCpus: false, hold: false, bins: [] };

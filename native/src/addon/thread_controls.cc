@@ -12,6 +12,7 @@
 
 #include "kernel_reader.h"
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 #include "runtime/kernel_scheduler.h"
 #include "runtime/split_policy.h"
 
@@ -60,6 +61,9 @@ Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value get_num_threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), process_threads()); }
+
+// Outside a call, the policy is the process's: what a call started now would take.
+Napi::Value lone_rows(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), lone_rows_max()); }
 
 Napi::Value blas_info(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
@@ -164,6 +168,7 @@ void init_threads_once() {
 void export_thread_controls(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, set_num_threads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, get_num_threads, "getNumThreads"));
+  exports.Set("loneRows", Napi::Function::New(env, lone_rows, "loneRows"));
   exports.Set("blasInfo", Napi::Function::New(env, blas_info, "blasInfo"));
   exports.Set("setSplitThresholds", Napi::Function::New(env, set_split_thresholds, "setSplitThresholds"));
   exports.Set("splitThresholds", Napi::Function::New(env, split_thresholds, "splitThresholds"));

@@ -30,6 +30,12 @@ void parallel_blocks(int blocks, const std::function<void(int)>& body) {
   KernelScheduler::shared().run_blocks(job);
 }
 
+int lone_rows_max() {
+  constexpr int kLoneRowsMax = 3;  // the rows a Predictor batches (core's LONE_ROWS_MAX)
+  const int width = std::min(kLoneRowsMax, current_policy().width);
+  return width >= 2 ? width : 1;
+}
+
 int row_block_count(int B, long long loop_macs) {
   const SplitPolicy policy = current_policy();
   return block_count(B / policy.row_block_min_rows, loop_macs, policy.row_block_macs);

@@ -40,6 +40,10 @@ void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0,
 // A pointwise pass over n units of `floats_per_unit` floats each: body(begin, end) per block.
 void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<void(int begin, int end)>& body);
 
+// Inference forward calls of up to this many rows (at least 2) compute each row alone, one row a
+// thread (sequence_driver.h): min(3, the current policy's width); 1 when they do not.
+int lone_rows_max();
+
 // The current policy's GEMM block threshold (M·N·K per block).
 long long gemm_block_macs();
 

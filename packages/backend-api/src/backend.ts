@@ -129,6 +129,13 @@ export interface Backend extends Kernels {
   details(): BackendDetails;
   /** Sets the math thread count where the backend has threads; a no-op returning 1 otherwise. */
   setThreads(threads: number): number;
+  /**
+   * Inference forward calls of up to this many rows compute each row bit for bit as the one-row
+   * call on it would (1: not even two). The native backend does while each row gets a thread of its
+   * own (up to 3: the split width); the fallback's rows are independent at any batch size (it
+   * answers 3, the most a Predictor batches). A Predictor batches overlapping calls up to this.
+   */
+  loneRows(): number;
   /** The whole-input passes (finite check, layout copy), run on the calling thread. */
   readonly data: DataPasses;
   /** The optimizers' per-weight updates, run on the calling thread. */

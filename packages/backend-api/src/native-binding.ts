@@ -51,6 +51,8 @@ export interface NativeBinding extends Kernels {
   setNumThreads(threads: number): number;
   /** The native pool's thread count in force. */
   getNumThreads(): number;
+  /** `Backend.loneRows`: min(3, the split width) when that is 2 or more, else 1. */
+  loneRows(): number;
   /** BLAS build and thread details. */
   blasInfo(): NativeBlasInfo;
   /** The step kernels' instruction-set level in use and the ones available. */

@@ -22,6 +22,10 @@ export const fallbackBackend = {
   setThreads(_threads: number): number {
     return 1;
   },
+  // Every kernel computes each row on its own, in the same order at any batch size.
+  loneRows(): number {
+    return 3;
+  },
   data: dataPasses,
   optimizer: optimizerUpdates,
   // Nothing to prepare: the TypeScript kernels read the weights as they are.

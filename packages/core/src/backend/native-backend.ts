@@ -32,6 +32,7 @@ export const NATIVE_BINDING_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'gemmAsync',
   'setNumThreads',
   'getNumThreads',
+  'loneRows',
   'blasInfo',
   'cpuInfo',
   'setCpuLevel',
@@ -102,6 +103,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       cpu: binding.cpuInfo().level,
     }),
     setThreads: (threads: number) => binding.setNumThreads(threads),
+    loneRows: () => binding.loneRows(),
     data: {
       firstNonFinite: (values) => binding.firstNonFinite(values),
       toTimeMajor: (src, B, T, F, out, reverse) => binding.toTimeMajor(src, B, T, F, out, reverse),

@@ -257,6 +257,7 @@ describe('checkedBackend', () => {
       async: asyncKernels,
       details: () => ({ name: 'fallback', threads: 3, blas: 'test', cpu: 'test' }),
       setThreads: (n: number) => n + 1,
+      loneRows: () => 2,
     } as unknown as Backend;
     return { backend, calls };
   }
@@ -272,6 +273,7 @@ describe('checkedBackend', () => {
     expect(checked.name).toBe('fallback');
     expect(checked.details().threads).toBe(3);
     expect(checked.setThreads(4)).toBe(5);
+    expect(checked.loneRows()).toBe(2);
   });
 
   it('validates the async kernels too: a bad call rejects and never reaches the backend', async () => {

@@ -250,6 +250,7 @@ export function checkedBackend(backend: Backend): Backend {
     async,
     details: () => backend.details(),
     setThreads: (threads: number) => backend.setThreads(threads),
+    loneRows: () => backend.loneRows(),
     // Core calls the data passes with sizes it made itself (`toTimeMajor` checks them first), and
     // the optimizer updates with a parameter and the state it allocated for it.
     data: backend.data,

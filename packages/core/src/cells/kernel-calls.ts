@@ -42,10 +42,18 @@ export function runForwardSync(backend: Backend, call: ForwardCall): void {
  */
 export const SYNC_CALL_MAX_FLOPS = 16e6;
 
-/** Forward FLOPs of a kernel call: 2·T·B·G·H·(I+H). */
-function callFlops(call: ForwardCall | BackwardCall): number {
+/** The most rows a Predictor batches: the native kernels compute up to 3 rows alone (`Backend.loneRows`). */
+export const LONE_ROWS_MAX = 3;
+
+/**
+ * Forward FLOPs of a kernel call, 2·T·B·G·H·(I+H), or of one of its rows where the backend computes
+ * them alone, one row a thread (`rowsAlone`: inference forward calls of up to `backend.loneRows()`
+ * rows): the calling thread then computes one row.
+ */
+function callFlops(backend: Backend, call: ForwardCall | BackwardCall, rowsAlone: boolean): number {
   const { T, B, I, H } = call.args;
-  return 2 * T * B * GATES[call.cell] * H * (I + H);
+  const rows = rowsAlone && B > 1 && B <= LONE_ROWS_MAX && B <= backend.loneRows() ? 1 : B;
+  return 2 * T * rows * GATES[call.cell] * H * (I + H);
 }
 
 /** Model calls (fit, trainOnBatch, predict, evaluate, on any model) running in this JS environment. */
@@ -67,13 +75,13 @@ export async function asModelCall<T>(task: () => Promise<T>): Promise<T> {
  * predict during fit), calls run in place would take turns on this thread, while on the native
  * pool they run at the same time on different threads.
  */
-function asyncFor(backend: Backend, call: ForwardCall | BackwardCall) {
-  return callFlops(call) < SYNC_CALL_MAX_FLOPS && modelCallsRunning <= 1 ? undefined : backend.async;
+function asyncFor(backend: Backend, call: ForwardCall | BackwardCall, rowsAlone: boolean) {
+  return callFlops(backend, call, rowsAlone) < SYNC_CALL_MAX_FLOPS && modelCallsRunning <= 1 ? undefined : backend.async;
 }
 
 /** Runs a forward kernel off the event loop where the backend can (`backend.async`), else in place. */
 export async function runForward(backend: Backend, call: ForwardCall): Promise<void> {
-  const async = asyncFor(backend, call);
+  const async = asyncFor(backend, call, call.args.workspace == null);
   if (!async) return runForwardSync(backend, call);
   switch (call.cell) {
     case 'lstm':
@@ -87,7 +95,7 @@ export async function runForward(backend: Backend, call: ForwardCall): Promise<v
 
 /** Runs a backward kernel off the event loop where the backend can, else in place. */
 export async function runBackward(backend: Backend, call: BackwardCall): Promise<void> {
-  const async = asyncFor(backend, call);
+  const async = asyncFor(backend, call, false);
   switch (call.cell) {
     case 'lstm':
       return async ? async.lstmBackward(call.args) : backend.lstmBackward(call.args);
