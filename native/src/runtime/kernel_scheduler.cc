@@ -34,6 +34,15 @@ void yield_wakeups_to_submitters() {
 
 constexpr int kIdleSpinMicros = 200;
 
+// Set while this thread runs a sync call (run_inline): the splits it opens say so (ParallelJob).
+thread_local bool t_inline_call = false;
+
+struct InlineCallScope {
+  const bool was = t_inline_call;
+  InlineCallScope() { t_inline_call = true; }
+  ~InlineCallScope() { t_inline_call = was; }
+};
+
 // Runs a kernel under the policy its call takes now, turning any exception into the outcome.
 void run_catching(const Kernel& kernel, KernelContext& context, KernelOutcome& outcome, std::string& failure) noexcept {
   try {
@@ -51,6 +60,8 @@ void run_catching(const Kernel& kernel, KernelContext& context, KernelOutcome& o
 }
 
 }  // namespace
+
+bool in_inline_call() { return t_inline_call; }
 
 KernelScheduler& KernelScheduler::shared() {
   // Deliberately leaked: destroying it at exit would pull the mutex and queues from under executor
@@ -152,20 +163,20 @@ void KernelScheduler::executor_loop() {
   yield_wakeups_to_submitters();
   std::unique_lock<std::mutex> lock(mutex_);
   Sleeper& self = *sleepers_pool_.claim();
-  bool ran_task = false;
+  bool ran_task = false, ran_inline_block = false;
   for (;;) {
     const auto has_task = [this] { return !queue_.empty() && !exiting_; };
     const auto has_work = [&] { return !jobs_.empty() || has_task() || executors_ > target_executors_; };
     ++idle_executors_;
     count_busy_locked();
-    if (ran_task && !has_work()) spin_for_work(lock);
+    if ((ran_task || ran_inline_block) && !has_work()) spin_for_work(lock, ran_inline_block);
     sleep_until(lock, self, has_work);
     --idle_executors_;
     count_busy_locked();
-    ran_task = false;
+    ran_task = ran_inline_block = false;
     // Blocks of running calls first: their calls hold slots and callers already wait for them.
     if (!jobs_.empty()) {
-      help_with_block(lock);
+      ran_inline_block = help_with_block(lock);
     } else if (has_task()) {
       run_next_task(lock);
       ran_task = true;
@@ -181,16 +192,22 @@ void KernelScheduler::executor_loop() {
 // An executor that has just finished an async call watches for the next one for up to
 // kIdleSpinMicros before it sleeps: waking a sleeping thread took ~50 µs at the median and ~1 ms at
 // the 99th percentile on a 2-core VM, next to a 0.3 ms B = 1 call, and concurrent callers queue
-// their next calls within that time. After a block of a split it sleeps at once: the split's opener
-// wakes it for the next split anyway. Spinning after blocks too (kernel_times.js, 41 alternating
-// rounds) read 0.93–1.03× on the small and medium LSTM and GRU kernels, 0.97–1.00× on small and
-// 1.03–1.09× on medium SimpleRNN, and about the same with the opener also spinning up to 100 µs
-// for its blocks: not worth the cores it keeps busy.
+// their next calls within that time. After a block of a split it sleeps at once, unless the split
+// was opened by a sync call on a JS thread (a Predictor's batch of one-sequence calls, run in
+// place, whose next batch follows within tens of µs): then one executor (at most one per CPU
+// besides the opener's) watches, which took the next split's pickup from ~20 to ~3 µs and two
+// served callers from 1.48× to 1.64× one caller's throughput (native/README.md, "Few rows").
+// Spinning after every block (kernel_times.js, 41 alternating rounds) read 0.93–1.03× on the small
+// and medium LSTM and GRU kernels, 0.97–1.00× on small and 1.03–1.09× on medium SimpleRNN, and
+// about the same with the opener also spinning up to 100 µs for its blocks: not worth the cores it
+// keeps busy.
 // Only with more than one thread (one thread means one core, spinning included) and while fewer
 // threads run kernel work than there are CPUs; it yields as it goes, so a thread that wants the
 // core gets it.
-void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock) {
-  if (target_executors_ < 2 || busy_threads_.load(std::memory_order_relaxed) >= process_cpus()) return;
+void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool after_inline_block) {
+  const int busy = busy_threads_.load(std::memory_order_relaxed);
+  if (target_executors_ < 2 || busy >= process_cpus()) return;
+  if (after_inline_block && spinners_ + 1 >= process_cpus()) return;
   const unsigned seen = work_posted_.load(std::memory_order_acquire);
   ++spinners_;
   lock.unlock();
@@ -256,6 +273,7 @@ void KernelScheduler::run_inline(const Kernel& kernel) {
   KernelContext context{slot->scratch, &stop};
   try {
     CallScope call;
+    InlineCallScope inline_call;
     kernel(context);
   } catch (...) {
     done();

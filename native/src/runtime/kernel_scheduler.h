@@ -71,6 +71,9 @@ class KernelTask {
   bool detached_ = false;  // its owner went away while it ran: kept for detach() to return
 };
 
+// Whether this thread is running a sync call (KernelScheduler::run_inline) now.
+bool in_inline_call();
+
 class KernelScheduler {
  public:
   // The process-wide scheduler, started on first use. It is never destroyed: its executor threads
@@ -131,8 +134,9 @@ class KernelScheduler {
   // once the lock is released.
   std::vector<Sleeper*> take_sleepers_locked(int count);
   static void notify(const std::vector<Sleeper*>& woken);
-  void spin_for_work(std::unique_lock<std::mutex>& lock);
-  void help_with_block(std::unique_lock<std::mutex>& lock);
+  void spin_for_work(std::unique_lock<std::mutex>& lock, bool after_inline_block);
+  // Runs one block of the first published job; true when a sync call opened that job.
+  bool help_with_block(std::unique_lock<std::mutex>& lock);
   void run_next_task(std::unique_lock<std::mutex>& lock);
   void start_executors_locked();
   void count_busy_locked();       // lock held; after any change of the counts busy_threads_ sums

@@ -15,14 +15,15 @@ namespace {
 // spin. Only while the threads running kernel work (the opener among them) do not outnumber the
 // CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
 // waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
-// CPUs by the tests). An idle executor spins only right after an async call (spin_for_work in
-// kernel_scheduler.cc); otherwise it sleeps (sleep_until).
+// CPUs by the tests). An idle executor spins only right after an async call or a block of a split a
+// sync call opened (spin_for_work in kernel_scheduler.cc); otherwise it sleeps (sleep_until).
 constexpr int kFinishSpins = 512;
 
 }  // namespace
 
 void KernelScheduler::run_blocks(ParallelJob& job) {
   const bool shared = job.blocks() > 1;
+  job.set_opened_inline(in_inline_call());
   if (shared) publish(job);
   for (int block = job.claim(); block >= 0; block = job.claim()) job.run(block);
   if (!shared) return job.rethrow_failure();
@@ -60,16 +61,18 @@ void KernelScheduler::wait_finished(ParallelJob& job) {
   block_cv_.wait(lock, [&] { return job.finished(); });
 }
 
-void KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
+bool KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
   ParallelJob* job = jobs_.front();
   const int block = job->claim();
   // Taken out of the list with its last block, so nobody claims from a job whose opener returned.
   if (job->all_claimed()) jobs_.pop_front();
-  if (block < 0) return;
+  if (block < 0) return false;
+  const bool opened_inline = job->opened_inline();
   lock.unlock();
   const bool last = job->run(block);  // the job may be gone from here on
   lock.lock();
   if (last) block_cv_.notify_all();
+  return opened_inline;
 }
 
 }  // namespace rnn

@@ -18,6 +18,11 @@ class ParallelJob {
 
   int blocks() const { return blocks_; }
 
+  // Whether the opener is a sync call on a JS thread (KernelScheduler::run_inline), as one-sequence
+  // serving makes them back to back: executors that ran its blocks watch for the next split.
+  bool opened_inline() const { return opened_inline_; }
+  void set_opened_inline(bool inline_call) { opened_inline_ = inline_call; }
+
   // The next unclaimed block, or -1 when every block is taken.
   int claim() {
     const int block = next_.fetch_add(1, std::memory_order_relaxed);
@@ -45,6 +50,7 @@ class ParallelJob {
   std::atomic<int> next_{0};
   std::atomic<int> done_{0};
   std::atomic<bool> failed_{false};
+  bool opened_inline_ = false;
   std::exception_ptr failure_;  // written once, by the block that set failed_ first
 };
 
