@@ -3,6 +3,7 @@ import { getBackend } from '../backend/select';
 import { RnnError } from '../errors';
 import type { SampleShape } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
+import { CallBatcher, batchable } from './call-batcher';
 import type { BatchOptions } from './model-options';
 import type { Sequential } from './sequential';
 
@@ -26,12 +27,24 @@ const releaseWhenCollected = new FinalizationRegistry<Held>((held) => held.backe
  *
  * It keeps a private copy of the model (its weights, plus their packing on the native backend) until
  * `dispose()`, or until it is garbage. Any number of `predict` calls may run at once.
+ *
+ * Calls that overlap are batched (call-batcher.ts): a call of up to three rows that comes while
+ * others of this predictor's run waits for them, then runs as one batch with the calls that came
+ * meanwhile (and those whose callers called again as soon as they got their answers), up to three
+ * rows a batch (on the native backend, as many as it has threads for, up to three; none with one
+ * thread). A call that finds nothing running runs at once, alone. Each caller gets the bits its
+ * call gives alone: the kernels compute each row of such a batch as a call of its own, so it never
+ * depends on its neighbours; a batch that fails runs again call by call, so each caller gets its own
+ * result or error. Two callers then take little more than one call's time for both, where two
+ * separate calls shared a core with the event loop (README, "Serving from Node").
  */
 export class Predictor {
   /** The name of the model it was made from. */
   readonly name: string;
   #model: Sequential | null;
   #held: Held | null;
+  readonly #sample: SampleShape;
+  readonly #batcher: CallBatcher;
 
   /**
    * Use `model.predictor()`, which hands it a private copy of the model that no one else can reach
@@ -40,8 +53,10 @@ export class Predictor {
   constructor(name: string, copy: Sequential) {
     this.name = name;
     this.#model = copy;
+    this.#sample = copy.layers[0].inputShape as SampleShape;
     const held: Held = { backend: getBackend(), arrays: copy.parameters().map((p) => p.value) };
     held.backend.holds.hold(held.arrays);
+    this.#batcher = new CallBatcher(() => held.backend.loneRows());
     this.#held = held;
     releaseWhenCollected.register(this, held, this);
   }
@@ -52,8 +67,15 @@ export class Predictor {
   }
 
   /** The outputs for `x`, computed in batches (default 32) and concatenated, as `model.predict` does. */
-  async predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
-    return this.model('predict').predict(x, options);
+  predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
+    let model: Sequential;
+    try {
+      model = this.model('predict');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const input = batchable(this.#sample, x, options);
+    return input === null ? model.predict(x, options) : this.#batcher.submit(model, input, options);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { getBackend } from '../../src/backend/select';
 import { ConfigError, RnnError, ShapeError } from '../../src/errors';
 import { Bidirectional } from '../../src/layers/bidirectional';
 import { Dense } from '../../src/layers/dense';
@@ -9,7 +10,8 @@ import { LSTM } from '../../src/layers/lstm';
 import { SimpleRNN } from '../../src/layers/simple-rnn';
 import { Sequential } from '../../src/model/sequential';
 import { Random } from '../../src/random';
-import { Tensor } from '../../src/tensor';
+import type { BatchOptions } from '../../src/model/model-options';
+import { Tensor, type TensorLike } from '../../src/tensor';
 import { tensorBits } from './fixtures';
 
 /**
@@ -149,5 +151,102 @@ describe('model.predictor()', () => {
     const custom = new Sequential([new Passthrough({ rate: 0, inputShape: [2, 2], name: 'mine' }), new SimpleRNN({ units: 2 })], { name: 'custom' });
     expect(() => custom.predictor()).toThrow(ConfigError);
     expect(() => custom.predictor()).toThrow(/^custom\.predictor\(\): cannot copy mine: unknown layer className 'Passthrough'/);
+  });
+});
+
+/**
+ * Overlapping one-sequence calls on a predictor run as batches of up to three rows (call-batcher.ts),
+ * and each caller still gets the bits of its call alone: the native kernels compute calls of up to
+ * three rows one row at a time (test/native/few-rows.test.ts), the fallback computes rows
+ * independently. The batches are seen through the predictor copy's `predict` calls.
+ */
+describe('model.predictor(): overlapping calls run as batches', () => {
+  /** Runs `body` while recording the row counts of every `Sequential.predict` call. */
+  async function batchesDuring(body: () => Promise<void>): Promise<number[]> {
+    const rows: number[] = [];
+    const original = Sequential.prototype.predict;
+    const spy = vi.spyOn(Sequential.prototype, 'predict').mockImplementation(function (this: Sequential, x: TensorLike, options?: BatchOptions) {
+      rows.push((x as Tensor).shape[0]);
+      return original.call(this, x, options);
+    });
+    try {
+      await body();
+    } finally {
+      spy.mockRestore();
+    }
+    return rows;
+  }
+
+  /** The rows of `x` as one-row tensors. */
+  const rowsOf = (x: Tensor): Tensor[] => {
+    const size = x.size / x.shape[0];
+    return Array.from({ length: x.shape[0] }, (_, i) => new Tensor(x.data.slice(i * size, (i + 1) * size), [1, ...x.shape.slice(1)]));
+  };
+
+  for (const { name, make, x } of MODELS) {
+    it(`${name}: two callers calling again and again share batches, and get the bits of their calls alone`, async () => {
+      const model = make();
+      const samples = rowsOf(x.rank === 3 ? inputs(6, x.shape[1], x.shape[2], 99) : ids(6, x.shape[1], 99));
+      const alone = await Promise.all(samples.map(async (s) => tensorBits(await model.predict(s))));
+      const predictor = model.predictor();
+      const got: number[][] = new Array(samples.length);
+      const batches = await batchesDuring(async () => {
+        const caller = async (first: number) => {
+          for (let i = first; i < samples.length; i += 2) got[i] = tensorBits(await predictor.predict(samples[i]));
+        };
+        await Promise.all([caller(0), caller(1)]);
+      });
+      expect(got).toEqual(alone);
+      // The first call runs alone; the second waits for it, then rides with the first caller's next.
+      // (Where the backend cannot compute two rows apart, native on one core, nothing waits.)
+      expect(batches).toEqual(getBackend().loneRows() >= 2 ? [1, 2, 2, 1] : [1, 1, 1, 1, 1, 1]);
+      predictor.dispose();
+    });
+  }
+
+  it('makes batches of up to three rows, in call order, calls of other step counts apart', async () => {
+    const model = new Sequential([new GRU({ units: 6, inputShape: [null, 3] }), new Dense({ units: 2 })], { seed: 11 });
+    const predictor = model.predictor();
+    const calls = [inputs(1, 4, 3, 1), inputs(2, 4, 3, 2), inputs(1, 4, 3, 3), inputs(1, 5, 3, 4), inputs(2, 4, 3, 5), inputs(1, 5, 3, 6), inputs(4, 4, 3, 7)];
+    const alone = await Promise.all(calls.map(async (x) => tensorBits(await model.predict(x))));
+    let got: number[][] = [];
+    const batches = await batchesDuring(async () => {
+      got = (await Promise.all(calls.map((x) => predictor.predict(x)))).map(tensorBits);
+    });
+    expect(got).toEqual(alone);
+    // Alone: the first call and the 4-row one (more rows than a batch takes); then, three rows a
+    // batch: [2 + 1] of 4 steps, [1 + 1] of 5 steps, [2] of 4 steps; two (native on two cores):
+    // [2], [1], [1 + 1], [2]; one (native on one core): every call at once, as it comes.
+    const expected: Record<number, number[]> = { 1: [1, 2, 1, 1, 2, 1, 4], 2: [1, 4, 2, 1, 2, 2], 3: [1, 4, 3, 2, 2] };
+    expect(batches).toEqual(expected[Math.min(3, getBackend().loneRows())]);
+  });
+
+  it("one caller's bad input fails that call only: the batch runs again call by call", async () => {
+    const model = new Sequential([new LSTM({ units: 5, inputShape: [3, 2] }), new Dense({ units: 1 })], { seed: 12 });
+    const predictor = model.predictor();
+    const good = [inputs(1, 3, 2, 1), inputs(1, 3, 2, 2), inputs(1, 3, 2, 3)];
+    const bad = inputs(1, 3, 2, 4);
+    bad.data[3] = Number.NaN;
+    const message = await model.predict(bad).catch((e: Error) => e.message);
+    expect(message).toMatch(/NaN/);
+    const outcomes = await Promise.allSettled([predictor.predict(good[0]), predictor.predict(good[1]), predictor.predict(bad), predictor.predict(good[2])]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe(message);
+    for (const [i, k] of [0, 1, 3].entries()) {
+      expect(tensorBits((outcomes[k] as PromiseFulfilledResult<Tensor>).value)).toEqual(tensorBits(await model.predict(good[i])));
+    }
+  });
+
+  it('a waiting call predicts its input as it was when called; waiting calls finish after dispose()', async () => {
+    const model = new Sequential([new SimpleRNN({ units: 4, inputShape: [3, 2] }), new Dense({ units: 1 })], { seed: 13 });
+    const predictor = model.predictor();
+    const [a, b] = [inputs(1, 3, 2, 1), inputs(1, 3, 2, 2)];
+    const expected = [tensorBits(await model.predict(a)), tensorBits(await model.predict(b))];
+    const running = predictor.predict(a);
+    const waiting = predictor.predict(b);
+    if (getBackend().loneRows() >= 2) b.data.fill(0); // the caller reuses its buffer at once (the call waits)
+    predictor.dispose();
+    expect([tensorBits(await running), tensorBits(await waiting)]).toEqual(expected);
+    await expect(predictor.predict(a)).rejects.toThrow(/was disposed/);
   });
 });
