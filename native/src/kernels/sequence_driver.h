@@ -105,7 +105,7 @@ class CellStates {
 // its own) run each row as the B = 1 call on it (forward_rows_alone), one row a thread. A lone row's
 // step streams W_hh from the cache and leaves the FMA units idle enough to compute later steps'
 // input projections inside its product (ProjectionAhead), so two rows on two threads take about one
-// row's time, where one block of two rows projected its inputs with a GEMM first and took 1.6–1.9×
+// row's time, where one block of two rows projected its inputs with a GEMM first and took 1.5–1.9×
 // as long (native/README.md, "Few rows"). On one thread the block is faster, so it stays. A row's
 // result is then the same bits whether it came alone or with others, which lets a Predictor batch
 // concurrent one-row calls (core's model/call-batcher.ts).
