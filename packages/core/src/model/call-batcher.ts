@@ -53,10 +53,10 @@ export class CallBatcher {
   /** Predicts `input` (a batchable call's: `batchable`) on `model`, alone or in a batch. */
   submit(model: Sequential, input: Tensor, options: BatchOptions): Promise<Tensor> {
     const maxRows = Math.min(LONE_ROWS_MAX, this.maxRows());
-    if (maxRows < 2 || input.shape[0] > maxRows) return model.predict(input, options);
+    if (maxRows < 2 || input.shape[0] > maxRows) return predictOn(model, input, options);
     if (this.#running === 0 && !this.#dispatchSet) {
       this.#running++;
-      const y = model.predict(input, options);
+      const y = predictOn(model, input, options);
       y.then(this.#loneSettled, this.#loneSettled);
       return y;
     }
@@ -112,7 +112,7 @@ export class CallBatcher {
     const { model, sample, rowSize, rows, calls } = batch;
     const x = new Tensor(batch.data.subarray(0, rows * rowSize), [rows, ...sample]);
     this.#running++;
-    model.predict(x, calls.length === 1 ? calls[0].options : { batchSize: rows }).then(
+    predictOn(model, x, calls.length === 1 ? calls[0].options : { batchSize: rows }).then(
       (y) => {
         const size = y.data.length / rows; // floats of one output row
         let row = 0;
@@ -132,7 +132,7 @@ export class CallBatcher {
             const own = new Tensor(batch.data.slice(row * rowSize, (row + call.rows) * rowSize), [call.rows, ...sample]);
             row += call.rows;
             this.#running++;
-            model.predict(own, call.options).then(call.resolve, call.reject).finally(this.#loneSettled);
+            predictOn(model, own, call.options).then(call.resolve, call.reject).finally(this.#loneSettled);
           }
         }
         this.finish(batch);
@@ -144,6 +144,18 @@ export class CallBatcher {
   private finish(batch: Batch): void {
     this.#running--;
     if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(batch.data);
+  }
+}
+
+/**
+ * `model.predict(x, options)`, any exception it throws turned into a rejection: batches start from
+ * a tick of their own, where a throw would be uncaught and end the process.
+ */
+export function predictOn(model: Sequential, x: TensorLike, options: BatchOptions): Promise<Tensor> {
+  try {
+    return model.predict(x, options);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

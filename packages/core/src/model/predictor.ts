@@ -3,7 +3,7 @@ import { getBackend } from '../backend/select';
 import { RnnError } from '../errors';
 import type { SampleShape } from '../layers/layer';
 import type { Tensor, TensorLike } from '../tensor';
-import { CallBatcher, batchable } from './call-batcher';
+import { CallBatcher, batchable, predictOn } from './call-batcher';
 import type { BatchOptions } from './model-options';
 import type { Sequential } from './sequential';
 
@@ -75,7 +75,7 @@ export class Predictor {
       return Promise.reject(error);
     }
     const input = batchable(this.#sample, x, options);
-    return input === null ? model.predict(x, options) : this.#batcher.submit(model, input, options);
+    return input === null ? predictOn(model, x, options) : this.#batcher.submit(model, input, options);
   }
 
   /**

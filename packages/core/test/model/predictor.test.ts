@@ -237,6 +237,21 @@ describe('model.predictor(): overlapping calls run as batches', () => {
     }
   });
 
+  it('a model call that throws at once rejects its callers, also in a batch started from a tick of its own', async () => {
+    const model = new Sequential([new GRU({ units: 3, inputShape: [2, 2] })], { seed: 14 });
+    const predictor = model.predictor();
+    const spy = vi.spyOn(Sequential.prototype, 'predict').mockImplementation(() => {
+      throw new RnnError('thrown at once');
+    });
+    try {
+      const outcomes = await Promise.allSettled([1, 2, 3].map((seed) => predictor.predict(inputs(1, 2, 2, seed))));
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.message)).toEqual(['thrown at once', 'thrown at once', 'thrown at once']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a waiting call predicts its input as it was when called; waiting calls finish after dispose()', async () => {
     const model = new Sequential([new SimpleRNN({ units: 4, inputShape: [3, 2] }), new Dense({ units: 1 })], { seed: 13 });
     const predictor = model.predictor();
