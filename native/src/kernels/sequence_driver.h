@@ -112,46 +112,42 @@ class CellStates {
 template <class Cell>
 void forward_sequence(const typename Cell::Args& a, KernelContext& context);
 
-// Each row b of an inference call as the B = 1 call on its own inputs and states: x, y and the mask
-// gathered into (and y scattered from) contiguous per-row buffers, one block a row.
+// Each row b of an inference call as the B = 1 call on its own inputs and states, one block a row:
+// x and the mask gathered into (and y scattered from) contiguous per-row buffers.
 template <class Cell>
 void forward_rows_alone(const typename Cell::Args& a, KernelContext& context) {
   const int T = a.T, B = a.B, I = a.I, H = a.H;
-  const int blocks = B;
-  // Per block, from the call's scratch: x [T, I] the row's inputs, y [T, H] its outputs, mask [T]
-  // its mask column, then the gate buffer [T, G·H] its call takes from its own Scratch.
+  // Per row, from the call's scratch: x [T, I] its inputs, y [T, H] its outputs, mask [T] its mask
+  // column, then the gate buffer [T, G·H] its call takes from its own Scratch.
   const std::size_t gates = static_cast<std::size_t>(T) * Cell::kGates * H;
-  const std::size_t per_block = static_cast<std::size_t>(T) * (I + H + 1) + gates;
-  float* memory = context.scratch.floats(per_block * blocks);
-  parallel_blocks(blocks, [&](int k) {
-    const BlockRange rows = block_range(B, blocks, k);
-    float* x = memory + per_block * k;
+  const std::size_t per_row = static_cast<std::size_t>(T) * (I + H + 1) + gates;
+  float* memory = context.scratch.floats(per_row * B);
+  parallel_blocks(B, [&](int b) {
+    float* x = memory + per_row * b;
     float* y = x + static_cast<std::size_t>(T) * I;
     float* mask = y + static_cast<std::size_t>(T) * H;
     Scratch scratch(mask + T, gates);
     KernelContext row_context{scratch, context.stop, context.held};
-    for (int b = rows.begin; b < rows.end; ++b) {
-      for (int t = 0; t < T; ++t) {
-        std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
-        if (a.mask) mask[t] = a.mask[static_cast<std::size_t>(t) * B + b];
-      }
-      typename Cell::Args row = a;
-      row.B = 1;
-      row.x = x;
-      row.y = y;
-      row.mask = a.mask ? mask : nullptr;
-      row.h0 = a.h0 ? a.h0 + static_cast<std::size_t>(b) * H : nullptr;
-      row.h_t = a.h_t + static_cast<std::size_t>(b) * H;
-      row.recurrent_mask = a.recurrent_mask ? a.recurrent_mask + static_cast<std::size_t>(b) * H : nullptr;
-      if constexpr (Cell::kCellState) {
-        row.c0 = a.c0 ? a.c0 + static_cast<std::size_t>(b) * H : nullptr;
-        row.c_t = a.c_t + static_cast<std::size_t>(b) * H;
-      }
-      forward_sequence<Cell>(row, row_context);
-      if (context.stop_requested()) return;
-      for (int t = 0; t < T; ++t) {
-        std::memcpy(a.y + (static_cast<std::size_t>(t) * B + b) * H, y + static_cast<std::size_t>(t) * H, H * sizeof(float));
-      }
+    for (int t = 0; t < T; ++t) {
+      std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
+      if (a.mask) mask[t] = a.mask[static_cast<std::size_t>(t) * B + b];
+    }
+    typename Cell::Args row = a;
+    row.B = 1;
+    row.x = x;
+    row.y = y;
+    row.mask = a.mask ? mask : nullptr;
+    row.h0 = a.h0 ? a.h0 + static_cast<std::size_t>(b) * H : nullptr;
+    row.h_t = a.h_t + static_cast<std::size_t>(b) * H;
+    row.recurrent_mask = a.recurrent_mask ? a.recurrent_mask + static_cast<std::size_t>(b) * H : nullptr;
+    if constexpr (Cell::kCellState) {
+      row.c0 = a.c0 ? a.c0 + static_cast<std::size_t>(b) * H : nullptr;
+      row.c_t = a.c_t + static_cast<std::size_t>(b) * H;
+    }
+    forward_sequence<Cell>(row, row_context);
+    if (context.stop_requested()) return;
+    for (int t = 0; t < T; ++t) {
+      std::memcpy(a.y + (static_cast<std::size_t>(t) * B + b) * H, y + static_cast<std::size_t>(t) * H, H * sizeof(float));
     }
   });
 }

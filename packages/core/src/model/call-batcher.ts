@@ -14,7 +14,6 @@ interface WaitingCall {
 
 /** Calls that will run as one: their rows copied one after another into `data`. */
 interface Batch {
-  model: Sequential;
   sample: readonly number[];  // the sample shape of every row
   rowSize: number;            // floats of one row
   data: Float32Array;         // [LONE_ROWS_MAX, ...sample] the calls' inputs as they were when called
@@ -41,43 +40,46 @@ export class CallBatcher {
   #waiting: Batch[] = [];
   /** Whether the waiting batches start on the next tick. */
   #dispatchSet = false;
-  /** Buffers of finished batches, reused by the next ones (a batch's buffer is 12–40 KB here). */
+  /** Buffers of finished batches, reused by the next ones (38 KB a buffer at the serving bench's shape). */
   #spare: Float32Array[] = [];
 
   /**
+   * @param model the model every call runs on (a predictor's private copy)
    * @param maxRows the most rows a batch may hold now (`Backend.loneRows`: rows the kernels compute
    *   each as it would be alone); below 2, calls run at once, side by side, as without a batcher.
    */
-  constructor(private readonly maxRows: () => number) {}
+  constructor(
+    private readonly model: Sequential,
+    private readonly maxRows: () => number,
+  ) {}
 
-  /** Predicts `input` (a batchable call's: `batchable`) on `model`, alone or in a batch. */
-  submit(model: Sequential, input: Tensor, options: BatchOptions): Promise<Tensor> {
+  /** Predicts `input` (a batchable call's: `batchable`), alone or in a batch. */
+  submit(input: Tensor, options: BatchOptions): Promise<Tensor> {
+    const rows = input.shape[0];
     const maxRows = Math.min(LONE_ROWS_MAX, this.maxRows());
-    if (maxRows < 2 || input.shape[0] > maxRows) return predictOn(model, input, options);
+    if (maxRows < 2 || rows > maxRows) return predictOn(this.model, input, options);
     if (this.#running === 0 && !this.#dispatchSet) {
       this.#running++;
-      const y = predictOn(model, input, options);
+      const y = predictOn(this.model, input, options);
       y.then(this.#loneSettled, this.#loneSettled);
       return y;
     }
     return new Promise<Tensor>((resolve, reject) => {
-      const rows = input.shape[0];
       const batch =
-        this.#waiting.find((b) => b.model === model && b.rows + rows <= maxRows && sameSample(b.sample, input.shape)) ??
-        this.newBatch(model, input.shape);
+        this.#waiting.find((b) => b.rows + rows <= maxRows && sameSample(b.sample, input.shape)) ?? this.newBatch(input.shape);
       batch.data.set(input.data, batch.rows * batch.rowSize);
       batch.rows += rows;
       batch.calls.push({ rows, options, resolve, reject });
     });
   }
 
-  private newBatch(model: Sequential, shape: readonly number[]): Batch {
+  private newBatch(shape: readonly number[]): Batch {
     const sample = shape.slice(1);
     const rowSize = sample.reduce((a, b) => a * b, 1);
     const size = LONE_ROWS_MAX * rowSize;
     const spare = this.#spare.findIndex((data) => data.length === size);
     const data = spare >= 0 ? this.#spare.splice(spare, 1)[0] : new Float32Array(size);
-    const batch: Batch = { model, sample, rowSize, data, rows: 0, calls: [] };
+    const batch: Batch = { sample, rowSize, data, rows: 0, calls: [] };
     this.#waiting.push(batch);
     return batch;
   }
@@ -109,7 +111,8 @@ export class CallBatcher {
    * caller's NaN must not fail the others).
    */
   private run(batch: Batch): void {
-    const { model, sample, rowSize, rows, calls } = batch;
+    const { model } = this;
+    const { sample, rowSize, rows, calls } = batch;
     const x = new Tensor(batch.data.subarray(0, rows * rowSize), [rows, ...sample]);
     this.#running++;
     predictOn(model, x, calls.length === 1 ? calls[0].options : { batchSize: rows }).then(

@@ -35,8 +35,8 @@ const releaseWhenCollected = new FinalizationRegistry<Held>((held) => held.backe
  * thread). A call that finds nothing running runs at once, alone. Each caller gets the bits its
  * call gives alone: the kernels compute each row of such a batch as a call of its own, so it never
  * depends on its neighbours; a batch that fails runs again call by call, so each caller gets its own
- * result or error. Two callers then take little more than one call's time for both, where two
- * separate calls shared a core with the event loop (README, "Serving from Node").
+ * result or error. Two callers then take about 1.25× one call's time for both, where two separate
+ * calls shared a core with the event loop (README, "Serving from Node").
  */
 export class Predictor {
   /** The name of the model it was made from. */
@@ -56,14 +56,15 @@ export class Predictor {
     this.#sample = copy.layers[0].inputShape as SampleShape;
     const held: Held = { backend: getBackend(), arrays: copy.parameters().map((p) => p.value) };
     held.backend.holds.hold(held.arrays);
-    this.#batcher = new CallBatcher(() => held.backend.loneRows());
+    this.#batcher = new CallBatcher(copy, () => held.backend.loneRows());
     this.#held = held;
     releaseWhenCollected.register(this, held, this);
   }
 
   /** The input shape of one sample (without the batch axis), as the model was built for it. */
   get inputShape(): SampleShape {
-    return this.model('inputShape').layers[0].inputShape as SampleShape;
+    this.model('inputShape');
+    return this.#sample;
   }
 
   /** The outputs for `x`, computed in batches (default 32) and concatenated, as `model.predict` does. */
@@ -75,7 +76,7 @@ export class Predictor {
       return Promise.reject(error);
     }
     const input = batchable(this.#sample, x, options);
-    return input === null ? predictOn(model, x, options) : this.#batcher.submit(model, input, options);
+    return input === null ? predictOn(model, x, options) : this.#batcher.submit(input, options);
   }
 
   /**

@@ -92,7 +92,8 @@ describeNative('inference calls of a few rows', (backend) => {
 
         it('each row gives the bits of the one-row call on it where each row has a thread, and agrees with the fallback', async () => {
           const loneRows = binding.loneRows();
-          expect(loneRows).toBe(Math.min(3, threads, binding.blasInfo().cpus) >= 2 ? Math.min(3, threads, binding.blasInfo().cpus) : 1);
+          const width = Math.min(3, threads, binding.blasInfo().cpus);
+          expect(loneRows).toBe(width >= 2 ? width : 1);
           const failures: string[] = [];
           for (const c of cases) {
             const together = await inferenceForward(backend, c);
