@@ -32,7 +32,7 @@ void yield_wakeups_to_submitters() {
 #endif
 }
 
-constexpr int kIdleSpinMicros = 200;
+constexpr int kIdleSpinMicros = 200;  // how long an idle executor watches for work (spin_for_work)
 
 // Set while this thread runs a sync call (run_inline): the splits it opens say so (ParallelJob).
 thread_local bool t_inline_call = false;
@@ -211,11 +211,8 @@ void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool aft
   const unsigned seen = work_posted_.load(std::memory_order_acquire);
   ++spinners_;
   lock.unlock();
-  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kIdleSpinMicros);
-  while (work_posted_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) {
-    for (int i = 0; i < 16; ++i) cpu_relax();
-    std::this_thread::yield();
-  }
+  spin_until([&] { return work_posted_.load(std::memory_order_acquire) != seen; }, std::chrono::microseconds(kIdleSpinMicros),
+             16, /*yield=*/true);
   lock.lock();
   --spinners_;
 }

@@ -12,11 +12,10 @@ namespace rnn {
 namespace {
 
 // How long the opener of a split spins on its job before sleeping: blocks of one split end close
-// together, and sleeping on the lock and waking again costs more than a short spin. A two-row
-// inference call's rows (one a thread) ended 8–20 µs apart on average (Zen 4 VM), past the 512 pauses
-// (~11 µs there) this spin used to be; spinning up to 100 µs made two served callers' calls 5–11%
-// faster in two of three runs of 31–41 alternating rounds (LSTM and GRU), no different in the third. Timed, not counted: a pause takes 10–140 cycles
-// depending on the CPU.
+// together, and sleeping on the lock and waking again costs more than a short spin. The two rows of
+// a two-row LSTM inference call (one a thread) ended 8–20 µs apart on average on a Zen 4 VM, past
+// the 512 pauses (~11 µs there) this spin used to be; with up to 100 µs, two served callers' calls
+// ran 5–11% faster in two of three side-by-side runs; the third was within noise (native/README.md).
 // Only while the threads running kernel work (the opener among them) do not outnumber the
 // CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
 // waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
@@ -60,10 +59,7 @@ void KernelScheduler::withdraw(ParallelJob& job) {
 
 void KernelScheduler::wait_finished(ParallelJob& job) {
   if (busy_threads_.load(std::memory_order_relaxed) <= process_cpus()) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kFinishSpinMicros);
-    while (!job.finished() && std::chrono::steady_clock::now() < until) {
-      for (int i = 0; i < 64 && !job.finished(); ++i) cpu_relax();
-    }
+    spin_until([&] { return job.finished(); }, std::chrono::microseconds(kFinishSpinMicros), 64, /*yield=*/false);
   }
   if (job.finished()) return;
   std::unique_lock<std::mutex> lock(mutex_);
