@@ -4,11 +4,11 @@ MSE, Adam) on CPU and checks it against our backends on the same weights.
 Usage: torch_bench.py SPEC_JSON   (prints one JSON object on stdout)
 SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, warmupMs, minReps, maxReps},
         batchFile, weightsFile | null, validate, onnxFile | null,
-        serve: {callers: [K...], durationMs} | null }
+        serve: {callers: [K...], durationMs, warmupMs} | null }
 onnxFile: export the loaded weights there with torch.onnx.export (input "x" [batch, T, I], output
 "y" [batch, 1], batch dimension dynamic) before anything is timed, for the onnxruntime peer.
 serve: K Python threads, one intra-op thread each, each predicting one sequence (x[:1]) in a loop
-for durationMs; throughput and latency percentiles per K.
+for warmupMs untimed, then for durationMs; throughput and latency percentiles per K.
 The parent sets OPENBLAS_NUM_THREADS to the bench's thread count (--threads, else RNN_NUM_THREADS,
 else the CPUs); intra-op threads are set to 1 here.
 Exit code 3 (and a message on stderr) when torch cannot be imported.
@@ -88,12 +88,9 @@ def percentile(values, q):
     return s[int(rank) - 1]
 
 
-def serve(predict_one, callers, duration_ms):
-    """K threads calling predict_one until the deadline; every call's latency in ms."""
-    predict_one()  # warm-up
+def call_until(predict_one, callers, deadline):
+    """K threads calling predict_one until the deadline; every call's latency in ms, per thread."""
     latencies = [[] for _ in range(callers)]
-    start = time.perf_counter()
-    deadline = start + duration_ms / 1000.0
 
     def caller(out):
         # Every caller completes at least one call, however late its thread gets going.
@@ -109,6 +106,14 @@ def serve(predict_one, callers, duration_ms):
         t.start()
     for t in threads:
         t.join()
+    return latencies
+
+
+def serve(predict_one, callers, duration_ms, warmup_ms):
+    """As src/serve-stats.ts's serveFor: the K callers untimed for warmup_ms, then timed for duration_ms."""
+    call_until(predict_one, callers, time.perf_counter() + warmup_ms / 1000.0)
+    start = time.perf_counter()
+    latencies = call_until(predict_one, callers, start + duration_ms / 1000.0)
     seconds = time.perf_counter() - start
     flat = [ms for per in latencies for ms in per]
     return {
@@ -215,7 +220,7 @@ def main():
                 model(one)
 
         for callers in spec["serve"]["callers"]:
-            serving.append(serve(predict_one, callers, spec["serve"]["durationMs"]))
+            serving.append(serve(predict_one, callers, spec["serve"]["durationMs"], spec["serve"]["warmupMs"]))
 
     validation = None
     if spec.get("validate") and weights is not None:

@@ -100,11 +100,15 @@ export interface TimedMessage {
   timings: ModeTiming[];
 }
 
-/** Asks a child to serve: for each K in `callers`, K concurrent one-sequence predictions for `durationMs`. */
+/**
+ * Asks a child to serve: for each K in `callers`, K concurrent one-sequence predictions for
+ * `warmupMs` untimed, then for `durationMs`.
+ */
 export interface ServeMessage {
   type: 'serve';
   callers: number[];
   durationMs: number;
+  warmupMs: number;
 }
 
 /** One `ServeStats` per K, in the order asked. */

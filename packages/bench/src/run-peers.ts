@@ -23,7 +23,7 @@ export interface TorchWork {
   /** Export the validated weights to ONNX for the onnxruntime peer. */
   exportOnnx: boolean;
   /** Serving runs, one per K. */
-  serve: { callers: number[]; durationMs: number } | null;
+  serve: { callers: number[]; durationMs: number; warmupMs: number } | null;
 }
 
 /** What the PyTorch run left for the other peers: the exported graph and its serving runs. */

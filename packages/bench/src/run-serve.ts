@@ -8,7 +8,7 @@ import { type BenchBackend, type OwnBackend, SERVE_CELLS, SERVE_DIMS } from './g
 import { type CellRun, type GridOutcome, handleChildFailure } from './outcome';
 import { prepareOrtPeer, runTorchPeer } from './run-peers';
 import { validateOwn } from './run-grid';
-import type { ServeStats } from './serve-stats';
+import { SERVE_WARMUP_MS, type ServeStats } from './serve-stats';
 
 /** Sequences in the serving batch file: validation compares them all, callers predict the first. */
 const VALIDATED_SEQUENCES = 8;
@@ -53,7 +53,7 @@ async function serveCell(
     log(`${run.tag} not served: validation failed`);
     return;
   }
-  const serve = { type: 'serve' as const, callers: opts.callers, durationMs: opts.serveMs };
+  const serve = { type: 'serve' as const, callers: opts.callers, durationMs: opts.serveMs, warmupMs: SERVE_WARMUP_MS };
   const add = (backend: BenchBackend, serving: ServeStats[]): void => {
     for (const s of serving) {
       outcome.serving.push({ cell, backend, ...s });
@@ -73,7 +73,7 @@ async function serveCell(
     }
   }
   const ort = opts.backends.includes('onnxruntime');
-  const torchWork = { modes: [], exportOnnx: ort, serve: opts.backends.includes('pytorch') ? { callers: serve.callers, durationMs: serve.durationMs } : null };
+  const torchWork = { modes: [], exportOnnx: ort, serve: opts.backends.includes('pytorch') ? { callers: serve.callers, durationMs: serve.durationMs, warmupMs: serve.warmupMs } : null };
   const torch = opts.backends.includes('pytorch') || ort ? await runTorchPeer(opts, run, own.validations, torchWork, unavailable, outcome, log) : null;
   if (torch) add('pytorch', torch.serving);
   if (!ort || !torch?.onnxFile) return;

@@ -29,24 +29,29 @@ export function percentile(values: readonly number[], q: number): number {
 }
 
 /**
- * Runs `callers` concurrent loops of `predictOne` until `durationMs` has passed (a call started
- * before the deadline finishes and counts; each caller makes at least one), after one untimed
- * warm-up call.
+ * Untimed serving before each timed run, with the run's own K callers: the steady state a server
+ * reaches (V8's optimised code for the concurrent path, the backend's pools), as the grid's modes
+ * warm up before they are timed. With one warm-up call instead, a 5 s two-caller run started with
+ * the batching code unoptimised and V8's compiler threads taking the core the second row waited
+ * for (bench README, "The serving warm-up").
  */
-export async function serveFor(predictOne: () => Promise<unknown>, callers: number, durationMs: number): Promise<ServeStats> {
-  await predictOne();
+export const SERVE_WARMUP_MS = 1000;
+
+/**
+ * Runs `callers` concurrent loops of `predictOne` for `warmupMs` untimed, then until `durationMs`
+ * has passed (a call started before the deadline finishes and counts; each caller makes at least
+ * one in either phase).
+ */
+export async function serveFor(
+  predictOne: () => Promise<unknown>,
+  callers: number,
+  durationMs: number,
+  warmupMs: number,
+): Promise<ServeStats> {
+  await callUntil(predictOne, callers, performance.now() + warmupMs, null);
   const latencies: number[] = [];
   const start = performance.now();
-  const deadline = start + durationMs;
-  // Every caller completes at least one call, however late it gets going on a busy machine.
-  const caller = async (): Promise<void> => {
-    do {
-      const t0 = performance.now();
-      await predictOne();
-      latencies.push(performance.now() - t0);
-    } while (performance.now() < deadline);
-  };
-  await Promise.all(Array.from({ length: callers }, caller));
+  await callUntil(predictOne, callers, start + durationMs, latencies);
   const seconds = (performance.now() - start) / 1000;
   return {
     callers,
@@ -56,4 +61,17 @@ export async function serveFor(predictOne: () => Promise<unknown>, callers: numb
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
   };
+}
+
+/** `callers` concurrent loops of `predictOne` until `deadline`; each call's latency (ms) goes to `latencies` when given. */
+async function callUntil(predictOne: () => Promise<unknown>, callers: number, deadline: number, latencies: number[] | null): Promise<void> {
+  // Every caller completes at least one call, however late it gets going on a busy machine.
+  const caller = async (): Promise<void> => {
+    do {
+      const t0 = performance.now();
+      await predictOne();
+      latencies?.push(performance.now() - t0);
+    } while (performance.now() < deadline);
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
 }

@@ -32,8 +32,8 @@ export interface TorchSpec {
   validate: boolean;
   /** Where to write `torch.onnx.export` of the loaded weights, for the onnxruntime peer. */
   onnxFile: string | null;
-  /** K Python threads predicting one sequence each, for `durationMs`, per K. */
-  serve: { callers: number[]; durationMs: number } | null;
+  /** K Python threads predicting one sequence each, for `warmupMs` untimed then `durationMs`, per K. */
+  serve: { callers: number[]; durationMs: number; warmupMs: number } | null;
 }
 
 /**

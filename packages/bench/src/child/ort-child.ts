@@ -62,7 +62,7 @@ async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
   if (!prepared) throw new Error('serve before prepare');
   const { session, one } = prepared;
   const serving = [];
-  for (const callers of msg.callers) serving.push(await serveFor(() => predict(session, one), callers, msg.durationMs));
+  for (const callers of msg.callers) serving.push(await serveFor(() => predict(session, one), callers, msg.durationMs, msg.warmupMs));
   return { type: 'served', serving };
 }
 

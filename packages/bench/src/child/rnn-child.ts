@@ -122,7 +122,7 @@ async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
   const [expected, served] = [(await model.predict(one)).data, (await predictor.predict(one)).data];
   if (!served.every((v, i) => Object.is(v, expected[i]))) throw new Error(`the predictor predicts [${served}], the model [${expected}]`);
   const serving = [];
-  for (const callers of msg.callers) serving.push(await serveFor(() => predictor.predict(one), callers, msg.durationMs));
+  for (const callers of msg.callers) serving.push(await serveFor(() => predictor.predict(one), callers, msg.durationMs, msg.warmupMs));
   predictor.dispose();
   return { type: 'served', serving };
 }
