@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
-// Measures where splitting a kernel's work over the pool starts to pay off, for the three
+// Measures where splitting a kernel's work over the pool starts to pay off, for the four
 // thresholds of src/runtime/split_policy.cc (figures go to the bench README, "Native constants"):
 //   rowBlockMacs          recurrence row blocks: LSTM inference forward over growing batches; each
 //                         label gives the rows per block, which rowBlockMinRows bounds (blocks of
 //                         one row lost at every H measured, of two rows up to H = 256)
+//   loneRowMacs           rows alone: two-row LSTM inference forward calls (each row the one-row
+//                         call on it) over growing T and H, the rows on two threads or one by one
 //   gemmBlockMacs         GEMM blocks: the gemm kernel over growing shapes
 //   pointwiseBlockFloats  pointwise passes: the bias-sum pass of an LSTM backward over growing T·B
 // Each shape runs with the one threshold at 0 (split as far as the thread count allows; one row per
@@ -13,12 +15,12 @@
 // their defaults: a row block's input projection is either fused into its step product (16 rows
 // or more) or one GEMM over all steps before the loop, and that GEMM splits by its own threshold in
 // a real call. The threshold is the work per block where the ratio reaches ~1.1.
-//   node native/bench/split_thresholds.js [--threads 2] [--rounds 15] [--only rows,gemm,pointwise] [BINARY.node]
+//   node native/bench/split_thresholds.js [--threads 2] [--rounds 15] [--only rows,lone,gemm,pointwise] [BINARY.node]
 // Run it on a quiet machine: on a busy one the waiting for a core dominates every figure.
 const path = require('node:path');
 
 const args = process.argv.slice(2);
-const opt = { threads: 2, rounds: 15, only: ['rows', 'gemm', 'pointwise'], binary: null };
+const opt = { threads: 2, rounds: 15, only: ['rows', 'lone', 'gemm', 'pointwise'], binary: null };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--threads') opt.threads = Number(args[++i]);
   else if (args[i] === '--rounds') opt.rounds = Number(args[++i]);
@@ -88,6 +90,17 @@ const SWEEPS = {
       ...[[2, 128], [4, 128], [6, 128], [8, 128], [2, 256], [4, 256], [2, 512], [4, 512]].map(([B, H]) => [50, B, 64, H]),
     ].map(([T, B, I, H]) => [`LSTM infer T=${T} B=${B} I=${I} H=${H} (${B / opt.threads} rows/block)`, T * B * 4 * H * H, lstmForward(T, B, I, H)]),
   },
+  // Rows alone: a two-row inference call, each row the one-row call on it, on two threads or one
+  // after another on the calling thread. The work is both rows' (per row: T·(4H·(I+H) + 4096), the
+  // multiply-adds plus a step's fixed cost, as kernels/parallel.cc's lone_rows_split counts it).
+  lone: {
+    key: 'loneRowMacs',
+    cases: [5, 10, 20, 30, 50].flatMap((T) => [8, 16, 32, 64].map((H) => [T, H])).map(([T, H]) => [
+      `LSTM infer T=${T} B=2 I=${H / 2} H=${H} (rows alone)`,
+      2 * T * (4 * H * (H / 2 + H) + 4096),
+      lstmForward(T, 2, H / 2, H),
+    ]),
+  },
   gemm: {
     key: 'gemmBlockMacs',
     cases: [[32, 32, 32], [64, 64, 64], [80, 80, 80], [128, 128, 128], [160, 160, 160], [256, 128, 64], [512, 256, 64], [256, 256, 256], [1024, 512, 128]].map(
@@ -116,8 +129,8 @@ function microseconds(fn) {
 }
 
 function thresholds(key, value) {
-  const others = key === 'rowBlockMacs' ? defaults : { gemmBlockMacs: NEVER, pointwiseBlockFloats: NEVER };
-  const all = { ...others, rowBlockMacs: NEVER, rowBlockMinRows: 1 };
+  const others = key === 'rowBlockMacs' || key === 'loneRowMacs' ? defaults : { gemmBlockMacs: NEVER, pointwiseBlockFloats: NEVER };
+  const all = { ...others, rowBlockMacs: NEVER, rowBlockMinRows: 1, loneRowMacs: NEVER };
   all[key] = value;
   addon.setSplitThresholds(all);
 }

@@ -82,6 +82,7 @@ Napi::Object thresholds_object(Napi::Env env) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("rowBlockMacs", Napi::Number::New(env, static_cast<double>(p.row_block_macs)));
   out.Set("rowBlockMinRows", Napi::Number::New(env, p.row_block_min_rows));
+  out.Set("loneRowMacs", Napi::Number::New(env, static_cast<double>(p.lone_row_macs)));
   out.Set("gemmBlockMacs", Napi::Number::New(env, static_cast<double>(p.gemm_block_macs)));
   out.Set("pointwiseBlockFloats", Napi::Number::New(env, static_cast<double>(p.pointwise_block_floats)));
   out.Set("splitBeyondCpus", Napi::Boolean::New(env, split_beyond_cpus()));
@@ -108,10 +109,10 @@ bool flag_field(const Napi::Object& thresholds, const char* key, bool fallback) 
   return value.As<Napi::Boolean>().Value();
 }
 
-// setSplitThresholds({ rowBlockMacs?, rowBlockMinRows?, gemmBlockMacs?, pointwiseBlockFloats?,
-// splitBeyondCpus? }): for the measuring tools and the thread tests (0 work thresholds and 1 row per
-// block split whatever the width and the shape allow; splitBeyondCpus: true lets a split be as
-// wide as the thread count beyond the CPUs). Returns them all, and starts
+// setSplitThresholds({ rowBlockMacs?, rowBlockMinRows?, loneRowMacs?, gemmBlockMacs?,
+// pointwiseBlockFloats?, splitBeyondCpus? }): for the measuring tools and the thread tests (0 work
+// thresholds and 1 row per block split whatever the width and the shape allow; splitBeyondCpus:
+// true lets a split be as wide as the thread count beyond the CPUs). Returns them all, and starts
 // schedulerCounts().widestSplit afresh.
 Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
@@ -124,10 +125,11 @@ Napi::Value set_split_thresholds(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "setSplitThresholds: rowBlockMinRows must be a positive integer of at most 2^31 - 1, got " +
                                          std::to_string(min_rows));
   }
+  const long long lone = threshold_field(thresholds, "loneRowMacs", p.lone_row_macs);
   const long long gemm = threshold_field(thresholds, "gemmBlockMacs", p.gemm_block_macs);
   const long long pointwise = threshold_field(thresholds, "pointwiseBlockFloats", p.pointwise_block_floats);
   const bool beyond = flag_field(thresholds, "splitBeyondCpus", split_beyond_cpus());
-  set_process_thresholds(row, static_cast<int>(min_rows), gemm, pointwise);
+  set_process_thresholds(row, static_cast<int>(min_rows), lone, gemm, pointwise);
   set_split_beyond_cpus(beyond);
   KernelScheduler::shared().reset_widest_split();
   return thresholds_object(env);

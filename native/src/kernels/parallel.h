@@ -44,6 +44,11 @@ void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<
 // thread (sequence_driver.h): min(3, the current policy's width); 1 when they do not.
 int lone_rows_max();
 
+// Whether such a call's rows (T steps of `step_macs` multiply-adds each) each get a thread of their
+// own: a row's work, its multiply-adds plus a step's fixed cost in multiply-adds for every step,
+// reaches the current policy's lone_row_macs. Else the call's thread runs them one after another.
+bool lone_rows_split(int T, long long step_macs);
+
 // The current policy's GEMM block threshold (M·N·K per block).
 long long gemm_block_macs();
 

@@ -102,7 +102,8 @@ class CellStates {
 };
 
 // Inference calls of 2 to lone_rows_max() rows (parallel.h: up to 3, while each row gets a thread of
-// its own) run each row as the B = 1 call on it (forward_rows_alone), one row a thread. A lone row's
+// its own) run each row as the B = 1 call on it (forward_rows_alone), one row a thread (rows of a few
+// µs one after another on the call's thread: parallel.h's lone_rows_split). A lone row's
 // step streams W_hh from the cache and leaves the FMA units idle enough to compute later steps'
 // input projections inside its product (ProjectionAhead), so two rows on two threads take about one
 // row's time, where one block of two rows projected its inputs with a GEMM first and took 1.5–1.9×
@@ -112,44 +113,55 @@ class CellStates {
 template <class Cell>
 void forward_sequence(const typename Cell::Args& a, KernelContext& context);
 
-// Each row b of an inference call as the B = 1 call on its own inputs and states, one block a row:
-// x and the mask gathered into (and y scattered from) contiguous per-row buffers.
+// Row b of an inference call as the B = 1 call on its own inputs and states: x and the mask gathered
+// into (and y scattered from) contiguous buffers in `memory` (x [T, I], y [T, H], mask [T], then
+// `gates` floats of gate buffer for the row's own Scratch).
+template <class Cell>
+void forward_row_alone(const typename Cell::Args& a, KernelContext& context, float* memory, std::size_t gates, int b) {
+  const int T = a.T, B = a.B, I = a.I, H = a.H;
+  float* x = memory;
+  float* y = x + static_cast<std::size_t>(T) * I;
+  float* mask = y + static_cast<std::size_t>(T) * H;
+  Scratch scratch(mask + T, gates);
+  KernelContext row_context{scratch, context.stop, context.held};
+  for (int t = 0; t < T; ++t) {
+    std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
+    if (a.mask) mask[t] = a.mask[static_cast<std::size_t>(t) * B + b];
+  }
+  typename Cell::Args row = a;
+  row.B = 1;
+  row.x = x;
+  row.y = y;
+  row.mask = a.mask ? mask : nullptr;
+  row.h0 = a.h0 ? a.h0 + static_cast<std::size_t>(b) * H : nullptr;
+  row.h_t = a.h_t + static_cast<std::size_t>(b) * H;
+  row.recurrent_mask = a.recurrent_mask ? a.recurrent_mask + static_cast<std::size_t>(b) * H : nullptr;
+  if constexpr (Cell::kCellState) {
+    row.c0 = a.c0 ? a.c0 + static_cast<std::size_t>(b) * H : nullptr;
+    row.c_t = a.c_t + static_cast<std::size_t>(b) * H;
+  }
+  forward_sequence<Cell>(row, row_context);
+  if (context.stop_requested()) return;
+  for (int t = 0; t < T; ++t) {
+    std::memcpy(a.y + (static_cast<std::size_t>(t) * B + b) * H, y + static_cast<std::size_t>(t) * H, H * sizeof(float));
+  }
+}
+
+// Every row of an inference call as the B = 1 call on it (forward_row_alone), a thread a row, unless
+// one row is too small to pay for handing it to another thread (SplitPolicy::lone_row_macs): then
+// this thread runs the rows one after another, each still computed as the one-row call.
 template <class Cell>
 void forward_rows_alone(const typename Cell::Args& a, KernelContext& context) {
   const int T = a.T, B = a.B, I = a.I, H = a.H;
-  // Per row, from the call's scratch: x [T, I] its inputs, y [T, H] its outputs, mask [T] its mask
-  // column, then the gate buffer [T, G·H] its call takes from its own Scratch.
+  // Per row, from the call's scratch: x [T, I], y [T, H], mask [T], then its gate buffer [T, G·H].
   const std::size_t gates = static_cast<std::size_t>(T) * Cell::kGates * H;
   const std::size_t per_row = static_cast<std::size_t>(T) * (I + H + 1) + gates;
   float* memory = context.scratch.floats(per_row * B);
-  parallel_blocks(B, [&](int b) {
-    float* x = memory + per_row * b;
-    float* y = x + static_cast<std::size_t>(T) * I;
-    float* mask = y + static_cast<std::size_t>(T) * H;
-    Scratch scratch(mask + T, gates);
-    KernelContext row_context{scratch, context.stop, context.held};
-    for (int t = 0; t < T; ++t) {
-      std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
-      if (a.mask) mask[t] = a.mask[static_cast<std::size_t>(t) * B + b];
-    }
-    typename Cell::Args row = a;
-    row.B = 1;
-    row.x = x;
-    row.y = y;
-    row.mask = a.mask ? mask : nullptr;
-    row.h0 = a.h0 ? a.h0 + static_cast<std::size_t>(b) * H : nullptr;
-    row.h_t = a.h_t + static_cast<std::size_t>(b) * H;
-    row.recurrent_mask = a.recurrent_mask ? a.recurrent_mask + static_cast<std::size_t>(b) * H : nullptr;
-    if constexpr (Cell::kCellState) {
-      row.c0 = a.c0 ? a.c0 + static_cast<std::size_t>(b) * H : nullptr;
-      row.c_t = a.c_t + static_cast<std::size_t>(b) * H;
-    }
-    forward_sequence<Cell>(row, row_context);
-    if (context.stop_requested()) return;
-    for (int t = 0; t < T; ++t) {
-      std::memcpy(a.y + (static_cast<std::size_t>(t) * B + b) * H, y + static_cast<std::size_t>(t) * H, H * sizeof(float));
-    }
-  });
+  if (!lone_rows_split(T, static_cast<long long>(Cell::kGates) * H * (I + H))) {
+    for (int b = 0; b < B && !context.stop_requested(); ++b) forward_row_alone<Cell>(a, context, memory + per_row * b, gates, b);
+    return;
+  }
+  parallel_blocks(B, [&](int b) { forward_row_alone<Cell>(a, context, memory + per_row * b, gates, b); });
 }
 
 template <class Cell>

@@ -18,6 +18,11 @@ namespace {
 // (2.6·10⁶ per block) 0.82×, 16 rows (5·10⁶) 1.23×.
 constexpr long long kRowBlockMacs = 3'000'000;
 constexpr int kRowBlockMinRows = 3;
+// Rows alone: a row's work (lone_rows_split) against handing it to an executor and waiting for it.
+// Two-row LSTM and GRU inference calls, the rows one after another against one a thread, on 2
+// threads: two rows together under ~14 µs lost to the split (0.42–0.75× at T ≤ 10, H ≤ 32), and
+// from ~16 µs gained (1.1–1.6×); the threshold falls between (bench README, "Native constants").
+constexpr long long kLoneRowMacs = 120'000;
 constexpr long long kGemmBlockMacs = 1'000'000;
 constexpr long long kPointwiseBlockFloats = 100'000;
 
@@ -38,6 +43,7 @@ std::atomic<int> g_cpus{1};
 std::atomic<bool> g_beyond_cpus{false};
 std::atomic<long long> g_row_block_macs{row_threshold_from_environment()};
 std::atomic<int> g_row_block_min_rows{kRowBlockMinRows};
+std::atomic<long long> g_lone_row_macs{kLoneRowMacs};
 std::atomic<long long> g_gemm_block_macs{kGemmBlockMacs};
 std::atomic<long long> g_pointwise_block_floats{kPointwiseBlockFloats};
 
@@ -54,6 +60,7 @@ SplitPolicy process_policy() {
   p.width = g_beyond_cpus.load(std::memory_order_relaxed) ? threads : std::min(threads, g_cpus.load(std::memory_order_relaxed));
   p.row_block_macs = g_row_block_macs.load(std::memory_order_relaxed);
   p.row_block_min_rows = g_row_block_min_rows.load(std::memory_order_relaxed);
+  p.lone_row_macs = g_lone_row_macs.load(std::memory_order_relaxed);
   p.gemm_block_macs = g_gemm_block_macs.load(std::memory_order_relaxed);
   p.pointwise_block_floats = g_pointwise_block_floats.load(std::memory_order_relaxed);
   return p;
@@ -75,10 +82,11 @@ void set_split_beyond_cpus(bool beyond) { g_beyond_cpus.store(beyond, std::memor
 
 bool split_beyond_cpus() { return g_beyond_cpus.load(std::memory_order_relaxed); }
 
-void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long gemm_block_macs,
-                            long long pointwise_block_floats) {
+void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long lone_row_macs,
+                            long long gemm_block_macs, long long pointwise_block_floats) {
   g_row_block_macs.store(std::max(0LL, row_block_macs), std::memory_order_relaxed);
   g_row_block_min_rows.store(std::max(1, row_block_min_rows), std::memory_order_relaxed);
+  g_lone_row_macs.store(std::max(0LL, lone_row_macs), std::memory_order_relaxed);
   g_gemm_block_macs.store(std::max(0LL, gemm_block_macs), std::memory_order_relaxed);
   g_pointwise_block_floats.store(std::max(0LL, pointwise_block_floats), std::memory_order_relaxed);
 }

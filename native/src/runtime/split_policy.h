@@ -21,6 +21,11 @@ struct SplitPolicy {
   // and at least this many batch rows each.
   long long row_block_macs = 0;
   int row_block_min_rows = 1;
+  // Rows computed alone (an inference call of 2 to lone_rows_max() rows: forward_rows_alone): each
+  // row gets a block of its own only when one row's work reaches this (its multiply-adds, input and
+  // recurrent, plus a fixed cost a step: lone_rows_split in kernels/parallel.h); below, the rows
+  // run one after another on the calling thread, each still computed as the one-row call on it.
+  long long lone_row_macs = 0;
   // GEMM blocks (rows or columns of C): at least this many multiply-adds (M·N·K) each.
   long long gemm_block_macs = 0;
   // Blocks of a pointwise pass (bias sums, gathers, copies): at least this many floats each.
@@ -41,8 +46,8 @@ int process_cpus();
 
 // Replaces the process's thresholds (each ≥ 0; 0 splits everything the width and shape allow;
 // row_block_min_rows ≥ 1).
-void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long gemm_block_macs,
-                            long long pointwise_block_floats);
+void set_process_thresholds(long long row_block_macs, int row_block_min_rows, long long lone_row_macs,
+                            long long gemm_block_macs, long long pointwise_block_floats);
 
 // Whether splits may be as wide as the thread count beyond the CPUs (for the thread tests: results
 // at a width the machine's CPUs would otherwise cap).

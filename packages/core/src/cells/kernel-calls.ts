@@ -48,7 +48,8 @@ export const LONE_ROWS_MAX = 3;
 /**
  * Forward FLOPs of a kernel call, 2·T·B·G·H·(I+H), or of one of its rows where the backend computes
  * them alone, one row a thread (`rowsAlone`: inference forward calls of up to `backend.loneRows()`
- * rows): the calling thread then computes one row.
+ * rows): the calling thread then computes one row (or, rows too small for a thread each, all of
+ * them, under 10⁶ FLOPs: far under SYNC_CALL_MAX_FLOPS either way).
  */
 function callFlops(backend: Backend, call: ForwardCall | BackwardCall, rowsAlone: boolean): number {
   const { T, B, I, H } = call.args;

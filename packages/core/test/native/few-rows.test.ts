@@ -10,8 +10,10 @@ import { type CaseOutputs, type RandomKernelCase, randomKernelCase } from './ran
  * Inference forward calls (no workspace) of 2 or 3 rows, while each row gets a thread of its own
  * (`loneRows()`: min(3, the split width)), run each row as the one-row call on that row alone
  * (native/src/kernels/sequence_driver.h): a row's y, hT and cT are the bits of the one-row call, at
- * every step-kernel level. With fewer threads than rows the rows run together as before. Either way
- * they agree with the fallback (tolerance: compare-outputs.ts). A Predictor batches concurrent
+ * every step-kernel level, whether the rows get a thread each or (rows of little work: loneRowMacs,
+ * split-width.test.ts) run one after another on the calling thread; both are run here, the first by
+ * setting loneRowMacs to 0. With fewer threads than rows the rows run together as before. Either
+ * way they agree with the fallback (tolerance: compare-outputs.ts). A Predictor batches concurrent
  * one-row calls on this (test/model/predictor.test.ts). Random cells, activations, masks, initial
  * states, recurrent masks and directions (random-kernel-case.ts); I = 64, H = 128 gives the lone-row
  * path that computes its projections ahead at AVX-512.
@@ -71,9 +73,10 @@ function stacked(c: RandomKernelCase, rows: CaseOutputs[]): CaseOutputs {
 
 describeNative('inference calls of a few rows', (backend) => {
   const binding = nativeBinding!;
-  const before = binding.getNumThreads();
+  const before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
   afterAll(() => {
-    binding.setNumThreads(before);
+    binding.setNumThreads(before.threads);
+    binding.setSplitThresholds(before.thresholds);
   });
 
   describeEachCpuLevel(() => {
@@ -90,7 +93,11 @@ describeNative('inference calls of a few rows', (backend) => {
           expect(binding.setNumThreads(threads)).toBe(threads);
         });
 
-        it('each row gives the bits of the one-row call on it where each row has a thread, and agrees with the fallback', async () => {
+        it.each([
+          ['a thread a row', 0],
+          ['small rows one after another', before.thresholds.loneRowMacs],
+        ])('each row gives the bits of the one-row call on it where each row has a thread (%s), and agrees with the fallback', async (_, loneRowMacs) => {
+          binding.setSplitThresholds({ loneRowMacs });
           const loneRows = binding.loneRows();
           const width = Math.min(3, threads, binding.blasInfo().cpus);
           expect(loneRows).toBe(width >= 2 ? width : 1);

@@ -38,6 +38,7 @@ export const nativeBinding:
 export interface SplitThresholds {
   rowBlockMacs: number;
   rowBlockMinRows: number;
+  loneRowMacs: number;
   gemmBlockMacs: number;
   pointwiseBlockFloats: number;
   splitBeyondCpus: boolean;
@@ -50,6 +51,7 @@ export interface SplitThresholds {
 export const SPLIT_EVERYTHING: SplitThresholds = {
   rowBlockMacs: 0,
   rowBlockMinRows: 1,
+  loneRowMacs: 0,
   gemmBlockMacs: 0,
   pointwiseBlockFloats: 0,
   splitBeyondCpus: true,

@@ -90,7 +90,6 @@ describeNative('rows per recurrence block', (backend) => {
     const two = cpus > 1 ? 2 : 0;
     expect(widestSplit(5, 4, { rowBlockMacs: 0 })).toBe(0);
     expect(widestSplit(6, 4, { rowBlockMacs: 0 })).toBe(two);
-    expect(widestSplit(2, 4, { rowBlockMacs: 0, rowBlockMinRows: 1 })).toBe(two);
     expect(widestSplit(4, 4, { rowBlockMacs: 0, rowBlockMinRows: 2 })).toBe(two);
     expect(widestSplit(4, 4, { rowBlockMacs: 0, rowBlockMinRows: 3 })).toBe(0);
   });
@@ -100,5 +99,41 @@ describeNative('rows per recurrence block', (backend) => {
     // so little work were measured to lose.
     expect(widestSplit(64, 32, {})).toBe(0);
     expect(widestSplit(64, 32, { rowBlockMacs: 50_000 })).toBe(cpus > 1 ? 2 : 0);
+  });
+});
+
+/**
+ * Inference calls of 2 rows on 2 threads compute each row alone (sequence_driver.h): a thread a row
+ * when a row's work reaches loneRowMacs (its multiply-adds plus 4096 a step, kernels/parallel.cc),
+ * else the rows one after another on the calling thread, which was measured faster for rows of a few
+ * µs (bench README, "Native constants"). Either way each row gives the bits of its one-row call
+ * (few-rows.test.ts).
+ */
+describeNative('rows computed alone', (backend) => {
+  const binding = nativeBinding!;
+  const before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
+  const two = binding.blasInfo().cpus > 1 ? 2 : 0;
+  afterAll(() => {
+    binding.setNumThreads(before.threads);
+    binding.setSplitThresholds(before.thresholds);
+  });
+  beforeAll(() => {
+    binding.setNumThreads(2);
+  });
+
+  const widestSplit = (H: number, settings: Partial<SplitThresholds>) =>
+    widestSplitOfForward(backend, 2, H, { ...before.thresholds, ...settings });
+
+  it('gives each row a thread once a row has the default work, and none below it', () => {
+    expect(before.thresholds.loneRowMacs).toBe(120_000);
+    // T = 3, I = 4, one gate: a row's work is 3·(H·(4 + H) + 4096).
+    expect(widestSplit(192, {})).toBe(two); // 125 184
+    expect(widestSplit(184, {})).toBe(0); // 116 064
+    expect(widestSplit(4, {})).toBe(0);
+    expect(widestSplit(4, { loneRowMacs: 0 })).toBe(two);
+  });
+
+  it('rejects a negative threshold', () => {
+    expect(() => binding.setSplitThresholds({ loneRowMacs: -1 })).toThrow(/loneRowMacs must be a non-negative safe integer/);
   });
 });
