@@ -39,9 +39,10 @@ int lone_rows_max() {
 namespace {
 
 // What a step of a lone row costs besides its multiply-adds (its step kernel's call, the activation
-// passes, the state copies), in multiply-adds: ~0.2 µs a step at ~25 per ns. Small rows take
-// T·0.2 µs + 2–3 µs whatever their width (two-row LSTM calls at H = 8, 16 and 32 took 12.8, 13.8
-// and 15.3 µs at T = 20), so the multiply-adds alone would rank them wrongly.
+// passes, the state copies), in multiply-adds: ~0.2 µs a step at ~25 per ns (derived from the
+// times below, not measured apart). Small rows take about the same whatever their width (two-row
+// LSTM calls at T = 20 and H = 8, 16 and 32 took 12.8, 13.8 and 15.3 µs), so the multiply-adds
+// alone would rank them wrongly.
 constexpr long long kStepFixedMacs = 4096;
 
 }  // namespace

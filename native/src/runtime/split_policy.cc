@@ -19,9 +19,10 @@ namespace {
 constexpr long long kRowBlockMacs = 3'000'000;
 constexpr int kRowBlockMinRows = 3;
 // Rows alone: a row's work (lone_rows_split) against handing it to an executor and waiting for it.
-// Two-row LSTM and GRU inference calls, the rows one after another against one a thread, on 2
-// threads: two rows together under ~14 µs lost to the split (0.42–0.75× at T ≤ 10, H ≤ 32), and
-// from ~16 µs gained (1.1–1.6×); the threshold falls between (bench README, "Native constants").
+// Two-row LSTM inference calls on 2 threads, a thread a row against the rows one after another,
+// medians of three runs that disagreed (bench README, "Native constants"): rows of up to ~10⁵
+// (T ≤ 10 at H ≤ 32, T = 20 at H = 8) ran 0.53–0.95× as fast split; from 1.3·10⁵ split won
+// 1.10–1.63×, but for H = 32 at T = 20 and 30 (0.94×, 0.90×).
 constexpr long long kLoneRowMacs = 120'000;
 constexpr long long kGemmBlockMacs = 1'000'000;
 constexpr long long kPointwiseBlockFloats = 100'000;
