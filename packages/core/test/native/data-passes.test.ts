@@ -88,6 +88,23 @@ function passesMatchReferences(passes: DataPasses): void {
     expect([outBuffer[2], outBuffer[3 + B * T * F]]).toEqual([9, 9]); // nothing written outside the view
   });
 
+  it('toTimeMajor of two and three rows of whole 4-float groups (native: streamed past the cache when aligned) keeps every bit, with nothing written outside', () => {
+    const random = new Random(35);
+    for (const [B, T, F] of [[2, 50, 64], [3, 7, 8], [2, 1, 4], [3, 5, 12]]) {
+      for (const offset of [0, 4, 1]) { // 16-byte aligned views, and one aligned to 4 bytes only
+        for (const reverse of [false, true]) {
+          const src = values(random, B * T * F + 1, true).subarray(1);
+          const outBuffer = new Float32Array(B * T * F + 8).fill(9);
+          const out = outBuffer.subarray(offset, offset + B * T * F);
+          passes.toTimeMajor(src, B, T, F, out, reverse);
+          const label = `B=${B} T=${T} F=${F} offset=${offset} reverse=${reverse}`;
+          expect(new Uint32Array(out.buffer, out.byteOffset, out.length), label).toEqual(timeMajorByBits(src, B, T, F, reverse));
+          expect([...outBuffer.subarray(0, offset), ...outBuffer.subarray(offset + B * T * F)].every((v) => v === 9), label).toBe(true);
+        }
+      }
+    }
+  });
+
   it('scanValues finds the first non-finite value across arrays, and its fingerprint changes with any bit, order or split', () => {
     const random = new Random(34);
     for (let c = 0; c < 100; c++) {
