@@ -73,6 +73,28 @@ describe('recurrent layers reuse their scratch buffers safely', () => {
     }
   });
 
+  it("a model's forward pass keeps the states it does not return in scratch, and its outputs survive later calls", async () => {
+    // forwardValue (the pass a model's predict and fit run) returns no states: the final states that
+    // do not leave the call are reused buffers, the output h of a layer that returns its last step
+    // is new every call.
+    for (const training of [false, true]) {
+      for (const returnSequences of [false, true]) {
+        for (const make of [() => new LSTM({ units: 4, returnSequences, seed: 3 }), () => new GRU({ units: 4, returnSequences, seed: 3 })]) {
+          const layer = make();
+          const x1 = randomTensor([2, 3, 5], 1);
+          const first = await layer.forwardValue(x1, null, context(training), false);
+          expect(first.y.shape).toEqual(returnSequences ? [2, 3, 4] : [2, 4]);
+          const keep = Array.from(first.y.data);
+          expect(keep).toEqual(Array.from((await make().apply(x1, { training, backend: context(training).backend })).output.data));
+          const second = await layer.forwardValue(randomTensor([2, 3, 5], 2), null, context(training), false);
+          expect(second.y.data).not.toBe(first.y.data);
+          await layer.forwardValue(randomTensor([3, 4, 5], 3), null, context(training), false); // a new shape reallocates
+          expect(Array.from(first.y.data)).toEqual(keep);
+        }
+      }
+    }
+  });
+
   it('overlapping calls on one layer do not share buffers, also when they reuse pooled sets', async () => {
     for (const returnSequences of [true, false]) {
       const layer = new GRU({ units: 6, returnSequences, seed: 4 });
