@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+'use strict';
+// Serving throughput of one or more builds of the addon, side by side: in each round every build
+// gets a fresh child process (the order alternates round by round, so a noisy shared machine
+// affects them alike), which serves one-sequence predictions through a Predictor (B = 1, T = 50,
+// I = 64, H = 128: the bench's `--mode serve` shape) with 1 caller, then with 2, for a fixed time
+// each after a second of warm-up.
+//   node native/bench/serve_ab.js [--cells gru,lstm] [--rounds 8] [--seconds 3] BINARY.node [BINARY2.node ...]
+// Prints, per build and cell, the median sequences/s with 1 and 2 callers and the median ratio of
+// the two (each round's own); for each later build, the paired medians of its round-by-round
+// figures over the first build's (> 1: the later build is ahead). Needs packages/core built.
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const SHAPE = { T: 50, I: 64, H: 128 };
+
+if (process.env.SERVE_AB_CHILD) {
+  // One build, one cell: {"k1": sequences/s with one caller, "k2": with two}.
+  const { Dense, GRU, LSTM, Sequential, Tensor, backendInfo } = require('../../packages/core/dist/index.js');
+  const cell = process.env.SERVE_AB_CELL;
+  const ms = Number(process.env.SERVE_AB_MS);
+  const { T, I, H } = SHAPE;
+  const recurrent = cell === 'lstm' ? new LSTM({ units: H, inputShape: [T, I] }) : new GRU({ units: H, inputShape: [T, I] });
+  const model = new Sequential([recurrent, new Dense({ units: 1 })], { seed: 1 });
+  const x = new Tensor(Float32Array.from({ length: T * I }, (_, i) => Math.sin(i)), [1, T, I]); // [1, T, I]
+  const predictor = model.predictor();
+  const serve = async (callers, duration) => {
+    let done = 0;
+    const end = performance.now() + duration;
+    const caller = async () => {
+      while (performance.now() < end) {
+        await predictor.predict(x);
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: callers }, caller));
+    return (done / duration) * 1000;
+  };
+  (async () => {
+    if (backendInfo().name !== 'native') throw new Error(`the native backend did not load: ${JSON.stringify(backendInfo())}`);
+    const out = {};
+    for (const callers of [1, 2]) {
+      await serve(callers, 1000);
+      out[`k${callers}`] = await serve(callers, ms);
+    }
+    predictor.dispose();
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  })();
+} else {
+  const args = process.argv.slice(2);
+  const opt = { cells: ['gru', 'lstm'], rounds: 8, seconds: 3, bins: [] };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--cells') opt.cells = args[++i].split(',');
+    else if (args[i] === '--rounds') opt.rounds = Number(args[++i]);
+    else if (args[i] === '--seconds') opt.seconds = Number(args[++i]);
+    else opt.bins.push(path.resolve(args[i]));
+  }
+  if (opt.bins.length === 0) {
+    console.error('usage: node native/bench/serve_ab.js [--cells gru,lstm] [--rounds 8] [--seconds 3] BINARY.node [BINARY2.node ...]');
+    process.exit(2);
+  }
+  const median = (v) => [...v].sort((p, q) => p - q)[v.length >> 1];
+  for (const cell of opt.cells) {
+    const runs = opt.bins.map(() => []); // per build: {k1, k2} per round
+    for (let r = 0; r < opt.rounds; r++) {
+      const order = opt.bins.map((_, b) => b);
+      if (r % 2 === 1) order.reverse();
+      for (const b of order) {
+        const env = {
+          ...process.env,
+          SERVE_AB_CHILD: '1',
+          SERVE_AB_CELL: cell,
+          SERVE_AB_MS: String(opt.seconds * 1000),
+          RNN_BACKEND: 'native',
+          RNN_NATIVE_BINARY: opt.bins[b],
+          RNN_QUIET: '1',
+        };
+        runs[b].push(JSON.parse(execFileSync(process.execPath, [__filename], { env }).toString().trim().split('\n').pop()));
+      }
+    }
+    runs.forEach((rounds, b) => {
+      const ratio = rounds.map((x) => x.k2 / x.k1);
+      let line = `${cell} #${b + 1}: 1 caller ${median(rounds.map((x) => x.k1)).toFixed(0)}/s, 2 callers ${median(rounds.map((x) => x.k2)).toFixed(0)}/s, ratio ${median(ratio).toFixed(3)} (${ratio.map((v) => v.toFixed(2)).join(' ')})`;
+      if (b > 0) {
+        const paired = (f) => median(rounds.map((x, r) => f(x) / f(runs[0][r]))).toFixed(3);
+        line += ` | vs #1, paired: ratio ${paired((x) => x.k2 / x.k1)}, 1 caller ${paired((x) => x.k1)}, 2 callers ${paired((x) => x.k2)}`;
+      }
+      console.log(line);
+    });
+  }
+}
