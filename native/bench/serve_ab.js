@@ -2,46 +2,34 @@
 'use strict';
 // Serving throughput of one or more builds of the addon, side by side: in each round every build
 // gets a fresh child process (the order alternates round by round, so a noisy shared machine
-// affects them alike), which serves one-sequence predictions through a Predictor (B = 1, T = 50,
-// I = 64, H = 128: the bench's `--mode serve` shape) with 1 caller, then with 2, for a fixed time
-// each after a second of warm-up.
+// affects them alike), which serves one-sequence predictions through a Predictor with 1 caller,
+// then with 2, as the bench's `--mode serve` does (its shape, warm-up and caller loops:
+// packages/bench/src/serve-stats.ts).
 //   node native/bench/serve_ab.js [--cells gru,lstm] [--rounds 8] [--seconds 3] BINARY.node [BINARY2.node ...]
 // Prints, per build and cell, the median sequences/s with 1 and 2 callers and the median ratio of
 // the two (each round's own); for each later build, the paired medians of its round-by-round
-// figures over the first build's (> 1: the later build is ahead). Needs packages/core built.
+// figures over the first build's (> 1: the later build is ahead). Needs packages/core and
+// packages/bench built (`npm run build`).
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-
-const SHAPE = { T: 50, I: 64, H: 128 };
 
 if (process.env.SERVE_AB_CHILD) {
   // One build, one cell: {"k1": sequences/s with one caller, "k2": with two}.
   const { Dense, GRU, LSTM, Sequential, Tensor, backendInfo } = require('../../packages/core/dist/index.js');
+  const { SERVE_DIMS } = require('../../packages/bench/dist/grid.js');
+  const { SERVE_WARMUP_MS, serveFor } = require('../../packages/bench/dist/serve-stats.js');
   const cell = process.env.SERVE_AB_CELL;
   const ms = Number(process.env.SERVE_AB_MS);
-  const { T, I, H } = SHAPE;
+  const { T, I, H } = SERVE_DIMS;
   const recurrent = cell === 'lstm' ? new LSTM({ units: H, inputShape: [T, I] }) : new GRU({ units: H, inputShape: [T, I] });
   const model = new Sequential([recurrent, new Dense({ units: 1 })], { seed: 1 });
   const x = new Tensor(Float32Array.from({ length: T * I }, (_, i) => Math.sin(i)), [1, T, I]); // [1, T, I]
   const predictor = model.predictor();
-  const serve = async (callers, duration) => {
-    let done = 0;
-    const end = performance.now() + duration;
-    const caller = async () => {
-      while (performance.now() < end) {
-        await predictor.predict(x);
-        done++;
-      }
-    };
-    await Promise.all(Array.from({ length: callers }, caller));
-    return (done / duration) * 1000;
-  };
   (async () => {
     if (backendInfo().name !== 'native') throw new Error(`the native backend did not load: ${JSON.stringify(backendInfo())}`);
     const out = {};
     for (const callers of [1, 2]) {
-      await serve(callers, 1000);
-      out[`k${callers}`] = await serve(callers, ms);
+      out[`k${callers}`] = (await serveFor(() => predictor.predict(x), callers, ms, SERVE_WARMUP_MS)).throughput;
     }
     predictor.dispose();
     process.stdout.write(`${JSON.stringify(out)}\n`);

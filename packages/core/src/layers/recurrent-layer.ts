@@ -223,7 +223,9 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
   }
 
   override async forwardValue(x: LayerValue, mask: Float32Array | null, ctx: RunContext, timeMajorOut: boolean): Promise<LayerValueOutput> {
-    const { output, mask: outMask } = await this.forwardSequence(x, mask, ctx, this.outputForm(timeMajorOut), undefined, false);
+    if (!this.built) this.buildFor(x.shape);
+    // A model's forward pass reads the output only: no states (their buffers need not be new).
+    const { output, mask: outMask } = await this.run(x, mask, ctx, null, this.outputForm(timeMajorOut), false);
     return { y: output, mask: outMask };
   }
 
@@ -241,25 +243,23 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     return { timeMajor, flipped: this.goBackwards };
   }
 
-  /**
-   * The sequence pass on either layout, its output in `form` (see `SequenceForm`). Without
-   * `withStates` (a model's forward pass, which reads the output only) the result's `states` is
-   * empty.
-   */
+  /** The sequence pass on either layout, its output in `form` (see `SequenceForm`). */
   async forwardSequence(
     x: LayerValue,
     mask: Float32Array | null,
     ctx: RunContext,
     form: SequenceForm,
     initialState?: TensorLike[],
-    withStates = true,
   ): Promise<SequenceResult> {
     if (!this.built) this.buildFor(x.shape);
     const initial = initialState ? this.checkInitialState(initialState, x.shape[0]) : null;
-    return this.run(x, mask, ctx, initial, form, withStates);
+    return this.run(x, mask, ctx, initial, form, true);
   }
 
-  /** The sequence pass shared by `forwardSequence` and so by `forward` and `apply`. */
+  /**
+   * The sequence pass shared by `forwardSequence` and `forwardValue`, and so by `forward` and
+   * `apply`. Without `withStates` the result's `states` is empty.
+   */
   protected async run(
     x: LayerValue,
     mask: Float32Array | null,

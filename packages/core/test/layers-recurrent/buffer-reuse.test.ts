@@ -73,7 +73,7 @@ describe('recurrent layers reuse their scratch buffers safely', () => {
     }
   });
 
-  it("a model's forward pass keeps the states it does not return in scratch, and its outputs survive later calls", async () => {
+  it("a model's forward pass hands on outputs that equal apply()'s, are new every call and survive later calls", async () => {
     // forwardValue (the pass a model's predict and fit run) returns no states: the final states that
     // do not leave the call are reused buffers, the output h of a layer that returns its last step
     // is new every call.
