@@ -18,18 +18,29 @@ std::shared_ptr<const PackedGates> ConstantWeights::gates(const float* w, int G,
   if (at < base || (at - base) % sizeof(float) != 0 || (at - base) / sizeof(float) > length_) return nullptr;
   const std::size_t offset = (at - base) / sizeof(float);
   if (static_cast<std::size_t>(G) * H * K > length_ - offset) return nullptr;
+  const auto find = [&](int count) -> const Packing* {
+    for (int i = 0; i < count; ++i) {
+      if (packings_[i].is(offset, G, H, K, width)) return &packings_[i];
+    }
+    return nullptr;
+  };
+  if (const Packing* p = find(published_.load(std::memory_order_acquire))) {
+    g_reused.fetch_add(1, std::memory_order_relaxed);
+    return p->packed;
+  }
   // Packing under the lock: a second call with the same weights waits for the first one's packing
   // instead of making its own.
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const Packing& p : packings_) {
-    if (p.offset == offset && p.G == G && p.H == H && p.K == K && p.width == width) {
-      g_reused.fetch_add(1, std::memory_order_relaxed);
-      return p.packed;
-    }
+  const int count = published_.load(std::memory_order_relaxed);
+  if (const Packing* p = find(count)) {
+    g_reused.fetch_add(1, std::memory_order_relaxed);
+    return p->packed;
   }
   auto packed = std::make_shared<const PackedGates>(w, G, H, K, width);
-  packings_.push_back({offset, G, H, K, width, packed});
   g_made.fetch_add(1, std::memory_order_relaxed);
+  if (count == kMaxPackings) return packed;  // kept by this call only
+  packings_[count] = {offset, G, H, K, width, packed};
+  published_.store(count + 1, std::memory_order_release);
   return packed;
 }
 

@@ -118,7 +118,7 @@ void KernelScheduler::reset_widest_split() {
 void KernelScheduler::submit(KernelTask* task) {
   std::vector<Sleeper*> woken;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    const auto lock = lock_spinning_first(mutex_);
     queue_.push_back(task);
     work_posted_.fetch_add(1, std::memory_order_release);
     // A spinning executor takes the task itself: wake a sleeper only for tasks beyond the spinners
@@ -161,7 +161,7 @@ void KernelScheduler::sleep_until(std::unique_lock<std::mutex>& lock, Sleeper& s
 
 void KernelScheduler::executor_loop() {
   yield_wakeups_to_submitters();
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock = lock_spinning_first(mutex_);
   Sleeper& self = *sleepers_pool_.claim();
   bool ran_task = false, ran_inline_block = false;
   for (;;) {
@@ -213,7 +213,7 @@ void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool aft
   lock.unlock();
   spin_until([&] { return work_posted_.load(std::memory_order_acquire) != seen; }, std::chrono::microseconds(kIdleSpinMicros),
              16, /*yield=*/true);
-  lock.lock();
+  lock_spinning_first(lock);
   --spinners_;
 }
 
@@ -225,7 +225,7 @@ void KernelScheduler::run_next_task(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   KernelContext context{slot->scratch, &task->stop_};
   run_catching(task->kernel_, context, task->outcome_, task->failure_);
-  lock.lock();
+  lock_spinning_first(lock);
   slots_.release(slot);
   finish(task, lock);
   done_cv_.notify_all();
@@ -247,7 +247,7 @@ void KernelScheduler::finish(KernelTask* task, std::unique_lock<std::mutex>& loc
   delivering_.push_back(owner);
   lock.unlock();
   owner->deliver(task);  // from here on the task is its owner's (it may be freed at once)
-  lock.lock();
+  lock_spinning_first(lock);
   delivering_.erase(std::find(delivering_.begin(), delivering_.end(), owner));
 }
 
@@ -255,13 +255,13 @@ void KernelScheduler::run_inline(const Kernel& kernel) {
   std::atomic<bool> stop{false};  // set only at process exit
   Slot* slot = nullptr;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    const auto lock = lock_spinning_first(mutex_);
     slot = slots_.claim();
     inline_stops_.push_back(&stop);
     count_busy_locked();
   }
   const auto done = [&] {
-    std::lock_guard<std::mutex> lock(mutex_);
+    const auto lock = lock_spinning_first(mutex_);
     slots_.release(slot);
     inline_stops_.erase(std::find(inline_stops_.begin(), inline_stops_.end(), &stop));
     count_busy_locked();

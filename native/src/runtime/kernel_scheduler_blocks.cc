@@ -39,7 +39,7 @@ void KernelScheduler::run_blocks(ParallelJob& job) {
 void KernelScheduler::publish(ParallelJob& job) {
   std::vector<Sleeper*> woken;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    const auto lock = lock_spinning_first(mutex_);
     jobs_.push_back(&job);
     work_posted_.fetch_add(1, std::memory_order_release);
     widest_split_ = std::max(widest_split_, job.blocks());
@@ -52,7 +52,7 @@ void KernelScheduler::publish(ParallelJob& job) {
 }
 
 void KernelScheduler::withdraw(ParallelJob& job) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const auto lock = lock_spinning_first(mutex_);
   const auto it = std::find(jobs_.begin(), jobs_.end(), &job);
   if (it != jobs_.end()) jobs_.erase(it);
 }
@@ -75,7 +75,7 @@ bool KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
   const bool opened_inline = job->opened_inline();
   lock.unlock();
   const bool last = job->run(block);  // the job may be gone from here on
-  lock.lock();
+  lock_spinning_first(lock);
   if (last) block_cv_.notify_all();
   return opened_inline;
 }
