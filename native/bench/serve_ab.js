@@ -12,6 +12,7 @@
 // packages/bench built (`npm run build`).
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
 
 if (process.env.SERVE_AB_CHILD) {
   // One build, one cell: {"k1": sequences/s with one caller, "k2": with two}.
@@ -35,14 +36,16 @@ if (process.env.SERVE_AB_CHILD) {
     process.stdout.write(`${JSON.stringify(out)}\n`);
   })();
 } else {
-  const args = process.argv.slice(2);
-  const opt = { cells: ['gru', 'lstm'], rounds: 8, seconds: 3, bins: [] };
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--cells') opt.cells = args[++i].split(',');
-    else if (args[i] === '--rounds') opt.rounds = Number(args[++i]);
-    else if (args[i] === '--seconds') opt.seconds = Number(args[++i]);
-    else opt.bins.push(path.resolve(args[i]));
-  }
+  const { values, positionals } = parseArgs({
+    options: { cells: { type: 'string', default: 'gru,lstm' }, rounds: { type: 'string', default: '8' }, seconds: { type: 'string', default: '3' } },
+    allowPositionals: true,
+  });
+  const opt = {
+    cells: values.cells.split(','),
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    bins: positionals.map((bin) => path.resolve(bin)),
+  };
   if (opt.bins.length === 0) {
     console.error('usage: node native/bench/serve_ab.js [--cells gru,lstm] [--rounds 8] [--seconds 3] BINARY.node [BINARY2.node ...]');
     process.exit(2);

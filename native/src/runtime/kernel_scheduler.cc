@@ -79,7 +79,7 @@ int KernelScheduler::set_threads(int threads) {
   std::vector<Sleeper*> woken;
   int threads_now = 0;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    const auto lock = lock_spinning_first(mutex_);
     target_executors_ = std::max(1, threads);
     widest_split_ = 0;
     start_executors_locked();
@@ -111,7 +111,7 @@ void KernelScheduler::count_busy_locked() {
 }
 
 void KernelScheduler::reset_widest_split() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const auto lock = lock_spinning_first(mutex_);
   widest_split_ = 0;
 }
 
@@ -280,7 +280,7 @@ void KernelScheduler::run_inline(const Kernel& kernel) {
 }
 
 std::vector<KernelTask*> KernelScheduler::detach(TaskOwner* owner) {
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock = lock_spinning_first(mutex_);
   std::vector<KernelTask*> dropped;
   for (auto it = queue_.begin(); it != queue_.end();) {
     if ((*it)->owner_ != owner) {
@@ -307,13 +307,13 @@ std::vector<KernelTask*> KernelScheduler::detach(TaskOwner* owner) {
 }
 
 KernelScheduler::Counts KernelScheduler::counts() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const auto lock = lock_spinning_first(mutex_);
   return {executors_, static_cast<int>(slots_.size()), static_cast<int>(queue_.size()),
           static_cast<int>(running_.size() + inline_stops_.size()), widest_split_};
 }
 
 void KernelScheduler::wait_at_exit() {
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock = lock_spinning_first(mutex_);
   exiting_ = true;
   for (KernelTask* task : running_) task->stop_.store(true, std::memory_order_relaxed);
   for (std::atomic<bool>* stop : inline_stops_) stop->store(true, std::memory_order_relaxed);

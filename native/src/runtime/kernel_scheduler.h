@@ -146,7 +146,7 @@ class KernelScheduler {
   void wait_finished(ParallelJob& job);
   void wait_at_exit();
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // every acquisition through lock_spinning_first (cpu_relax.h), relocks included
   std::condition_variable done_cv_;   // detach() and exit: a running call finished
   std::condition_variable block_cv_;  // split openers: the last block of a job finished
   ReusePool<Slot> slots_;  // one per call running at once, at most; the warmest scratch handed out first

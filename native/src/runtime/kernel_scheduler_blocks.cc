@@ -62,7 +62,7 @@ void KernelScheduler::wait_finished(ParallelJob& job) {
     spin_until([&] { return job.finished(); }, std::chrono::microseconds(kFinishSpinMicros), 64, /*yield=*/false);
   }
   if (job.finished()) return;
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock = lock_spinning_first(mutex_);
   block_cv_.wait(lock, [&] { return job.finished(); });
 }
 
