@@ -35,7 +35,7 @@ const releaseWhenCollected = new FinalizationRegistry<Held>((held) => held.backe
  * thread). A call that finds nothing running runs at once, alone. Each caller gets the bits its
  * call gives alone: the kernels compute each row of such a batch as a call of its own, so it never
  * depends on its neighbours; a batch that fails runs again call by call, so each caller gets its own
- * result or error. Two callers then take about 1.1–1.3× one call's time for both (1.5–1.8× the
+ * result or error. Two callers then take about 1.1–1.7× one call's time for both (1.2–1.8× the
  * throughput of one on two cores, with the host's speed), where two separate calls shared a core
  * with the event loop (README, "Serving from Node").
  */
