@@ -7,6 +7,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__x86_64__)
+#include <immintrin.h>  // vector_activations.inl's min / max
+#endif
+
 #include "activations.h"
 #include "recurrent_common.h"
 #include "step_kernels.h"

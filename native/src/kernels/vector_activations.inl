@@ -11,10 +11,39 @@ typedef int IVec __attribute__((vector_size(kLanes * sizeof(int))));
 
 RNN_LEVEL_TARGET inline Vec splat(float v) { return Vec{} + v; }
 
+// min(hi, x) and max(lo, x) as x86's minps / maxps, which return their second operand when either is
+// NaN: the same results as the ternaries `x > hi ? hi : x` and `x < lo ? lo : x`, NaN included, in
+// one instruction where those compile to a compare and a blend (GCC may not turn them into min / max
+// itself without -ffinite-math-only). The clamps were a fifth of e^x's and tanh's instructions: in a
+// loop over L1-resident vectors on a Zen 3, 8-wide tanh went from ~4.4 to ~3.5 ns a vector and
+// sigmoid from ~5.4 to ~4.8 (whole LSTM and GRU calls: within that machine's noise, 1.00–1.09×).
+RNN_LEVEL_TARGET inline Vec clamp_above(Vec x, float hi) {
+#if defined(__x86_64__) && RNN_LEVEL_LANES == 16
+  return _mm512_min_ps(splat(hi), x);
+#elif defined(__x86_64__) && RNN_LEVEL_LANES == 8
+  return _mm256_min_ps(splat(hi), x);
+#elif defined(__x86_64__) && RNN_LEVEL_LANES == 4
+  return _mm_min_ps(splat(hi), x);
+#else
+  return x > hi ? splat(hi) : x;
+#endif
+}
+
+RNN_LEVEL_TARGET inline Vec clamp_below(Vec x, float lo) {
+#if defined(__x86_64__) && RNN_LEVEL_LANES == 16
+  return _mm512_max_ps(splat(lo), x);
+#elif defined(__x86_64__) && RNN_LEVEL_LANES == 8
+  return _mm256_max_ps(splat(lo), x);
+#elif defined(__x86_64__) && RNN_LEVEL_LANES == 4
+  return _mm_max_ps(splat(lo), x);
+#else
+  return x < lo ? splat(lo) : x;
+#endif
+}
+
 // e^x, x clamped to [-87, 88].
 RNN_LEVEL_TARGET inline Vec vec_exp(Vec x) {
-  x = x > 88.0f ? splat(88.0f) : x;
-  x = x < -87.0f ? splat(-87.0f) : x;
+  x = clamp_below(clamp_above(x, 88.0f), -87.0f);
   const Vec magic = splat(12582912.0f);  // 1.5·2^23: adding and subtracting it rounds to an integer
   const Vec n = (x * 1.44269504088896341f + magic) - magic;  // round(x / ln 2)
   const Vec p = exp_reduced(x, n);                            // inlined into the level's target
@@ -26,10 +55,9 @@ RNN_LEVEL_TARGET inline Vec vec_sigmoid(Vec x) { return 1.0f / (1.0f + vec_exp(-
 
 // tanh: fast_tanh's rational function on [-9, 9], clamped to [-1, 1] (activations.h says why).
 RNN_LEVEL_TARGET inline Vec vec_tanh(Vec a) {
-  Vec x = a > kTanhClamp ? splat(kTanhClamp) : a;
-  x = x < -kTanhClamp ? splat(-kTanhClamp) : x;
+  const Vec x = clamp_below(clamp_above(a, kTanhClamp), -kTanhClamp);
   const Vec t = tanh_rational(x);  // inlined into the level's target: the template is not a call
-  return t > 1.0f ? splat(1.0f) : (t < -1.0f ? splat(-1.0f) : t);
+  return clamp_below(clamp_above(t, 1.0f), -1.0f);
 }
 
 RNN_LEVEL_TARGET inline Vec vec_activate(Activation act, Vec x) {
