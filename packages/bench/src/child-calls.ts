@@ -60,6 +60,30 @@ export async function prepareOwn(
   }
 }
 
+/** A fresh child of `backend`, built on the run's weights and ready to time; `null` (and closed) when it could not start. */
+export async function prepareForTiming(
+  opts: BenchOptions,
+  run: CellRun,
+  backend: BenchBackend,
+  script: string,
+  env: Record<string, string>,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<ChildRunner | null> {
+  const child = new ChildRunner(script, env);
+  try {
+    const prepared = await child.prepare(prepareMessage(opts, run, false));
+    if (backend === 'native' || backend === 'fallback') run.weightsWritten = true;
+    noteBackend(outcome, backend, prepared);
+    return child;
+  } catch (err) {
+    handleChildFailure(opts, backend, err, unavailable, outcome, log);
+    await child.close();
+    return null;
+  }
+}
+
 /** Times one mode of one backend in a fresh child, so that its peak RSS is its own. */
 export async function timeInChild(
   opts: BenchOptions,
@@ -72,11 +96,9 @@ export async function timeInChild(
   outcome: GridOutcome,
   log: (line: string) => void,
 ): Promise<void> {
-  const child = new ChildRunner(script, env);
+  const child = await prepareForTiming(opts, run, backend, script, env, unavailable, outcome, log);
+  if (!child) return;
   try {
-    const prepared = await child.prepare(prepareMessage(opts, run, false));
-    if (backend === 'native' || backend === 'fallback') run.weightsWritten = true;
-    noteBackend(outcome, backend, prepared);
     const timed = await child.time({ type: 'time', modes: [mode], budget: opts.budget });
     for (const t of timed.timings) addRecord(outcome, run, backend, t, timed.baselineRssMb, log);
   } catch (err) {

@@ -8,7 +8,8 @@ import { childScript, prepareOwn, timeInChild } from './child-calls';
 import { compareValidations } from './compare';
 import { type BenchBackend, CONFIGS, type ConfigName, type OwnBackend } from './grid';
 import { type CellRun, type GridOutcome, addRecord, describe, record } from './outcome';
-import { type OwnValidations, runTorchPeer, timeOrtPeer, timeTfjsPeers } from './run-peers';
+import { type OwnValidations, nativeInferPairsWithOrt, runTorchPeer, timeOrtPeer, timeTfjsPeers } from './run-peers';
+import { findRecord } from './runs';
 import { runServe } from './run-serve';
 import { runThreadsCheck } from './run-threads';
 
@@ -66,7 +67,27 @@ async function runCellConfig(
   const torch = opts.backends.includes('pytorch') || ort ? await runTorchPeer(opts, run, own.validations, torchWork, unavailable, outcome, log) : null;
   if (ort && !torch?.onnxFile) log(`${run.tag} onnxruntime: not run, it needs the graph the PyTorch peer exports from validated weights`);
   await timeOrtPeer(opts, run, own.validations, torch?.onnxFile ?? null, unavailable, outcome, log);
+  await timeNativeInferLeft(opts, run, unavailable, outcome, log);
   await timeTfjsPeers(opts, run, unavailable, outcome, log);
+}
+
+/**
+ * Native's inference when it waited to be timed beside ONNX Runtime's and that did not happen (the
+ * peer could not run, or disagreed): timed on its own, as every other row.
+ */
+async function timeNativeInferLeft(
+  opts: BenchOptions,
+  run: CellRun,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  if (run.config === 'serve' || !nativeInferPairsWithOrt(opts, unavailable)) return;
+  if (findRecord(outcome.records, { cell: run.cell, config: run.config, mode: 'infer', backend: 'native' })) return;
+  // As timeOwn: not when native and the fallback disagreed (a peer's disagreement is the peer's).
+  const ownFailed = outcome.validations.some((v) => v.cell === run.cell && v.config === run.config && v.checked === 'fallback' && !v.ok);
+  if (ownFailed) return;
+  await timeInChild(opts, run, 'native', 'infer', childScript('rnn-child'), { RNN_BACKEND: 'native' }, unavailable, outcome, log);
 }
 
 /** What validating our backends left: each one's outputs (timings included) and its baseline RSS. */
@@ -125,6 +146,7 @@ async function timeOwn(
         addRecord(outcome, run, backend, validated, own.baselineRssMb[backend] ?? 0, log);
         continue;
       }
+      if (backend === 'native' && mode === 'infer' && nativeInferPairsWithOrt(opts, unavailable)) continue;  // timeOrtPeer
       await timeInChild(opts, run, backend, mode, childScript('rnn-child'), { RNN_BACKEND: backend }, unavailable, outcome, log);
     }
   }

@@ -1,9 +1,10 @@
 import { type BenchOptions, benchThreads } from './args';
-import { childScript, prepareMessage, timeInChild } from './child-calls';
+import { childScript, prepareForTiming, prepareMessage, timeInChild } from './child-calls';
 import { ChildRunner } from './child-runner';
 import { compareValidations } from './compare';
 import { type BenchBackend, type Mode, type OwnBackend, peerRunsByDefault } from './grid';
 import { type CellRun, type GridOutcome, addRecord, describe, handleChildFailure, record } from './outcome';
+import { PairedTimingError, timePaired } from './paired-timing';
 import type { PreparedMessage, ValidationOutput } from './protocol';
 import type { ServeStats } from './serve-stats';
 import { runTorch } from './torch-peer';
@@ -110,7 +111,19 @@ export async function prepareOrtPeer(
   return null;
 }
 
-/** 4. ONNX Runtime: validated, then `predict` of the batch timed (inference only). */
+/**
+ * Whether native's inference waits to be timed beside ONNX Runtime's (timeOrtPeer) instead of on its
+ * own: when both run and infer is timed.
+ */
+export function nativeInferPairsWithOrt(opts: BenchOptions, unavailable: ReadonlySet<BenchBackend>): boolean {
+  return opts.modes.includes('infer') && opts.backends.includes('onnxruntime') && opts.backends.includes('native') && !unavailable.has('native');
+}
+
+/**
+ * 4. ONNX Runtime: validated, then `predict` of the batch timed (inference only). Where native's
+ * inference waited for it (nativeInferPairsWithOrt), the two are timed in alternating slices of the
+ * budget (timePaired), so that the inference line compares them at the same machine speed.
+ */
 export async function timeOrtPeer(
   opts: BenchOptions,
   run: CellRun,
@@ -123,13 +136,25 @@ export async function timeOrtPeer(
   if (!onnxFile || !opts.modes.includes('infer')) return;
   const child = await prepareOrtPeer(opts, run, validations, onnxFile, unavailable, outcome, log);
   if (!child) return;
+  const native = nativeInferPairsWithOrt(opts, unavailable)
+    ? await prepareForTiming(opts, run, 'native', childScript('rnn-child'), { RNN_BACKEND: 'native' }, unavailable, outcome, log)
+    : null;
   try {
-    const timed = await child.time({ type: 'time', modes: ['infer'], budget: opts.budget });
-    for (const t of timed.timings) addRecord(outcome, run, 'onnxruntime', t, timed.baselineRssMb, log);
+    if (native) {
+      const paired = await timePaired(native, child, 'infer', opts.budget);
+      addRecord(outcome, run, 'native', paired.first.timing, paired.first.baselineRssMb, log);
+      addRecord(outcome, run, 'onnxruntime', paired.second.timing, paired.second.baselineRssMb, log);
+      log(`${run.tag} native infer over ONNX Runtime's, slice by slice: ${paired.sliceRatios.map((r) => r.toFixed(2)).join(' ')}`);
+    } else {
+      const timed = await child.time({ type: 'time', modes: ['infer'], budget: opts.budget });
+      for (const t of timed.timings) addRecord(outcome, run, 'onnxruntime', t, timed.baselineRssMb, log);
+    }
   } catch (err) {
-    handleChildFailure(opts, 'onnxruntime', err, unavailable, outcome, log);
+    const failed = err instanceof PairedTimingError ? (err.side === 0 ? 'native' : 'onnxruntime') : 'onnxruntime';
+    handleChildFailure(opts, failed, err instanceof PairedTimingError ? err.failure : err, unavailable, outcome, log);
   } finally {
     await child.close();
+    await native?.close();
   }
 }
 
