@@ -36,8 +36,11 @@ export interface PairedTiming {
 
 /**
  * Times `mode` on two prepared children in alternating slices of the budget (first, second, second,
- * first, first, second, …: each side leads half the pairs), each slice with its own short warm-up,
- * and pools each side's samples into one timing.
+ * first, first, second, …: each side leads half the pairs), each slice after the whole warm-up of
+ * the budget, and pools each side's samples into one timing. The warm-up also outlasts what the
+ * other side leaves running: ONNX Runtime's intra-op threads spin on after `run` returns (its
+ * process used 41–50 ms of CPU in the first 100 ms idle after a run, medium LSTM, 2 threads), and a
+ * slice started under that spin loses a core.
  */
 export async function timePaired(
   first: Pick<ChildRunner, 'time'>,
@@ -48,7 +51,7 @@ export async function timePaired(
 ): Promise<PairedTiming> {
   const slice: TimingBudget = {
     budgetMs: budget.budgetMs / slices,
-    warmupMs: Math.min(budget.warmupMs, 100),
+    warmupMs: budget.warmupMs,
     minReps: 1,
     maxReps: Math.max(1, Math.ceil(budget.maxReps / slices)),
   };

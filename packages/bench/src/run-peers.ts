@@ -144,7 +144,7 @@ export async function timeOrtPeer(
       const paired = await timePaired(native, child, 'infer', opts.budget);
       addRecord(outcome, run, 'native', paired.first.timing, paired.first.baselineRssMb, log);
       addRecord(outcome, run, 'onnxruntime', paired.second.timing, paired.second.baselineRssMb, log);
-      log(`${run.tag} native infer over ONNX Runtime's, slice by slice: ${paired.sliceRatios.map((r) => r.toFixed(2)).join(' ')}`);
+      log(`${run.tag} native infer vs ONNX Runtime, slice by slice: ${paired.sliceRatios.map((r) => `${(1 / r).toFixed(2)}×`).join(' ')}`);
     } else {
       const timed = await child.time({ type: 'time', modes: ['infer'], budget: opts.budget });
       for (const t of timed.timings) addRecord(outcome, run, 'onnxruntime', t, timed.baselineRssMb, log);

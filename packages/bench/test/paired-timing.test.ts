@@ -26,7 +26,7 @@ describe('timePaired', () => {
     const b = fakeChild('b', [20, 24, 28, 32], calls);
     const paired = await timePaired(a, b, 'infer', BUDGET, 4);
     expect(calls.map((c) => c.name)).toEqual(['a', 'b', 'b', 'a', 'a', 'b', 'b', 'a']);
-    expect(calls[0].budget).toEqual({ budgetMs: 750, warmupMs: 100, minReps: 1, maxReps: 50 });
+    expect(calls[0].budget).toEqual({ budgetMs: 750, warmupMs: 300, minReps: 1, maxReps: 50 });
     expect(paired.first.timing.samplesMs).toHaveLength(12);
     expect(paired.first.timing.medianMs).toBe(median([9, 10, 11, 11, 12, 13, 13, 14, 15, 15, 16, 17]));
     expect(paired.second.timing.peakRssMb).toBe(104);
