@@ -8,8 +8,7 @@ import { childScript, prepareOwn, timeInChild } from './child-calls';
 import { compareValidations } from './compare';
 import { type BenchBackend, CONFIGS, type ConfigName, type OwnBackend } from './grid';
 import { type CellRun, type GridOutcome, addRecord, describe, record } from './outcome';
-import { type OwnValidations, nativeInferPairsWithOrt, runTorchPeer, timeOrtPeer, timeTfjsPeers } from './run-peers';
-import { findRecord } from './runs';
+import { type OwnValidations, nativeInferPairsWithOrt, nativeInferPending, runTorchPeer, timeOrtPeer, timeTfjsPeers } from './run-peers';
 import { runServe } from './run-serve';
 import { runThreadsCheck } from './run-threads';
 
@@ -82,11 +81,7 @@ async function timeNativeInferLeft(
   outcome: GridOutcome,
   log: (line: string) => void,
 ): Promise<void> {
-  if (run.config === 'serve' || !nativeInferPairsWithOrt(opts, unavailable)) return;
-  if (findRecord(outcome.records, { cell: run.cell, config: run.config, mode: 'infer', backend: 'native' })) return;
-  // As timeOwn: not when native and the fallback disagreed (a peer's disagreement is the peer's).
-  const ownFailed = outcome.validations.some((v) => v.cell === run.cell && v.config === run.config && v.checked === 'fallback' && !v.ok);
-  if (ownFailed) return;
+  if (!nativeInferPending(opts, run, unavailable, outcome) || ownValidationFailed(run, outcome)) return;
   await timeInChild(opts, run, 'native', 'infer', childScript('rnn-child'), { RNN_BACKEND: 'native' }, unavailable, outcome, log);
 }
 
@@ -122,6 +117,11 @@ export async function validateOwn(
   return own;
 }
 
+/** Whether native and the fallback disagreed on `run` (a peer's disagreement is the peer's). */
+function ownValidationFailed(run: CellRun, outcome: GridOutcome): boolean {
+  return outcome.validations.some((v) => v.cell === run.cell && v.config === run.config && v.checked === 'fallback' && !v.ok);
+}
+
 /** 2. Time our backends, one fresh child per mode; none where validation failed. */
 async function timeOwn(
   opts: BenchOptions,
@@ -131,7 +131,7 @@ async function timeOwn(
   outcome: GridOutcome,
   log: (line: string) => void,
 ): Promise<void> {
-  const failedHere = outcome.validations.some((v) => v.cell === run.cell && v.config === run.config && !v.ok);
+  const failedHere = ownValidationFailed(run, outcome);
   for (const backend of OWN) {
     if (!opts.backends.includes(backend) || unavailable.has(backend)) continue;
     if (failedHere) {

@@ -5,6 +5,7 @@ import { compareValidations } from './compare';
 import { type BenchBackend, type Mode, type OwnBackend, peerRunsByDefault } from './grid';
 import { type CellRun, type GridOutcome, addRecord, describe, handleChildFailure, record } from './outcome';
 import { PairedTimingError, timePaired } from './paired-timing';
+import { findRecord } from './runs';
 import type { PreparedMessage, ValidationOutput } from './protocol';
 import type { ServeStats } from './serve-stats';
 import { runTorch } from './torch-peer';
@@ -120,8 +121,17 @@ export function nativeInferPairsWithOrt(opts: BenchOptions, unavailable: Readonl
 }
 
 /**
+ * Whether `run`'s native inference still waits to be timed: it pairs with ONNX Runtime and has no
+ * row yet (a call of twice the budget or more keeps its validation sample: timeOwn).
+ */
+export function nativeInferPending(opts: BenchOptions, run: CellRun, unavailable: ReadonlySet<BenchBackend>, outcome: GridOutcome): boolean {
+  if (run.config === 'serve' || !nativeInferPairsWithOrt(opts, unavailable)) return false;
+  return !findRecord(outcome.records, { cell: run.cell, config: run.config, mode: 'infer', backend: 'native' });
+}
+
+/**
  * 4. ONNX Runtime: validated, then `predict` of the batch timed (inference only). Where native's
- * inference waited for it (nativeInferPairsWithOrt), the two are timed in alternating slices of the
+ * inference waited for it (nativeInferPending), the two are timed in alternating slices of the
  * budget (timePaired), so that the inference line compares them at the same machine speed.
  */
 export async function timeOrtPeer(
@@ -136,7 +146,7 @@ export async function timeOrtPeer(
   if (!onnxFile || !opts.modes.includes('infer')) return;
   const child = await prepareOrtPeer(opts, run, validations, onnxFile, unavailable, outcome, log);
   if (!child) return;
-  const native = nativeInferPairsWithOrt(opts, unavailable)
+  const native = nativeInferPending(opts, run, unavailable, outcome)
     ? await prepareForTiming(opts, run, 'native', childScript('rnn-child'), { RNN_BACKEND: 'native' }, unavailable, outcome, log)
     : null;
   try {
