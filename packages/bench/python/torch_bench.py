@@ -4,11 +4,12 @@ MSE, Adam) on CPU and checks it against our backends on the same weights.
 Usage: torch_bench.py SPEC_JSON   (prints one JSON object on stdout)
 SPEC: { cell, dims: {B,T,I,H}, modes: ["infer"|"train"], budget: {budgetMs, warmupMs, minReps, maxReps},
         batchFile, weightsFile | null, validate, onnxFile | null,
-        serve: {callers: [K...], durationMs, warmupMs} | null }
+        serve: {callers: [K...], durationMs, warmupMs, slices, rewarmMs} | null }
 onnxFile: export the loaded weights there with torch.onnx.export (input "x" [batch, T, I], output
 "y" [batch, 1], batch dimension dynamic) before anything is timed, for the onnxruntime peer.
 serve: K Python threads, one intra-op thread each, each predicting one sequence (x[:1]) in a loop
-for warmupMs untimed, then for durationMs; throughput and latency percentiles per K.
+for warmupMs untimed, then in slices taking turns with the other K (serve_in_turns); throughput
+and latency percentiles per K.
 The parent sets OPENBLAS_NUM_THREADS to the bench's thread count (--threads, else RNN_NUM_THREADS,
 else the CPUs); intra-op threads are set to 1 here.
 Exit code 3 (and a message on stderr) when torch cannot be imported.
@@ -109,21 +110,36 @@ def call_until(predict_one, callers, deadline):
     return latencies
 
 
-def serve(predict_one, callers, duration_ms, warmup_ms):
-    """As src/serve-stats.ts's serveFor: the K callers untimed for warmup_ms, then timed for duration_ms."""
-    call_until(predict_one, callers, time.perf_counter() + warmup_ms / 1000.0)
-    start = time.perf_counter()
-    latencies = call_until(predict_one, callers, start + duration_ms / 1000.0)
-    seconds = time.perf_counter() - start
-    flat = [ms for per in latencies for ms in per]
-    return {
-        "callers": callers,
-        "sequences": len(flat),
-        "seconds": seconds,
-        "throughput": len(flat) / seconds,
-        "p50Ms": percentile(flat, 50),
-        "p99Ms": percentile(flat, 99),
-    }
+def serve_in_turns(predict_one, plan):
+    """As src/serve-stats.ts's serveInTurns: each K's callers untimed for warmupMs, then `slices`
+    rounds in which every K serves untimed for rewarmMs and timed for durationMs / slices, the K
+    taking turns (the first K leads the even rounds); each K's slices pooled."""
+    runs = [{"callers": k, "latencies": [], "seconds": 0.0, "sliceThroughputs": []} for k in plan["callers"]]
+    for run in runs:
+        call_until(predict_one, run["callers"], time.perf_counter() + plan["warmupMs"] / 1000.0)
+    slice_s = plan["durationMs"] / plan["slices"] / 1000.0
+    for index in range(plan["slices"]):
+        for run in (runs if index % 2 == 0 else list(reversed(runs))):
+            if plan["rewarmMs"] > 0:
+                call_until(predict_one, run["callers"], time.perf_counter() + plan["rewarmMs"] / 1000.0)
+            start = time.perf_counter()
+            flat = [ms for per in call_until(predict_one, run["callers"], start + slice_s) for ms in per]
+            seconds = time.perf_counter() - start
+            run["latencies"].extend(flat)
+            run["seconds"] += seconds
+            run["sliceThroughputs"].append(len(flat) / seconds)
+    return [
+        {
+            "callers": run["callers"],
+            "sequences": len(run["latencies"]),
+            "seconds": run["seconds"],
+            "throughput": len(run["latencies"]) / run["seconds"],
+            "p50Ms": percentile(run["latencies"], 50),
+            "p99Ms": percentile(run["latencies"], 99),
+            "sliceThroughputs": run["sliceThroughputs"],
+        }
+        for run in runs
+    ]
 
 
 def export_onnx(model, x, path):
@@ -219,8 +235,7 @@ def main():
             with torch.no_grad():
                 model(one)
 
-        for callers in spec["serve"]["callers"]:
-            serving.append(serve(predict_one, callers, spec["serve"]["durationMs"], spec["serve"]["warmupMs"]))
+        serving = serve_in_turns(predict_one, spec["serve"])
 
     validation = None
     if spec.get("validate") and weights is not None:

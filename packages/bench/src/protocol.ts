@@ -1,6 +1,6 @@
 import type { CellKind } from '@rnn/backend-api';
 import type { ConfigName, Dims, Mode } from './grid';
-import type { ServeStats } from './serve-stats';
+import type { ServePlan, ServeStats } from './serve-stats';
 import type { TimingBudget } from './timing';
 
 /**
@@ -101,14 +101,11 @@ export interface TimedMessage {
 }
 
 /**
- * Asks a child to serve: for each K in `callers`, K concurrent one-sequence predictions for
- * `warmupMs` untimed, then for `durationMs`.
+ * Asks a child to serve the plan: for each K in `callers`, K concurrent one-sequence predictions,
+ * the K taking turns in slices (`serveInTurns`).
  */
-export interface ServeMessage {
+export interface ServeMessage extends ServePlan {
   type: 'serve';
-  callers: number[];
-  durationMs: number;
-  warmupMs: number;
 }
 
 /** One `ServeStats` per K, in the order asked. */

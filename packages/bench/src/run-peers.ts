@@ -7,7 +7,7 @@ import { type CellRun, type GridOutcome, addRecord, describe, handleChildFailure
 import { PairedTimingError, timePaired } from './paired-timing';
 import { findRecord } from './runs';
 import type { PreparedMessage, ValidationOutput } from './protocol';
-import type { ServeStats } from './serve-stats';
+import type { ServePlan, ServeStats } from './serve-stats';
 import { runTorch } from './torch-peer';
 
 /** Our backends' validation outputs of one (cell, config), the references peers are checked against. */
@@ -25,7 +25,7 @@ export interface TorchWork {
   /** Export the validated weights to ONNX for the onnxruntime peer. */
   exportOnnx: boolean;
   /** Serving runs, one per K. */
-  serve: { callers: number[]; durationMs: number; warmupMs: number } | null;
+  serve: ServePlan | null;
 }
 
 /** What the PyTorch run left for the other peers: the exported graph and its serving runs. */

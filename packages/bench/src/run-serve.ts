@@ -8,7 +8,7 @@ import { type BenchBackend, type OwnBackend, SERVE_CELLS, SERVE_DIMS } from './g
 import { type CellRun, type GridOutcome, handleChildFailure } from './outcome';
 import { prepareOrtPeer, runTorchPeer } from './run-peers';
 import { validateOwn } from './run-grid';
-import { SERVE_WARMUP_MS, type ServeStats } from './serve-stats';
+import { type ServeStats, servePlan, sliceRatios } from './serve-stats';
 
 /** Sequences in the serving batch file: validation compares them all, callers predict the first. */
 const VALIDATED_SEQUENCES = 8;
@@ -53,11 +53,15 @@ async function serveCell(
     log(`${run.tag} not served: validation failed`);
     return;
   }
-  const serve = { type: 'serve' as const, callers: opts.callers, durationMs: opts.serveMs, warmupMs: SERVE_WARMUP_MS };
+  const serve = { type: 'serve' as const, ...servePlan(opts.callers, opts.serveMs) };
   const add = (backend: BenchBackend, serving: ServeStats[]): void => {
     for (const s of serving) {
       outcome.serving.push({ cell, backend, ...s });
       log(`${run.tag} ${backend} ${s.callers} caller(s): ${s.throughput.toFixed(0)} seq/s, p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms`);
+    }
+    for (const s of serving) {
+      const ratios = s.callers === 1 ? null : sliceRatios(serving, s.callers);
+      if (ratios) log(`${run.tag} ${backend} ${s.callers} callers over 1, slice by slice: ${ratios.map((r) => `${r.toFixed(2)}×`).join(' ')}`);
     }
   };
   for (const backend of ['native', 'fallback'] as const satisfies readonly OwnBackend[]) {
@@ -73,7 +77,7 @@ async function serveCell(
     }
   }
   const ort = opts.backends.includes('onnxruntime');
-  const torchWork = { modes: [], exportOnnx: ort, serve: opts.backends.includes('pytorch') ? { callers: serve.callers, durationMs: serve.durationMs, warmupMs: serve.warmupMs } : null };
+  const torchWork = { modes: [], exportOnnx: ort, serve: opts.backends.includes('pytorch') ? servePlan(opts.callers, opts.serveMs) : null };
   const torch = opts.backends.includes('pytorch') || ort ? await runTorchPeer(opts, run, own.validations, torchWork, unavailable, outcome, log) : null;
   if (torch) add('pytorch', torch.serving);
   if (!ort || !torch?.onnxFile) return;

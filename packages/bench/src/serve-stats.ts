@@ -1,18 +1,20 @@
 import type { CellKind } from '@rnn/backend-api';
 import type { BenchBackend } from './grid';
 
-/** One serving run: K callers predicting one sequence each, back to back, for a fixed time. */
+/** One serving run: K callers predicting one sequence each, back to back, for a fixed time (in slices). */
 export interface ServeStats {
   callers: number;
   /** Predictions completed by all callers together. */
   sequences: number;
-  /** Wall time from the first call to the last caller's end, in s. */
+  /** Timed wall time, from each slice's first call to its last caller's end, summed, in s. */
   seconds: number;
   /** Sequences per second, all callers together. */
   throughput: number;
   /** Latency of one prediction (call to result), median and 99th percentile, in ms. */
   p50Ms: number;
   p99Ms: number;
+  /** Throughput of each timed slice, in the order served, in sequences/s (`serveInTurns`). */
+  sliceThroughputs: number[];
 }
 
 /** A serving row of the report. */
@@ -29,38 +31,88 @@ export function percentile(values: readonly number[], q: number): number {
 }
 
 /**
- * Untimed serving before each timed run, with the run's own K callers: the steady state a server
- * reaches (V8's optimised code for the concurrent path, the backend's pools), as the grid's modes
- * warm up before they are timed. With one warm-up call instead, a 5 s two-caller run started with
- * the batching code unoptimised and V8's compiler threads taking the core the second row waited
- * for (bench README, "The serving warm-up").
+ * Untimed serving before the first timed slice of each K, with the run's own K callers: the steady
+ * state a server reaches (V8's optimised code for the concurrent path, the backend's pools), as the
+ * grid's modes warm up before they are timed. With one warm-up call instead, a 5 s two-caller run
+ * started with the batching code unoptimised and V8's compiler threads taking the core the second
+ * row waited for (bench README, "The serving warm-up").
  */
 export const SERVE_WARMUP_MS = 1000;
 
 /**
- * Runs `callers` concurrent loops of `predictOne` for `warmupMs` untimed, then until `durationMs`
- * has passed (a call started before the deadline finishes and counts; each caller makes at least
- * one in either phase).
+ * Slices each K's timed serving is cut into, the K taking turns slice by slice (the first K leads
+ * the even slices, the last K the odd ones), so that every K meets the same drift of a shared
+ * host's speed. Timed one K after the other, the same one-caller GRU serving took its kernel in
+ * 163 µs in one 3 s stretch and in 207 µs in the next (bench README, "Serving in turns").
  */
-export async function serveFor(
-  predictOne: () => Promise<unknown>,
-  callers: number,
-  durationMs: number,
-  warmupMs: number,
-): Promise<ServeStats> {
-  await callUntil(predictOne, callers, performance.now() + warmupMs, null);
-  const latencies: number[] = [];
-  const start = performance.now();
-  await callUntil(predictOne, callers, start + durationMs, latencies);
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    callers,
-    sequences: latencies.length,
-    seconds,
-    throughput: latencies.length / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-  };
+export const SERVE_SLICES = 6;
+
+/**
+ * Untimed serving with a slice's own K just before it is timed, after the other K's slice: the
+ * batcher, the executors' spinning and the caller loops settle into that K's steady state.
+ */
+export const SERVE_REWARM_MS = 100;
+
+/** What a serving run does: the K's to serve and how long, the same for every peer. */
+export interface ServePlan {
+  /** Concurrent callers of each run, in the order reported. */
+  callers: number[];
+  /** Timed serving per K, summed over its slices, in ms. */
+  durationMs: number;
+  /** Untimed serving per K before its first slice, in ms. */
+  warmupMs: number;
+  /** Slices per K (`SERVE_SLICES`). */
+  slices: number;
+  /** Untimed serving before every slice (`SERVE_REWARM_MS`), in ms. */
+  rewarmMs: number;
+}
+
+/** The plan the bench serves with: `durationMs` per K, the default warm-ups and slices. */
+export function servePlan(callers: number[], durationMs: number): ServePlan {
+  return { callers, durationMs, warmupMs: SERVE_WARMUP_MS, slices: SERVE_SLICES, rewarmMs: SERVE_REWARM_MS };
+}
+
+/**
+ * Serves `plan`: each K's callers untimed for `warmupMs`, then `slices` rounds in which every K
+ * serves untimed for `rewarmMs` and timed for `durationMs / slices`, the K taking turns (a call
+ * started before a slice's deadline finishes and counts; each caller makes at least one call in
+ * every phase). Each K's slices are pooled: sequences over seconds, latencies together.
+ */
+export async function serveInTurns(predictOne: () => Promise<unknown>, plan: ServePlan): Promise<ServeStats[]> {
+  const runs = plan.callers.map((callers) => ({ callers, latencies: [] as number[], seconds: 0, sliceThroughputs: [] as number[] }));
+  for (const run of runs) await callUntil(predictOne, run.callers, performance.now() + plan.warmupMs, null);
+  const sliceMs = plan.durationMs / plan.slices;
+  for (let slice = 0; slice < plan.slices; slice++) {
+    for (const run of slice % 2 === 0 ? runs : [...runs].reverse()) {
+      if (plan.rewarmMs > 0) await callUntil(predictOne, run.callers, performance.now() + plan.rewarmMs, null);
+      const before = run.latencies.length;
+      const start = performance.now();
+      await callUntil(predictOne, run.callers, start + sliceMs, run.latencies);
+      const seconds = (performance.now() - start) / 1000;
+      run.seconds += seconds;
+      run.sliceThroughputs.push((run.latencies.length - before) / seconds);
+    }
+  }
+  return runs.map((run) => ({
+    callers: run.callers,
+    sequences: run.latencies.length,
+    seconds: run.seconds,
+    throughput: run.latencies.length / run.seconds,
+    p50Ms: percentile(run.latencies, 50),
+    p99Ms: percentile(run.latencies, 99),
+    sliceThroughputs: run.sliceThroughputs,
+  }));
+}
+
+/**
+ * Each slice's throughput of the run with `callers` over that of `base` in the same round, or null
+ * when either is missing: the ratio as the host's speed was during that round.
+ */
+export function sliceRatios(serving: readonly ServeStats[], callers: number, base = 1): number[] | null {
+  const top = serving.find((s) => s.callers === callers);
+  const bottom = serving.find((s) => s.callers === base);
+  if (!top || !bottom || top.sliceThroughputs.length !== bottom.sliceThroughputs.length) return null;
+  return top.sliceThroughputs.map((t, i) => t / bottom.sliceThroughputs[i]);
 }
 
 /** `callers` concurrent loops of `predictOne` until `deadline`; each call's latency (ms) goes to `latencies` when given. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CellKind } from '@rnn/backend-api';
 import type { Dims, Mode } from './grid';
 import type { ModeTiming } from './protocol';
-import type { ServeStats } from './serve-stats';
+import type { ServePlan, ServeStats } from './serve-stats';
 import type { TimingBudget } from './timing';
 
 /** The Python interpreter with Debian's python3-torch. */
@@ -33,7 +33,7 @@ export interface TorchSpec {
   /** Where to write `torch.onnx.export` of the loaded weights, for the onnxruntime peer. */
   onnxFile: string | null;
   /** K Python threads predicting one sequence each, for `warmupMs` untimed then `durationMs`, per K. */
-  serve: { callers: number[]; durationMs: number; warmupMs: number } | null;
+  serve: ServePlan | null;
 }
 
 /**

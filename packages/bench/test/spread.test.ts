@@ -14,7 +14,7 @@ function row(backend: BenchRecord['backend'], medianMs: number): BenchRecord {
 
 function runOf(nativeMs: number, ortMs: number, serve: [number, number, number]): RunResult {
   const [one, two, ort2] = serve;
-  const stats = (callers: number, throughput: number) => ({ callers, sequences: throughput, seconds: 1, throughput, p50Ms: 1, p99Ms: 2 });
+  const stats = (callers: number, throughput: number) => ({ callers, sequences: throughput, seconds: 1, throughput, p50Ms: 1, p99Ms: 2, sliceThroughputs: [throughput] });
   const outcome: GridOutcome = {
     records: [row('native', nativeMs), row('onnxruntime', ortMs)],
     serving: [

@@ -10,7 +10,7 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { ModeTiming, PrepareMessage, PreparedMessage, ServeMessage, ServedMessage, TimeMessage, TimedMessage } from '../protocol';
-import { serveFor } from '../serve-stats';
+import { serveInTurns } from '../serve-stats';
 import { readBundle } from '../tensor-file';
 import { currentRssMb, peakRssMb, timeCall } from '../timing';
 import { serve } from './serve';
@@ -61,8 +61,7 @@ async function time(msg: TimeMessage): Promise<TimedMessage> {
 async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
   if (!prepared) throw new Error('serve before prepare');
   const { session, one } = prepared;
-  const serving = [];
-  for (const callers of msg.callers) serving.push(await serveFor(() => predict(session, one), callers, msg.durationMs, msg.warmupMs));
+  const serving = await serveInTurns(() => predict(session, one), msg);
   return { type: 'served', serving };
 }
 

@@ -6,7 +6,7 @@ import { Dense, GRU, LSTM, Sequential, SimpleRNN, Tensor, backendInfo, getBacken
 import type { CellKind } from '@rnn/backend-api';
 import type { Dims, Mode } from '../grid';
 import type { ModeTiming, PrepareMessage, PreparedMessage, ServeMessage, ServedMessage, TimeMessage, TimedMessage, ValidationOutput } from '../protocol';
-import { serveFor } from '../serve-stats';
+import { serveInTurns } from '../serve-stats';
 import { type NamedArray, readBundle, writeBundle } from '../tensor-file';
 import { currentRssMb, peakRssMb, timeCall } from '../timing';
 import { type KernelProfile, instrumentKernels } from './kernel-profile';
@@ -121,8 +121,7 @@ async function serveCallers(msg: ServeMessage): Promise<ServedMessage> {
   const predictor = model.predictor();
   const [expected, served] = [(await model.predict(one)).data, (await predictor.predict(one)).data];
   if (!served.every((v, i) => Object.is(v, expected[i]))) throw new Error(`the predictor predicts [${served}], the model [${expected}]`);
-  const serving = [];
-  for (const callers of msg.callers) serving.push(await serveFor(() => predictor.predict(one), callers, msg.durationMs, msg.warmupMs));
+  const serving = await serveInTurns(() => predictor.predict(one), msg);
   predictor.dispose();
   return { type: 'served', serving };
 }
