@@ -10,7 +10,7 @@ import { type MachineInfo, machineInfo } from './machine';
 import { ceilingOf, memoryRows, memoryTable, profileTable, resultsTable, sgemmTable } from './report';
 import { runGrid } from './run-grid';
 import type { RunResult } from './runs';
-import { serveTable } from './serve-report';
+import { processPairTable, serveTable } from './serve-report';
 import { type SgemmResult, measureSgemm } from './sgemm';
 import { targetChecks, targetsTable, threadsTable } from './targets';
 
@@ -80,6 +80,9 @@ function markdown(opts: BenchOptions, machine: MachineInfo, runs: readonly RunRe
   if (sgemm) out.push('', '### sgemm ceiling (native addon `gemm`: OpenBLAS blocks over the pool; last run)', '', sgemmTable(sgemm));
   if (all.some((o) => o.records.length > 0)) out.push('', '### Results', '', resultsTable(runs));
   if (all.some((o) => o.serving.length > 0)) out.push('', '### Serving: K callers, one sequence each (B=1, T=50, I=64, H=128)', '', serveTable(runs));
+  if (all.some((o) => o.processPairs.length > 0)) {
+    out.push('', '### What the host gives two callers: two native processes (RNN_NUM_THREADS=1), one caller each, against one', '', processPairTable(runs));
+  }
   if (all.some((o) => o.threads.length > 0)) out.push('', '### Threads: native with RNN_NUM_THREADS set', '', threadsTable(runs));
   const memory = memoryRows(first.records);
   if (memory.length > 0) {

@@ -4,7 +4,7 @@ import { ChildError } from './child-runner';
 import type { Check } from './compare';
 import { type BenchBackend, type BenchCase, type ConfigName, type Dims, type Mode, type OwnBackend, caseFlops } from './grid';
 import type { ModeTiming } from './protocol';
-import type { ServeRecord } from './serve-stats';
+import type { ProcessPairRecord, ServeRecord } from './serve-stats';
 
 /**
  * What a bench run collects, and the helpers every part of the run records into: timed rows,
@@ -54,6 +54,8 @@ export interface GridOutcome {
   records: BenchRecord[];
   /** `--mode serve`: one row per (cell, backend, callers). */
   serving: ServeRecord[];
+  /** `--mode serve` with 1 and 2 callers: two native processes with one caller each against one. */
+  processPairs: ProcessPairRecord[];
   /** `--threads-check`: native timed with RNN_NUM_THREADS = 1, cores, 2×cores. */
   threads: ThreadRecord[];
   profiles: ProfileRecord[];

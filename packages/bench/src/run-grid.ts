@@ -21,7 +21,7 @@ const OWN: readonly OwnBackend[] = ['native', 'fallback'];
  * serving runs when `--mode serve` is on.
  */
 export async function runGrid(opts: BenchOptions, log: (line: string) => void): Promise<GridOutcome> {
-  const outcome: GridOutcome = { records: [], serving: [], threads: [], profiles: [], validations: [], backendDetails: {}, nativeCpuLevel: null, skipped: [], failures: [] };
+  const outcome: GridOutcome = { records: [], serving: [], processPairs: [], threads: [], profiles: [], validations: [], backendDetails: {}, nativeCpuLevel: null, skipped: [], failures: [] };
   const unavailable = new Set<BenchBackend>();
   const dir = mkdtempSync(join(tmpdir(), 'rnn-bench-'));
   try {

@@ -8,7 +8,7 @@ import { type BenchBackend, type OwnBackend, SERVE_CELLS, SERVE_DIMS } from './g
 import { type CellRun, type GridOutcome, handleChildFailure } from './outcome';
 import { prepareOrtPeer, runTorchPeer } from './run-peers';
 import { validateOwn } from './run-grid';
-import { type ServeStats, servePlan, sliceRatios } from './serve-stats';
+import { SERVE_REWARM_MS, SERVE_SLICES, SERVE_WARMUP_MS, type ServeStats, serveProcessPair, servePlan, sliceRatios } from './serve-stats';
 
 /** Sequences in the serving batch file: validation compares them all, callers predict the first. */
 const VALIDATED_SEQUENCES = 8;
@@ -76,6 +76,9 @@ async function serveCell(
       await child.close();
     }
   }
+  if (opts.callers.includes(1) && opts.callers.includes(2) && opts.backends.includes('native') && !unavailable.has('native')) {
+    await serveNativePair(opts, run, unavailable, outcome, log);
+  }
   const ort = opts.backends.includes('onnxruntime');
   const torchWork = { modes: [], exportOnnx: ort, serve: opts.backends.includes('pytorch') ? servePlan(opts.callers, opts.serveMs) : null };
   const torch = opts.backends.includes('pytorch') || ort ? await runTorchPeer(opts, run, own.validations, torchWork, unavailable, outcome, log) : null;
@@ -89,5 +92,42 @@ async function serveCell(
     handleChildFailure(opts, 'onnxruntime', err, unavailable, outcome, log);
   } finally {
     await child.close();
+  }
+}
+
+/**
+ * Two native processes on one thread each (`RNN_NUM_THREADS=1`), one caller each, at once, against
+ * one of them alone, in turns (`serveProcessPair`): what the host gives two callers that share
+ * nothing, next to what one process's two callers got (bench README, "What the host gives two
+ * callers").
+ */
+async function serveNativePair(
+  opts: BenchOptions,
+  run: CellRun,
+  unavailable: Set<BenchBackend>,
+  outcome: GridOutcome,
+  log: (line: string) => void,
+): Promise<void> {
+  const children = [0, 1].map(() => new ChildRunner(childScript('rnn-child'), { RNN_BACKEND: 'native' }));
+  try {
+    for (const child of children) await child.prepare(prepareMessage({ ...opts, threads: 1 }, run, false));
+    const slice = (child: ChildRunner) => async (warmupMs: number) => {
+      const plan = { callers: [1], durationMs: opts.serveMs / SERVE_SLICES, warmupMs, slices: 1, rewarmMs: 0 };
+      return (await child.serve({ type: 'serve', ...plan })).serving[0];
+    };
+    const pair = await serveProcessPair(slice(children[0]), slice(children[1]), {
+      slices: SERVE_SLICES,
+      warmupMs: SERVE_WARMUP_MS,
+      rewarmMs: SERVE_REWARM_MS,
+    });
+    outcome.processPairs.push({ cell: run.cell, ...pair });
+    log(
+      `${run.tag} native, two processes of one thread and one caller each: ${pair.two.toFixed(0)} seq/s together, ` +
+        `one alone ${pair.one.toFixed(0)}: ${(pair.two / pair.one).toFixed(2)}× (rounds ${pair.roundRatios.map((r) => `${r.toFixed(2)}×`).join(' ')})`,
+    );
+  } catch (err) {
+    handleChildFailure(opts, 'native', err, unavailable, outcome, log);
+  } finally {
+    for (const child of children) await child.close();
   }
 }

@@ -1,6 +1,6 @@
 import { SERVE_BACKENDS, type BenchBackend } from './grid';
 import { type RunResult, distinct, findServe } from './runs';
-import type { ServeRecord } from './serve-stats';
+import type { ProcessPairRecord, ServeRecord } from './serve-stats';
 import { type Spread, formatSpread, spreadOf } from './spread';
 
 /** Every serving row of any run, once: cell, then backend, then callers. */
@@ -50,6 +50,37 @@ export function serveTable(runs: readonly RunResult[]): string {
     lines.push(
       `| ${key.cell} | ${key.backend} | ${key.callers} | ${formatSpread(of((s) => s.throughput), 0)} | ${formatSpread(of((s) => s.p50Ms))} | ` +
         `${formatSpread(of((s) => s.p99Ms))} | ${scaling} | ${vsOrt} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Per run, two native processes' throughput together over one process's (`serveProcessPair`). */
+export function processPairScaling(runs: readonly RunResult[], cell: string): Spread | null {
+  return spreadOf(
+    runs.map((r) => {
+      const pair = r.outcome.processPairs.find((p) => p.cell === cell);
+      return pair ? pair.two / pair.one : null;
+    }),
+  );
+}
+
+/**
+ * Two native processes, one caller each, against one: sequences/s, medians over the runs with their
+ * range, and next to it one process's two callers over its one (the same run's serving rows).
+ */
+export function processPairTable(runs: readonly RunResult[]): string {
+  const lines = [
+    '| cell | one process, 1 caller | two processes, 1 caller each | two processes vs one | one process: 2 callers vs 1 |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  const cells = distinct(runs.flatMap((r) => r.outcome.processPairs.map((p) => p.cell)), (c) => c);
+  for (const cell of cells) {
+    const pairs = runs.map((r) => r.outcome.processPairs.find((p) => p.cell === cell));
+    const of = (f: (p: ProcessPairRecord) => number): Spread | null => spreadOf(pairs.map((p) => (p ? f(p) : null)));
+    lines.push(
+      `| ${cell} | ${formatSpread(of((p) => p.one), 0)} | ${formatSpread(of((p) => p.two), 0)} | ` +
+        `${formatSpread(processPairScaling(runs, cell), 2, '×')} | ${formatSpread(callerScaling(runs, cell, 'native', 2), 2, '×')} |`,
     );
   }
   return lines.join('\n');

@@ -127,3 +127,59 @@ async function callUntil(predictOne: () => Promise<unknown>, callers: number, de
   };
   await Promise.all(Array.from({ length: callers }, caller));
 }
+
+/** Serves one timed slice of one caller in one process, after `warmupMs` untimed: its figures. */
+export type ServeOneSlice = (warmupMs: number) => Promise<ServeStats>;
+
+/** What two processes serving one caller each gave against one alone (`serveProcessPair`). */
+export interface ProcessPairStats {
+  /** One process, one caller: sequences/s over its slices. */
+  one: number;
+  /** Two processes at once, one caller each: their sequences/s together over their slices. */
+  two: number;
+  /** Each round's two-process throughput over its one-process throughput. */
+  roundRatios: number[];
+}
+
+/** A process-pair row of the report. */
+export interface ProcessPairRecord extends ProcessPairStats {
+  cell: CellKind;
+}
+
+/**
+ * What the host gives two independent callers: process `a` serving one caller alone, and `a` and `b`
+ * serving one caller each at once, taking turns for `slices` rounds as `serveInTurns` does (the
+ * first round after `warmupMs`, the others after `rewarmMs`). Nothing is shared between the two
+ * processes, so their ratio is the host's, against which one process's two callers can be read.
+ */
+export async function serveProcessPair(
+  a: ServeOneSlice,
+  b: ServeOneSlice,
+  plan: Pick<ServePlan, 'slices' | 'warmupMs' | 'rewarmMs'>,
+): Promise<ProcessPairStats> {
+  let oneSequences = 0;
+  let oneSeconds = 0;
+  let twoSequences = 0;
+  let twoSeconds = 0;
+  const roundRatios: number[] = [];
+  for (let round = 0; round < plan.slices; round++) {
+    const warmupMs = round === 0 ? plan.warmupMs : plan.rewarmMs;
+    let one = 0;
+    let two = 0;
+    for (const side of round % 2 === 0 ? ['one', 'two'] : ['two', 'one']) {
+      if (side === 'one') {
+        const s = await a(warmupMs);
+        oneSequences += s.sequences;
+        oneSeconds += s.seconds;
+        one = s.throughput;
+      } else {
+        const [x, y] = await Promise.all([a(warmupMs), b(warmupMs)]);
+        twoSequences += x.sequences + y.sequences;
+        twoSeconds += (x.seconds + y.seconds) / 2;
+        two = x.throughput + y.throughput;
+      }
+    }
+    roundRatios.push(two / one);
+  }
+  return { one: oneSequences / oneSeconds, two: twoSequences / twoSeconds, roundRatios };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ServePlan, type ServeStats, percentile, serveInTurns, sliceRatios } from '../src/serve-stats';
+import { type ServePlan, type ServeStats, percentile, serveInTurns, serveProcessPair, sliceRatios } from '../src/serve-stats';
 
 describe('serveInTurns', () => {
   it('warms each K up untimed, then serves the K in turns, slice by slice, counting only timed calls', async () => {
@@ -57,6 +57,41 @@ describe('serveInTurns', () => {
     expect(sliceRatios([run(1, [100, 200]), run(2, [170, 300])], 2)).toEqual([1.7, 1.5]);
     expect(sliceRatios([run(1, [100])], 2)).toBeNull();
     expect(sliceRatios([run(1, [100]), run(2, [170, 300])], 2)).toBeNull();
+  });
+
+  it('serves one process alone and two at once in turns, pooling each side', async () => {
+    const events: string[] = [];
+    let bRunning = false;
+    const stats = (throughput: number, seconds: number): ServeStats => ({
+      callers: 1,
+      sequences: throughput * seconds,
+      seconds,
+      throughput,
+      p50Ms: 1,
+      p99Ms: 1,
+      sliceThroughputs: [throughput],
+    });
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+    // Process a serves 100/s alone and 80/s beside b; b serves 70/s. Warm-ups are recorded.
+    const a = async (warmupMs: number) => {
+      await tick(); // b, called right after a, has started by now when they run together
+      const shared = bRunning;
+      events.push(`a${shared ? '+b' : ''}:${warmupMs}`);
+      return stats(shared ? 80 : 100, 2);
+    };
+    const b = async (warmupMs: number) => {
+      bRunning = true;
+      await tick();
+      await tick();
+      bRunning = false;
+      return stats(70, 1);
+    };
+    const pair = await serveProcessPair(a, b, { slices: 3, warmupMs: 50, rewarmMs: 5 });
+    expect(pair.one).toBeCloseTo(100, 9);
+    expect(pair.two).toBeCloseTo((3 * (160 + 70)) / (3 * 1.5), 9); // sequences over the two sides' mean seconds
+    expect(pair.roundRatios).toEqual([1.5, 1.5, 1.5]);
+    // Rounds alternate which side leads; the first round's calls warm up for 50 ms, the rest for 5.
+    expect(events).toEqual(['a:50', 'a+b:50', 'a+b:5', 'a:5', 'a:5', 'a+b:5']);
   });
 
   it('takes percentiles by nearest rank', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchRecord, GridOutcome } from '../src/outcome';
 import { resultsTable } from '../src/report';
 import type { RunResult } from '../src/runs';
-import { serveTable } from '../src/serve-report';
+import { processPairTable, serveTable } from '../src/serve-report';
 import { formatSpread, spreadOf } from '../src/spread';
 import { targetChecks } from '../src/targets';
 
@@ -22,6 +22,7 @@ function runOf(nativeMs: number, ortMs: number, serve: [number, number, number])
       { cell: 'lstm', backend: 'native', ...stats(2, two) },
       { cell: 'lstm', backend: 'onnxruntime', ...stats(2, ort2) },
     ],
+    processPairs: [],
     threads: [],
     profiles: [],
     validations: [],
@@ -53,6 +54,14 @@ describe('medians and ranges over repeated runs', () => {
     expect(checks.find((c) => c.what === 'native serving lstm: 2 callers vs 1 (throughput)')).toMatchObject({ measured: '1.80× (1.20–1.90)', met: true });
     expect(checks.find((c) => c.what === 'native serving lstm, 2 callers: throughput vs ONNX Runtime')).toMatchObject({ measured: '1.20× (0.95–1.50)', met: true });
     expect(serveTable(runs)).toContain('| lstm | native | 2 | 180 (60–190) | 1.00 (1.00–1.00) | 2.00 (2.00–2.00) | 1.80× (1.20–1.90) | 1.20× (0.95–1.50) |');
+  });
+
+  it('sets two processes against one next to one process\'s two callers, per run', () => {
+    const runs = [runOf(10, 12, [100, 190, 200]), runOf(20, 24, [50, 60, 40]), runOf(12, 12, [100, 180, 150])];
+    // Two processes over one: 1.9, 2.0, 1.5 → median 1.9; one process's 2 callers over 1: 1.9, 1.2, 1.8.
+    const pairs: [number, number][] = [[100, 190], [50, 100], [100, 150]];
+    runs.forEach((r, i) => r.outcome.processPairs.push({ cell: 'lstm', one: pairs[i][0], two: pairs[i][1], roundRatios: [] }));
+    expect(processPairTable(runs)).toContain('| lstm | 100 (50–100) | 150 (100–190) | 1.90× (1.50–2.00) | 1.80× (1.20–1.90) |');
   });
 
   it('marks a target missed by the median as no', () => {
