@@ -1,7 +1,7 @@
 import type { ChildRunner } from './child-runner';
 import type { Mode } from './grid';
 import type { ModeTiming } from './protocol';
-import { type TimingBudget, median } from './timing';
+import { type TimingBudget, inTurn, median } from './timing';
 
 /**
  * Slices each side of a paired timing is cut into. A shared machine's speed drifts by 20–30% over
@@ -59,7 +59,7 @@ export async function timePaired(
   const baselines: [number, number] = [0, 0];
   const children = [first, second] as const;
   for (let i = 0; i < slices; i++) {
-    for (const side of i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+    for (const side of inTurn([0, 1] as const, i)) {
       const timed = await children[side].time({ type: 'time', modes: [mode], budget: slice }).catch((err: unknown) => {
         throw new PairedTimingError(side, err);
       });

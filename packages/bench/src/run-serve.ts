@@ -58,8 +58,6 @@ async function serveCell(
     for (const s of serving) {
       outcome.serving.push({ cell, backend, ...s });
       log(`${run.tag} ${backend} ${s.callers} caller(s): ${s.throughput.toFixed(0)} seq/s, p50 ${s.p50Ms.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms`);
-    }
-    for (const s of serving) {
       const ratios = s.callers === 1 ? null : sliceRatios(serving, s.callers);
       if (ratios) log(`${run.tag} ${backend} ${s.callers} callers over 1, slice by slice: ${ratios.map((r) => `${r.toFixed(2)}×`).join(' ')}`);
     }

@@ -8,7 +8,7 @@ import { compareValidations } from './compare';
 import { type BenchBackend, CONFIGS, type ConfigName, type Mode } from './grid';
 import { type CellRun, type GridOutcome, describe, handleChildFailure, record } from './outcome';
 import type { ValidationOutput } from './protocol';
-import { median } from './timing';
+import { inTurn, median } from './timing';
 
 /** The thread counts checked: one, the matching count (every core), and twice too many. */
 export function checkedThreadCounts(cores = availableParallelism()): number[] {
@@ -93,9 +93,7 @@ async function timeSideBySide(
   const samples = children.map(() => [] as number[]); // [child] every timed call, ms
   const cpuPerWall = children.map(() => [] as number[]); // [child] one per round
   for (let round = 0; round < THREADS_CHECK_ROUNDS; round++) {
-    const order = children.map((_, i) => i);
-    if (round % 2 === 1) order.reverse();
-    for (const i of order) {
+    for (const i of inTurn(children.map((_, i) => i), round)) {
       const timed = await children[i].child.time({ type: 'time', modes: [mode], budget });
       const t = timed.timings[0];
       samples[i].push(...t.samplesMs);

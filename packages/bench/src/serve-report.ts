@@ -55,16 +55,6 @@ export function serveTable(runs: readonly RunResult[]): string {
   return lines.join('\n');
 }
 
-/** Per run, two native processes' throughput together over one process's (`serveProcessPair`). */
-export function processPairScaling(runs: readonly RunResult[], cell: string): Spread | null {
-  return spreadOf(
-    runs.map((r) => {
-      const pair = r.outcome.processPairs.find((p) => p.cell === cell);
-      return pair ? pair.two / pair.one : null;
-    }),
-  );
-}
-
 /**
  * Two native processes, one caller each, against one: sequences/s, medians over the runs with their
  * range, and next to it one process's two callers over its one (the same run's serving rows).
@@ -80,7 +70,7 @@ export function processPairTable(runs: readonly RunResult[]): string {
     const of = (f: (p: ProcessPairRecord) => number): Spread | null => spreadOf(pairs.map((p) => (p ? f(p) : null)));
     lines.push(
       `| ${cell} | ${formatSpread(of((p) => p.one), 0)} | ${formatSpread(of((p) => p.two), 0)} | ` +
-        `${formatSpread(processPairScaling(runs, cell), 2, '×')} | ${formatSpread(callerScaling(runs, cell, 'native', 2), 2, '×')} |`,
+        `${formatSpread(of((p) => p.two / p.one), 2, '×')} | ${formatSpread(callerScaling(runs, cell, 'native', 2), 2, '×')} |`,
     );
   }
   return lines.join('\n');

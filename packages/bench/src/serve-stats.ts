@@ -1,5 +1,6 @@
 import type { CellKind } from '@rnn/backend-api';
 import type { BenchBackend } from './grid';
+import { inTurn } from './timing';
 
 /** One serving run: K callers predicting one sequence each, back to back, for a fixed time (in slices). */
 export interface ServeStats {
@@ -83,7 +84,7 @@ export async function serveInTurns(predictOne: () => Promise<unknown>, plan: Ser
   for (const run of runs) await callUntil(predictOne, run.callers, performance.now() + plan.warmupMs, null);
   const sliceMs = plan.durationMs / plan.slices;
   for (let slice = 0; slice < plan.slices; slice++) {
-    for (const run of slice % 2 === 0 ? runs : [...runs].reverse()) {
+    for (const run of inTurn(runs, slice)) {
       if (plan.rewarmMs > 0) await callUntil(predictOne, run.callers, performance.now() + plan.rewarmMs, null);
       const before = run.latencies.length;
       const start = performance.now();
@@ -105,12 +106,12 @@ export async function serveInTurns(predictOne: () => Promise<unknown>, plan: Ser
 }
 
 /**
- * Each slice's throughput of the run with `callers` over that of `base` in the same round, or null
- * when either is missing: the ratio as the host's speed was during that round.
+ * Each slice's throughput of the run with `callers` over that of one caller in the same round, or
+ * null when either is missing: the ratio as the host's speed was during that round.
  */
-export function sliceRatios(serving: readonly ServeStats[], callers: number, base = 1): number[] | null {
+export function sliceRatios(serving: readonly ServeStats[], callers: number): number[] | null {
   const top = serving.find((s) => s.callers === callers);
-  const bottom = serving.find((s) => s.callers === base);
+  const bottom = serving.find((s) => s.callers === 1);
   if (!top || !bottom || top.sliceThroughputs.length !== bottom.sliceThroughputs.length) return null;
   return top.sliceThroughputs.map((t, i) => t / bottom.sliceThroughputs[i]);
 }
@@ -157,29 +158,21 @@ export async function serveProcessPair(
   b: ServeOneSlice,
   plan: Pick<ServePlan, 'slices' | 'warmupMs' | 'rewarmMs'>,
 ): Promise<ProcessPairStats> {
-  let oneSequences = 0;
-  let oneSeconds = 0;
-  let twoSequences = 0;
-  let twoSeconds = 0;
+  // Per side, over the rounds: sequences of its processes together, and their mean seconds.
+  const totals = { one: { sequences: 0, seconds: 0 }, two: { sequences: 0, seconds: 0 } };
   const roundRatios: number[] = [];
   for (let round = 0; round < plan.slices; round++) {
     const warmupMs = round === 0 ? plan.warmupMs : plan.rewarmMs;
-    let one = 0;
-    let two = 0;
-    for (const side of round % 2 === 0 ? ['one', 'two'] : ['two', 'one']) {
-      if (side === 'one') {
-        const s = await a(warmupMs);
-        oneSequences += s.sequences;
-        oneSeconds += s.seconds;
-        one = s.throughput;
-      } else {
-        const [x, y] = await Promise.all([a(warmupMs), b(warmupMs)]);
-        twoSequences += x.sequences + y.sequences;
-        twoSeconds += (x.seconds + y.seconds) / 2;
-        two = x.throughput + y.throughput;
+    const throughput = { one: 0, two: 0 }; // this round's, all of a side's processes together
+    for (const side of inTurn(['one', 'two'] as const, round)) {
+      const served = await Promise.all((side === 'one' ? [a] : [a, b]).map((serveSlice) => serveSlice(warmupMs)));
+      for (const s of served) {
+        totals[side].sequences += s.sequences;
+        totals[side].seconds += s.seconds / served.length;
+        throughput[side] += s.throughput;
       }
     }
-    roundRatios.push(two / one);
+    roundRatios.push(throughput.two / throughput.one);
   }
-  return { one: oneSequences / oneSeconds, two: twoSequences / twoSeconds, roundRatios };
+  return { one: totals.one.sequences / totals.one.seconds, two: totals.two.sequences / totals.two.seconds, roundRatios };
 }

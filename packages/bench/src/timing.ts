@@ -27,6 +27,14 @@ export interface Timing {
   samplesMs: number[];
 }
 
+/**
+ * `items` in the order round `round` takes them when several sides are timed in turns: as given in
+ * even rounds, reversed in odd ones, so that no side always runs first, nor always after the same one.
+ */
+export function inTurn<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}
+
 /** Median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
