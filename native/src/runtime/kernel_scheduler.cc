@@ -32,7 +32,7 @@ void yield_wakeups_to_submitters() {
 #endif
 }
 
-constexpr int kIdleSpinMicros = 200;  // how long an idle executor watches for work (spin_for_work)
+constexpr int kIdleSpinMicros = 1000;  // how long an idle executor watches for work (spin_for_work)
 
 // Set while this thread runs a sync call (run_inline): the splits it opens say so (ParallelJob).
 thread_local bool t_inline_call = false;
@@ -163,23 +163,25 @@ void KernelScheduler::executor_loop() {
   yield_wakeups_to_submitters();
   std::unique_lock<std::mutex> lock = lock_spinning_first(mutex_);
   Sleeper& self = *sleepers_pool_.claim();
-  bool ran_task = false, ran_inline_block = false;
+  bool ran_work = false, ran_sync_block = false;
   for (;;) {
     const auto has_task = [this] { return !queue_.empty() && !exiting_; };
     const auto has_work = [&] { return !jobs_.empty() || has_task() || executors_ > target_executors_; };
     ++idle_executors_;
     count_busy_locked();
-    if ((ran_task || ran_inline_block) && !has_work()) spin_for_work(lock, ran_inline_block);
+    if (ran_work && !has_work()) spin_for_work(lock, ran_sync_block, has_work);
     sleep_until(lock, self, has_work);
     --idle_executors_;
     count_busy_locked();
-    ran_task = ran_inline_block = false;
+    ran_work = ran_sync_block = false;
     // Blocks of running calls first: their calls hold slots and callers already wait for them.
     if (!jobs_.empty()) {
-      ran_inline_block = help_with_block(lock);
+      const HelpedBlock helped = help_with_block(lock);
+      ran_work = helped != HelpedBlock::None;
+      ran_sync_block = helped == HelpedBlock::OfSyncCall;
     } else if (has_task()) {
       run_next_task(lock);
-      ran_task = true;
+      ran_work = true;
     } else {
       --executors_;  // retired by a lower thread count
       count_busy_locked();
@@ -189,31 +191,45 @@ void KernelScheduler::executor_loop() {
   }
 }
 
-// An executor that has just finished an async call watches for the next one for up to
-// kIdleSpinMicros before it sleeps: waking a sleeping thread took ~50 µs at the median and ~1 ms at
-// the 99th percentile on a 2-core VM, next to a 0.3 ms B = 1 call, and concurrent callers queue
-// their next calls within that time. After a block of a split it sleeps at once, unless the split
-// was opened by a sync call on a JS thread (a Predictor's batch of one-sequence calls, run in
-// place, whose next batch follows within tens of µs): then one executor (at most one per CPU
-// besides the opener's) watches, which took the next split's pickup from ~20 to ~3 µs and two
-// served callers from 1.48× to 1.64× one caller's throughput (native/README.md, "Few rows").
-// Spinning after every block (kernel_times.js, 41 alternating rounds) read 0.93–1.03× on the small
-// and medium LSTM and GRU kernels, 0.97–1.00× on small and 1.03–1.09× on medium SimpleRNN, and
-// about the same with the opener also spinning up to 100 µs for its blocks: not worth the cores it
-// keeps busy.
-// Only with more than one thread (one thread means one core, spinning included) and while fewer
-// threads run kernel work than there are CPUs; it yields as it goes, so a thread that wants the
-// core gets it.
-void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool after_inline_block) {
-  const int busy = busy_threads_.load(std::memory_order_relaxed);
-  if (target_executors_ < 2 || busy >= process_cpus()) return;
-  if (after_inline_block && spinners_ + 1 >= process_cpus()) return;
-  const unsigned seen = work_posted_.load(std::memory_order_acquire);
+// An executor that has just run kernel work (an async call, or a block of any call's split) watches
+// for the next work for up to kIdleSpinMicros before it sleeps: waking a sleeping thread took ~50 µs
+// at the median and ~1 ms at the 99th percentile on a 2-core VM, and the next work usually comes
+// within a millisecond: a training step is a chain of async calls with a few hundred µs of
+// JavaScript between them, back-to-back `predict` calls leave ~0.5 ms, concurrent callers queue
+// their next calls within tens of µs. Against the watch it had before (200 µs, after async calls
+// and sync calls' blocks only), the bench's medium shapes on the Zen 3 VM at 2 threads, one process
+// alternating the two every six calls for 20 s: `predict` LSTM 1.10× and GRU 1.05× as fast,
+// training steps (`trainOnBatch`) 1.03× and 1.07×; two served callers the same within noise
+// (0.95–1.14×). Variants in a first run: 200 µs after every block, 1.00× (LSTM predict and
+// training); 1 ms without the blocks of async calls, 1.01× and 1.00×; 3 ms, as 1 ms.
+// Only with more than one thread (one thread means one core, spinning included), while fewer
+// threads run kernel work than there are CPUs, and with at most as many spinners as CPUs; after a
+// block of a split that a sync call opened on a JS thread (a Predictor's batch, run in place), at
+// most one per CPU besides that JS thread's. It yields as it goes, so a thread that wants the core
+// gets it. The process's CPU time while idle is checked in executor-policy.test.ts.
+template <class HasWork>
+void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool after_sync_block, const HasWork& has_work) {
+  const auto may_spin = [&] {
+    const int busy = busy_threads_.load(std::memory_order_relaxed);
+    if (target_executors_ < 2 || busy >= process_cpus() || spinners_ >= process_cpus()) return false;
+    return !after_sync_block || spinners_ + 1 < process_cpus();
+  };
+  if (!may_spin()) return;
   ++spinners_;
-  lock.unlock();
-  spin_until([&] { return work_posted_.load(std::memory_order_acquire) != seen; }, std::chrono::microseconds(kIdleSpinMicros),
-             16, /*yield=*/true);
-  lock_spinning_first(lock);
+  // Work posted that others took first (a split's opener claims its own blocks too) leaves this
+  // executor watching afresh, not asleep: more is likely to follow.
+  for (;;) {
+    const unsigned seen = work_posted_.load(std::memory_order_acquire);
+    lock.unlock();
+    const bool posted = spin_until([&] { return work_posted_.load(std::memory_order_acquire) != seen; },
+                                   std::chrono::microseconds(kIdleSpinMicros), 16, /*yield=*/true);
+    lock_spinning_first(lock);
+    if (!posted || has_work()) break;
+    --spinners_;
+    const bool again = may_spin();
+    ++spinners_;
+    if (!again) break;
+  }
   --spinners_;
 }
 

@@ -134,9 +134,12 @@ class KernelScheduler {
   // once the lock is released.
   std::vector<Sleeper*> take_sleepers_locked(int count);
   static void notify(const std::vector<Sleeper*>& woken);
-  void spin_for_work(std::unique_lock<std::mutex>& lock, bool after_inline_block);
-  // Runs one block of the first published job; true when a sync call opened that job.
-  bool help_with_block(std::unique_lock<std::mutex>& lock);
+  template <class HasWork>
+  void spin_for_work(std::unique_lock<std::mutex>& lock, bool after_sync_block, const HasWork& has_work);
+  // What help_with_block ran.
+  enum class HelpedBlock { None, OfAsyncCall, OfSyncCall };
+  // Runs one block of the first published job, if one is left to claim.
+  HelpedBlock help_with_block(std::unique_lock<std::mutex>& lock);
   void run_next_task(std::unique_lock<std::mutex>& lock);
   void start_executors_locked();
   void count_busy_locked();       // lock held; after any change of the counts busy_threads_ sums

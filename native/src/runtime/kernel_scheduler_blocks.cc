@@ -19,8 +19,8 @@ namespace {
 // Only while the threads running kernel work (the opener among them) do not outnumber the
 // CPUs: otherwise a spinning opener takes the core that one of its blocks, or another call's, is
 // waiting for (more threads than CPUs with calls running at once, or a split widened beyond the
-// CPUs by the tests). An idle executor spins only right after an async call or a block of a split a
-// sync call opened (spin_for_work in kernel_scheduler.cc); otherwise it sleeps (sleep_until).
+// CPUs by the tests). An idle executor spins for up to 1 ms right after any kernel work, within its
+// own limits (spin_for_work in kernel_scheduler.cc); otherwise it sleeps (sleep_until).
 constexpr int kFinishSpinMicros = 100;
 
 }  // namespace
@@ -66,18 +66,18 @@ void KernelScheduler::wait_finished(ParallelJob& job) {
   block_cv_.wait(lock, [&] { return job.finished(); });
 }
 
-bool KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
+KernelScheduler::HelpedBlock KernelScheduler::help_with_block(std::unique_lock<std::mutex>& lock) {
   ParallelJob* job = jobs_.front();
   const int block = job->claim();
   // Taken out of the list with its last block, so nobody claims from a job whose opener returned.
   if (job->all_claimed()) jobs_.pop_front();
-  if (block < 0) return false;
-  const bool opened_inline = job->opened_inline();
+  if (block < 0) return HelpedBlock::None;
+  const HelpedBlock helped = job->opened_inline() ? HelpedBlock::OfSyncCall : HelpedBlock::OfAsyncCall;
   lock.unlock();
   const bool last = job->run(block);  // the job may be gone from here on
   lock_spinning_first(lock);
   if (last) block_cv_.notify_all();
-  return opened_inline;
+  return helped;
 }
 
 }  // namespace rnn

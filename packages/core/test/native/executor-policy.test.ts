@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { describeNative, nativeBinding } from './load';
+import { SPLIT_EVERYTHING, describeNative, nativeBinding } from './load';
+import { validArgs } from './valid-args';
 
 /**
  * The pool's executors run as SCHED_BATCH on Linux (native/README.md, "Runtime"): a woken executor
@@ -38,5 +39,35 @@ describeNative('pool executors yield wake-ups to the event loop', () => {
     const policies = threadPolicies();
     expect(policies.get(process.pid)).toBe(SCHED_NORMAL);
     expect(batchThreads(policies)).toBeGreaterThanOrEqual(binding.getNumThreads());
+  });
+});
+
+/**
+ * An executor that has run kernel work watches for the next work for up to 1 ms before it sleeps
+ * (native/README.md, "Runtime"). Checked through the process's CPU time, not through speed: after
+ * async and sync calls whose splits ran on executors, an idle stretch of 300 ms costs next to no
+ * CPU. A watch that never ended would spend most of that stretch on a core, per executor.
+ */
+describeNative('idle executors stop watching for work', () => {
+  it('after calls that split, an idle process uses almost no CPU', async () => {
+    const binding = nativeBinding!;
+    const before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      binding.setNumThreads(2);
+      binding.setSplitThresholds({ ...SPLIT_EVERYTHING, splitBeyondCpus: false });
+      const args = validArgs('lstmForward', 20, 8, 8, 16);
+      for (let i = 0; i < 20; i++) await binding.lstmForwardAsync(args);
+      binding.lstmForward(args);
+      await sleep(20);
+      const start = process.cpuUsage();
+      await sleep(300);
+      const used = process.cpuUsage(start);
+      const cpuMs = (used.user + used.system) / 1000;
+      expect(cpuMs, `CPU time over 300 ms of idle: ${cpuMs.toFixed(1)} ms`).toBeLessThan(100);
+    } finally {
+      binding.setNumThreads(before.threads);
+      binding.setSplitThresholds(before.thresholds);
+    }
   });
 });
