@@ -202,17 +202,23 @@ void KernelScheduler::executor_loop() {
 // training steps (`trainOnBatch`) 1.03× and 1.07×; two served callers the same within noise
 // (0.95–1.14×). Variants in a first run: 200 µs after every block, 1.00× (LSTM predict and
 // training); 1 ms without the blocks of async calls, 1.01× and 1.00×; 3 ms, as 1 ms.
-// Only with more than one thread (one thread means one core, spinning included), while fewer
-// threads run kernel work than there are CPUs, and with at most as many spinners as CPUs; after a
-// block of a split that a sync call opened on a JS thread (a Predictor's batch, run in place), at
-// most one per CPU besides that JS thread's. It yields as it goes, so a thread that wants the core
-// gets it. The process's CPU time while idle is checked in executor-policy.test.ts.
+// Only with more than one thread (one thread means one core, spinning included), and only on a CPU
+// that neither kernel work nor another spinner has (after a block of a split that a sync call opened
+// on a JS thread, a Predictor's batch run in place, that JS thread keeps one); it stops once
+// every CPU has kernel work, and yields as it goes, so a thread that wants the core gets it. (With
+// more threads than CPUs, spinners that kept on beside running calls had read 4 threads at
+// 1.02–1.13× the time of 2: SimpleRNN medium training, 3 repeats.) The process's CPU time while
+// idle is checked in executor-policy.test.ts.
 template <class HasWork>
 void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool after_sync_block, const HasWork& has_work) {
+  // A CPU left for it: the threads running kernel work and the spinners stay within the CPUs. After
+  // a sync call's block, the JS thread that opened it keeps one CPU whether its call still runs or
+  // it is between calls, so the spinners stay within the others.
   const auto may_spin = [&] {
+    if (target_executors_ < 2) return false;
     const int busy = busy_threads_.load(std::memory_order_relaxed);
-    if (target_executors_ < 2 || busy >= process_cpus() || spinners_ >= process_cpus()) return false;
-    return !after_sync_block || spinners_ + 1 < process_cpus();
+    if (after_sync_block) return busy < process_cpus() && spinners_ + 1 < process_cpus();
+    return busy + spinners_ < process_cpus();
   };
   if (!may_spin()) return;
   ++spinners_;
@@ -221,8 +227,13 @@ void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool aft
   for (;;) {
     const unsigned seen = work_posted_.load(std::memory_order_acquire);
     lock.unlock();
-    const bool posted = spin_until([&] { return work_posted_.load(std::memory_order_acquire) != seen; },
-                                   std::chrono::microseconds(kIdleSpinMicros), 16, /*yield=*/true);
+    // Stops early, to sleep, once every CPU has kernel work: spinning on would only take turns with it.
+    const bool posted = spin_until(
+        [&] {
+          return work_posted_.load(std::memory_order_acquire) != seen ||
+                 busy_threads_.load(std::memory_order_relaxed) >= process_cpus();
+        },
+        std::chrono::microseconds(kIdleSpinMicros), 16, /*yield=*/true);
     lock_spinning_first(lock);
     if (!posted || has_work()) break;
     --spinners_;
