@@ -211,20 +211,19 @@ void KernelScheduler::executor_loop() {
 // idle is checked in executor-policy.test.ts.
 template <class HasWork>
 void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool after_sync_block, const HasWork& has_work) {
-  // A CPU left for it: the threads running kernel work and the spinners stay within the CPUs. After
-  // a sync call's block, the JS thread that opened it keeps one CPU whether its call still runs or
-  // it is between calls, so the spinners stay within the others.
+  // A CPU left for it (spinners_ counts the others): the threads running kernel work and the
+  // spinners stay within the CPUs. After a sync call's block, the JS thread that opened it keeps one
+  // CPU whether its call still runs or it is between calls, so the spinners stay within the others.
   const auto may_spin = [&] {
     if (target_executors_ < 2) return false;
     const int busy = busy_threads_.load(std::memory_order_relaxed);
     if (after_sync_block) return busy < process_cpus() && spinners_ + 1 < process_cpus();
     return busy + spinners_ < process_cpus();
   };
-  if (!may_spin()) return;
-  ++spinners_;
-  // Work posted that others took first (a split's opener claims its own blocks too) leaves this
-  // executor watching afresh, not asleep: more is likely to follow.
-  for (;;) {
+  // One round per watch: work posted that others took first (a split's opener claims its own blocks
+  // too) starts a fresh round instead of sleep, as more is likely to follow.
+  while (may_spin()) {
+    ++spinners_;
     const unsigned seen = work_posted_.load(std::memory_order_acquire);
     lock.unlock();
     // Stops early, to sleep, once every CPU has kernel work: spinning on would only take turns with it.
@@ -235,13 +234,9 @@ void KernelScheduler::spin_for_work(std::unique_lock<std::mutex>& lock, bool aft
         },
         std::chrono::microseconds(kIdleSpinMicros), 16, /*yield=*/true);
     lock_spinning_first(lock);
-    if (!posted || has_work()) break;
     --spinners_;
-    const bool again = may_spin();
-    ++spinners_;
-    if (!again) break;
+    if (!posted || has_work()) return;
   }
-  --spinners_;
 }
 
 void KernelScheduler::run_next_task(std::unique_lock<std::mutex>& lock) {

@@ -13,6 +13,8 @@ import { validArgs } from './valid-args';
 const SCHED_NORMAL = 0;
 const SCHED_BATCH = 3;
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Scheduling policy of each thread of this process, by thread id. */
 function threadPolicies(): Map<number, number> {
   const policies = new Map<number, number>();
@@ -34,7 +36,7 @@ describeNative('pool executors yield wake-ups to the event loop', () => {
     // have been scheduled yet (the pool starts them detached), so wait for every one to start.
     const batchThreads = (policies: Map<number, number>) => [...policies.values()].filter((p) => p === SCHED_BATCH).length;
     for (let tries = 0; tries < 200 && batchThreads(threadPolicies()) < binding.getNumThreads(); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     const policies = threadPolicies();
     expect(policies.get(process.pid)).toBe(SCHED_NORMAL);
@@ -52,7 +54,6 @@ describeNative('idle executors stop watching for work', () => {
   it('after calls that split, an idle process uses almost no CPU', async () => {
     const binding = nativeBinding!;
     const before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     try {
       binding.setNumThreads(2);
       binding.setSplitThresholds({ ...SPLIT_EVERYTHING, splitBeyondCpus: false });
