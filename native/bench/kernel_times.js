@@ -72,7 +72,7 @@ function makeCase(cell, [B, T, I, H]) {
   const G = GATES[cell];
   const s = 1 / Math.sqrt(H);
   const f = {
-    T, B, I, H, reverse: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H),
+    T, B, I, H, reverse: false, batchFirst: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H),
     workspace: cell === 'rnn' ? null : new Float32Array(wsSize(cell, T, B, H)),
     x: rand(T * B * I, 1), h0: null, mask: null, wIh: rand(G * H * I, s), wHh: rand(G * H * H, s),
     bIh: rand(G * H, s), bHh: rand(G * H, s), recurrentMask: null, activation: 'tanh',

@@ -46,7 +46,7 @@ function rand(n, scale) {
 function lstmForward(T, B, I, H) {
   const s = 1 / Math.sqrt(H);
   const call = {
-    T, B, I, H, reverse: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), cT: new Float32Array(B * H),
+    T, B, I, H, reverse: false, batchFirst: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), cT: new Float32Array(B * H),
     workspace: null, x: rand(T * B * I, 1), h0: null, c0: null, mask: null, wIh: rand(4 * H * I, s),
     wHh: rand(4 * H * H, s), bIh: rand(4 * H, s), bHh: rand(4 * H, s), recurrentMask: null, peephole: null,
     activation: 'tanh', recurrentActivation: 'sigmoid',
@@ -57,7 +57,7 @@ function lstmForward(T, B, I, H) {
 function lstmBackward(T, B, I, H) {
   const s = 1 / Math.sqrt(H);
   const forward = {
-    T, B, I, H, reverse: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), cT: new Float32Array(B * H),
+    T, B, I, H, reverse: false, batchFirst: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), cT: new Float32Array(B * H),
     workspace: new Float32Array(T * B * 5 * H), x: rand(T * B * I, 1), h0: null, c0: null, mask: null,
     wIh: rand(4 * H * I, s), wHh: rand(4 * H * H, s), bIh: rand(4 * H, s), bHh: rand(4 * H, s),
     recurrentMask: null, peephole: null, activation: 'tanh', recurrentActivation: 'sigmoid',

@@ -25,6 +25,7 @@ struct RecurrentForward {
   const float* recurrent_mask = nullptr;     // recurrentMask: [B, H], or null; read
   int T = 0, B = 0, I = 0, H = 0;            // sizes T, B, I, H
   bool reverse = false;                      // reverse: flag
+  bool batch_first = false;                  // batchFirst: flag
   Activation activation = Activation::Tanh;  // activation: activation
 };
 

@@ -40,7 +40,23 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
 
 void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols) {
   const std::vector<float> bias = folded_bias(a.b_ih, a.b_hh, GH, fold_cols);  // [GH]
-  input_projection(pre, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), a.T * a.B, GH, a.I);
+  if (!a.batch_first || a.B == 1 || a.T == 1) {  // the two layouts agree with one row or one step
+    input_projection(pre, a.x, a.w_ih, bias.empty() ? nullptr : bias.data(), a.T * a.B, GH, a.I);
+    return;
+  }
+  // Batch-first x: transposed here, a block of steps a thread, and projected as the time-major call
+  // projects it. OpenBLAS does not promise a row the same bits in GEMMs of other shapes (a GEMM per
+  // row or per step gave others), and pre must be time-major: the steps read it so, and in training
+  // it is the workspace, which they overwrite in place. Only the projected path pays this copy; the
+  // fused one reads the rows where they are (StepInputSource::at).
+  const std::size_t B = static_cast<std::size_t>(a.B), T = static_cast<std::size_t>(a.T), I = static_cast<std::size_t>(a.I);
+  std::unique_ptr<float[]> x(new float[T * B * I]);  // [T, B, I]
+  for_pointwise_blocks(a.T, static_cast<long long>(B * I), [&](int t0, int t1) {
+    for (std::size_t t = t0; t < static_cast<std::size_t>(t1); ++t) {
+      for (std::size_t b = 0; b < B; ++b) std::memcpy(x.get() + (t * B + b) * I, a.x + (b * T + t) * I, I * sizeof(float));
+    }
+  });
+  input_projection(pre, x.get(), a.w_ih, bias.empty() ? nullptr : bias.data(), a.T * a.B, GH, a.I);
 }
 
 std::vector<float> transposed(const float* m, int rows, int cols) {

@@ -22,6 +22,15 @@ inline const float* previous_hidden(const float* y, const float* h0, int t, int 
   return y + static_cast<std::size_t>(reverse ? t + 1 : t - 1) * BH;
 }
 
+// Step t's input rows in x, and the distance between consecutive rows of the batch: x is [T, B, I]
+// (step t one contiguous block), or [B, T, I] with batch_first (row b's steps contiguous).
+inline const float* step_input_rows(const RecurrentForward& a, int t) {
+  return a.x + static_cast<std::size_t>(t) * (a.batch_first ? 1 : a.B) * a.I;
+}
+inline std::size_t input_row_stride(const RecurrentForward& a) {
+  return static_cast<std::size_t>(a.batch_first ? a.T : 1) * a.I;
+}
+
 // --- Per step, for batch rows [b0, b1) of [B, H] buffers -------------------------------------------
 
 // h as it enters W_hh: m ⊙ h written to scratch rows b0..b1 (and scratch returned) with a recurrent
@@ -47,7 +56,7 @@ std::vector<float> folded_bias(const float* b_ih, const float* b_hh, int GH, int
 
 // pre = x · w_ihᵀ + b_ih + b_hh for all T·B rows at once, b_hh folded in for the first fold_cols
 // columns only (a cell whose recurrent bias must stay inside its gate math keeps the rest out).
-// pre [T·B, GH]; either bias may be null.
+// pre [T, B, GH] (time-major whatever x's layout); either bias may be null.
 void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols);
 
 // The transpose [cols, rows] of m [rows, cols].

@@ -113,9 +113,10 @@ class CellStates {
 template <class Cell>
 void forward_sequence(const typename Cell::Args& a, KernelContext& context);
 
-// Row b of an inference call as the B = 1 call on its own inputs and states: x and the mask gathered
-// into (and y scattered from) contiguous buffers in `memory` (x [T, I], y [T, H], mask [T], then
-// `gates` floats of gate buffer for the row's own Scratch).
+// Row b of an inference call as the B = 1 call on its own inputs and states: x (unless batch-first,
+// where the row's steps are contiguous already) and the mask gathered into (and y scattered from)
+// contiguous buffers in `memory` (x [T, I], y [T, H], mask [T], then `gates` floats of gate buffer
+// for the row's own Scratch).
 template <class Cell>
 void forward_row_alone(const typename Cell::Args& a, KernelContext& context, float* memory, std::size_t gates, int b) {
   const int T = a.T, B = a.B, I = a.I, H = a.H;
@@ -125,12 +126,13 @@ void forward_row_alone(const typename Cell::Args& a, KernelContext& context, flo
   Scratch scratch(mask + T, gates);
   KernelContext row_context{scratch, context.stop, context.held};
   for (int t = 0; t < T; ++t) {
-    std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
+    if (!a.batch_first) std::memcpy(x + static_cast<std::size_t>(t) * I, a.x + (static_cast<std::size_t>(t) * B + b) * I, I * sizeof(float));
     if (a.mask) mask[t] = a.mask[static_cast<std::size_t>(t) * B + b];
   }
   typename Cell::Args row = a;
   row.B = 1;
-  row.x = x;
+  row.x = a.batch_first ? a.x + static_cast<std::size_t>(b) * T * I : x;
+  row.batch_first = false;
   row.y = y;
   row.mask = a.mask ? mask : nullptr;
   row.h0 = a.h0 ? a.h0 + static_cast<std::size_t>(b) * H : nullptr;

@@ -62,8 +62,8 @@ StepInputs StepInputSource::at(int t) const {
   const std::size_t rows_before = static_cast<std::size_t>(t) * a_.B;  // rows of the steps before t
   if (path_ == InputPath::Fused) {
     in.w_ih = w_ih_.get();
-    in.x = a_.x + rows_before * a_.I;
-    in.ldx = a_.I;
+    in.x = step_input_rows(a_, t);
+    in.ldx = input_row_stride(a_);
     in.bias = bias_.empty() ? nullptr : bias_.data();
     return in;
   }

@@ -24,7 +24,7 @@ import type { GruBackwardArgs, GruForwardArgs } from '@rnn/backend-api';
 import { activateInPlace, multiplyByDerivative } from './activations';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch } from './scratch';
-import { addColumnSums, copyRange, fillRowsWithBias, gatherRecurrentInputs } from './sequence';
+import { addColumnSums, copyRange, fillRowsWithBias, gatherRecurrentInputs, projectInputs } from './sequence';
 import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardStep, runBackward, runForward } from './sequence-loop';
 
 /** GRU over a whole sequence: one input-projection GEMM, then per step the recurrent GEMMs and fused gate passes. */
@@ -36,7 +36,7 @@ export function gruForward(args: GruForwardArgs): void {
   // Input projection of every step at once: gates [T·B, 3H] = b_ih + X · W_ihᵀ, plus the part of
   // b_hh that is added outside r ⊙ (·): r and z always, n too when the reset comes before.
   fillRowsWithBias(ws, 0, T * B, G, bIh, bHh, resetAfter ? 2 * H : G);
-  sgemm(false, true, T * B, G, I, 1, x, 0, I, wIh, 0, I, 1, ws, 0, G);
+  projectInputs(ws, x, wIh, T, B, I, G, args.batchFirst);
   const states = [{ initial: h0, history: y, base: 0, final: hT }];
   runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'gru.maskedH' }, new GruForwardCell(args, ws));
 }

@@ -25,7 +25,7 @@ import type { LstmBackwardArgs, LstmForwardArgs } from '@rnn/backend-api';
 import { activateInPlace, activateInto, multiplyByDerivative } from './activations';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch, zeroedScratch64 } from './scratch';
-import { accumulateWeightGradients, fillRowsWithBias } from './sequence';
+import { accumulateWeightGradients, fillRowsWithBias, projectInputs } from './sequence';
 import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardStep, gateRecurrentGradient, runBackward, runForward } from './sequence-loop';
 
 /** LSTM over a whole sequence: one input-projection GEMM, then per step one recurrent GEMM and a fused gate pass. */
@@ -37,7 +37,7 @@ export function lstmForward(args: LstmForwardArgs): void {
   const ws = args.workspace ?? scratch('lstm.inferenceWorkspace', T * B * G + T * B * H); // gates [T, B, 4H] | c [T, B, H]
   // Input projection of every step at once: gates [T·B, 4H] = (b_ih + b_hh) + X · W_ihᵀ.
   fillRowsWithBias(ws, 0, T * B, G, bIh, bHh, G);
-  sgemm(false, true, T * B, G, I, 1, x, 0, I, wIh, 0, I, 1, ws, 0, G);
+  projectInputs(ws, x, wIh, T, B, I, G, args.batchFirst);
   const states = [
     { initial: h0, history: y, base: 0, final: hT },
     { initial: c0, history: ws, base: cRegion, final: cT },

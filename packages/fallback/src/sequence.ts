@@ -38,6 +38,31 @@ export function fillRowsWithBias(
 }
 
 /**
+ * out [T, B, N] += X · Wᵀ for every step at once, `w [N, I]`: time-major whatever `x`'s layout,
+ * `x [T, B, I]` or, `batchFirst`, `[B, T, I]`. A batch-first x is transposed into scratch first, so
+ * the GEMM and every value are those of the time-major call (the native backend does the same).
+ */
+export function projectInputs(
+  out: Float32Array,
+  x: Float32Array,
+  w: Float32Array,
+  T: number,
+  B: number,
+  I: number,
+  N: number,
+  batchFirst: boolean,
+): void {
+  let rows = x; // [T, B, I]
+  if (batchFirst && B > 1 && T > 1) {
+    rows = scratch('sequence.timeMajorInput', T * B * I);
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) copyRange(rows, (t * B + b) * I, x, (b * T + t) * I, I);
+    }
+  }
+  sgemm(false, true, T * B, N, I, 1, rows, 0, I, w, 0, I, 1, out, 0, N);
+}
+
+/**
  * dst[dstOff + j] += Σ_r src[srcOff + r·ld + j] for j < cols: a bias gradient, summed in float64
  * over all T·B rows before the single float32 rounding. `also`, when given, gets the same sums at
  * the same offset (b_ih and b_hh receive the same gradient wherever they sit side by side).

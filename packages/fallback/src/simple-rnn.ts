@@ -11,7 +11,7 @@ import type { RnnBackwardArgs, RnnForwardArgs } from '@rnn/backend-api';
 import { activateInPlace, multiplyByDerivative } from './activations';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch } from './scratch';
-import { accumulateWeightGradients, copyRange, fillRowsWithBias } from './sequence';
+import { accumulateWeightGradients, copyRange, fillRowsWithBias, projectInputs } from './sequence';
 import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardStep, gateRecurrentGradient, runBackward, runForward } from './sequence-loop';
 
 /** SimpleRNN over a whole sequence: one input-projection GEMM into `y`, then per step one recurrent GEMM and the activation. */
@@ -19,7 +19,7 @@ export function rnnForward(args: RnnForwardArgs): void {
   const { T, B, I, H, y, hT, x, h0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
   // Input projection of every step at once, straight into y: y [T·B, H] = (b_ih + b_hh) + X · W_ihᵀ.
   fillRowsWithBias(y, 0, T * B, H, bIh, bHh, H);
-  sgemm(false, true, T * B, H, I, 1, x, 0, I, wIh, 0, I, 1, y, 0, H);
+  projectInputs(y, x, wIh, T, B, I, H, args.batchFirst);
   const states = [{ initial: h0, history: y, base: 0, final: hT }];
   runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'rnn.maskedH' }, new RnnForwardCell(args));
 }

@@ -119,7 +119,7 @@ export function kernelForward(c: Case, withWorkspace = true): ForwardResult {
   const base = {
     T, B, I: o.I, H, y, hT, workspace,
     x: ts.x!, h0: ts.h0, mask: o.mask, wIh: ts.wIh!, wHh: ts.wHh!, bIh: ts.bIh, bHh: ts.bHh,
-    recurrentMask: o.recurrentMask, reverse: o.reverse,
+    recurrentMask: o.recurrentMask, reverse: o.reverse, batchFirst: false,
   };
   if (o.cell === 'lstm') {
     fallbackBackend.lstmForward({ ...base, cT, c0: ts.c0, peephole: ts.peephole, activation: o.activation, recurrentActivation: o.recurrentActivation });

@@ -4,7 +4,9 @@ import { fieldsOver } from './fields';
 /**
  * The tables of the six recurrent kernels. Conventions shared by all of them:
  * - Every buffer is a row-major `Float32Array`, passed without copies. Kernels are time-major:
- *   `x` is `[T, B, I]`, so each step is one contiguous `[B, ·]` block.
+ *   `x` is `[T, B, I]`, so each step is one contiguous `[B, ·]` block. A forward call may read `x`
+ *   batch-first instead (`batchFirst`: `[B, T, I]`, the layout of a model's input), so that
+ *   inference needs no transposed copy; everything else stays time-major.
  * - Weights use PyTorch's layout and gate order: `wIh [G·H, I]`, `wHh [G·H, H]`, `bIh`/`bHh [G·H]`,
  *   with G = 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n) or 1 (SimpleRNN).
  * - Outputs come first in each struct, then inputs, then sizes and options.
@@ -54,7 +56,7 @@ export function forwardFields(cell: CellKind) {
      * `null` for inference: the kernel then uses scratch of its own.
      */
     workspace: writeOrNull('workspace', ws.shape, { atLeast: true, lengthName: ws.lengthName }),
-    /** [T, B, I] input sequence. */
+    /** [T, B, I] input sequence, or [B, T, I] with `batchFirst`. */
     x: read('input', ['T', 'B', 'I']),
     /** [B, H] initial hidden state; `null` = zeros. */
     h0: readOrNull('state', ['B', 'H']),
@@ -80,6 +82,12 @@ export function forwardFields(cell: CellKind) {
     ...sequenceSizes(),
     /** Process t = T−1 … 0 (a backward direction). Outputs stay at their input time index. */
     reverse: flag(),
+    /**
+     * `x` is batch-first, `[B, T, I]`: row b's steps are contiguous, step t of it at `(b·T + t)·I`.
+     * The results are those of the same call on `x` transposed to `[T, B, I]`; outputs, masks and
+     * the workspace keep their time-major layouts (backward reads `x` time-major).
+     */
+    batchFirst: flag(),
   };
 }
 

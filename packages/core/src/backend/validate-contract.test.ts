@@ -8,7 +8,7 @@ const f = (n: number) => new Float32Array(n);
 function rnnForward(T = 3, B = 2, I = 4, H = 5): RnnForwardArgs {
   return {
     y: f(T * B * H), hT: f(B * H), workspace: null, x: f(T * B * I), h0: null, mask: null, wIh: f(H * I), wHh: f(H * H),
-    bIh: null, bHh: null, recurrentMask: null, T, B, I, H, reverse: false, activation: 'tanh',
+    bIh: null, bHh: null, recurrentMask: null, T, B, I, H, reverse: false, batchFirst: false, activation: 'tanh',
   };
 }
 

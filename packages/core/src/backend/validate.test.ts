@@ -36,6 +36,7 @@ function lstmForward(): LstmForwardArgs {
     peephole: f(3 * H),
     recurrentMask: null,
     reverse: false,
+    batchFirst: false,
     activation: 'tanh',
     recurrentActivation: 'sigmoid',
   };

@@ -227,6 +227,7 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
       mask: null,
       recurrentMask: null,
       reverse: false,
+      batchFirst: false,
     };
     runForwardSync(backend, this.forwardCall(run));
     return { output: new Tensor(y, [B, H]), state: this.makeState(final, B) };
@@ -268,6 +269,7 @@ export abstract class RecurrentCell<S extends CellState = CellState> {
       I: this.inputSize!,
       H: this.units,
       reverse: run.reverse,
+      batchFirst: run.batchFirst,
     };
   }
 

@@ -221,7 +221,9 @@ export class Bidirectional extends Layer {
     if (x.shape.length !== 3 || F !== features || (steps !== null && T !== steps)) {
       throw new ShapeError(`${this.name} expected input [batch, ${steps ?? 'steps'}, ${features}], got [${x.shape.join(', ')}]`);
     }
-    const xT = asTimeMajor(x, ctx.backend.data); // both directions only read it (input dropout copies)
+    // Both directions only read it (input dropout copies): inference hands them x as it comes (the
+    // kernels read it batch-first), training time-major once for both (backward reads it so).
+    const xT = ctx.training ? asTimeMajor(x, ctx.backend.data) : x;
     // Keras merges the forward direction's output in its processing order and the backward
     // direction's flipped from its own: with the usual forward layer, both at the input's time index.
     const fw = await this.forwardLayer.forwardSequence(xT, mask, ctx, this.forwardLayer.outputForm(true), init[0]);

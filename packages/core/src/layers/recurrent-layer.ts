@@ -290,7 +290,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
       // Each is fully overwritten (by the copy or by the kernel) before it is read.
       const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
-      const xT = kernelInput(x, buffers, inputMask, ctx.backend.data); // [T, B, I]
+      // Training keeps x time-major for backward; inference reads it as it comes.
+      const input = kernelInput(x, buffers, inputMask, ctx.backend.data, ctx.training); // [T, B, I] or [B, T, I]
       const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
       const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
       const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
@@ -304,11 +305,23 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       const final = this.cell.stateNames.map((name, k) =>
         withStates || (k === 0 && hOut) ? new Float32Array(B * H) : buffers.take(`final ${name}`, B * H),
       );
-      const run = { T, B, y, workspace, x: xT, initial: initialStates, final, mask: kernelMask, recurrentMask, reverse: this.goBackwards };
+      const run = {
+        T,
+        B,
+        y,
+        workspace,
+        x: input.data,
+        batchFirst: input.batchFirst,
+        initial: initialStates,
+        final,
+        mask: kernelMask,
+        recurrentMask,
+        reverse: this.goBackwards,
+      };
       await runForward(ctx.backend, this.cell.forwardCall(run));
       if (this.stateful) this.carried = final.map((s) => s.slice());
       // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
-      if (workspace) this.saved = { T, B, x: xT, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
+      if (workspace) this.saved = { T, B, x: input.data, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
       const states = withStates ? final.map((s) => new Tensor(s, [B, H])) : [];
       // With the states returned, the output is a copy of h: the caller may change either.
       if (hOut) return { output: new Tensor(withStates ? final[0].slice() : final[0], [B, H]), states, mask: null };

@@ -242,7 +242,11 @@ export class Sequential {
     return new Predictor(this.name, copy);
   }
 
-  /** Model outputs for `x`, computed in batches (default 32) and concatenated. */
+  /**
+   * Model outputs for `x`, computed in batches (default 32) and concatenated. The kernels read `x`
+   * in place while the call runs (no copy of it is made, as with ONNX Runtime's `run`): do not write
+   * into its array before the promise settles. `x` in a `SharedArrayBuffer` is copied first.
+   */
   predict(x: TensorLike, options: BatchOptions = {}): Promise<Tensor> {
     return this.inferenceCall('predict', () => {
       const batchSize = batchSizeOption('predict', options, PREDICT_OPTION_KEYS);

@@ -28,7 +28,12 @@ function registerFixtureCase(kernels: KernelCaller, async: KernelCaller | undefi
   describe(`${c.name} (${c.reference})`, () => {
     it('forward matches PyTorch: y, hT, cT', () => checkForward(kernels, c));
     it('inference forward (workspace null) gives the same outputs', () => checkForward(kernels, c, false, ' (no workspace)'));
+    it('forward reading x batch-first gives the same outputs, with and without a workspace', async () => {
+      await checkForward(kernels, c, false, ' (batch-first x, no workspace)', true);
+      await checkForward(kernels, c, true, ' (batch-first x)', true);
+    });
     it('gradients match PyTorch: x, h0, c0 and every weight', () => checkGradients(kernels, c));
+    it('gradients match PyTorch after a forward that read x batch-first', () => checkGradients(kernels, c, ' (batch-first forward)', true));
     it('+= contract: parameter gradients accumulate, input gradients are overwritten, inputs stay untouched', () =>
       checkAccumulation(kernels, c));
     it('input gradients not wanted (dx, dh0, dc0 null) leave parameter gradients right', () => checkWithoutInputGrads(kernels, c));

@@ -71,16 +71,19 @@ function expectUnchanged(after: Float32Array | null, before: Float32Array | null
   }
 }
 
-/** y, hT and cT match the reference; `workspace: false` runs inference calls (`workspace: null`). */
-export async function checkForward(kernels: KernelCaller, c: KernelCase, workspace = true, how = ''): Promise<void> {
-  checkOutputs(c, await networkForward(kernels, specFromCase(c), workspace), how);
+/**
+ * y, hT and cT match the reference; `workspace: false` runs inference calls (`workspace: null`),
+ * `batchFirst` hands the forward kernels x as `[B, T, I]`.
+ */
+export async function checkForward(kernels: KernelCaller, c: KernelCase, workspace = true, how = '', batchFirst = false): Promise<void> {
+  checkOutputs(c, await networkForward(kernels, specFromCase(c), workspace, batchFirst), how);
 }
 
-/** dx, dh0, dc0 and every parameter gradient match the reference. */
-export async function checkGradients(kernels: KernelCaller, c: KernelCase, how = ''): Promise<void> {
+/** dx, dh0, dc0 and every parameter gradient match the reference (`batchFirst`: after a forward reading x `[B, T, I]`). */
+export async function checkGradients(kernels: KernelCaller, c: KernelCase, how = '', batchFirst = false): Promise<void> {
   const spec = specFromCase(c);
   const grads = zeroGrads(spec);
-  const fwd = await networkForward(kernels, spec);
+  const fwd = await networkForward(kernels, spec, true, batchFirst);
   checkInputGrads(c, await networkBackward(kernels, spec, fwd, upstreamFromCase(c), grads), how);
   checkParamGrads(c, grads, 1, how);
 }

@@ -120,11 +120,24 @@ function splitFeatures(whole: Float32Array, rows: number, D: number, H: number):
   return parts;
 }
 
-/** Runs every layer and direction forward; `keepWorkspace: false` makes inference calls (`workspace: null`). */
+/** [B, T, F] from time-major [T, B, F]. */
+function batchFirstOf(x: Float32Array, T: number, B: number, F: number): Float32Array {
+  const out = new Float32Array(x.length); // [B, T, F]
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  }
+  return out;
+}
+
+/**
+ * Runs every layer and direction forward; `keepWorkspace: false` makes inference calls (`workspace:
+ * null`), `batchFirst` hands each layer its input as `[B, T, in]` (the kernels' `batchFirst`).
+ */
 export async function networkForward(
   kernels: KernelCaller,
   spec: NetworkSpec,
   keepWorkspace = true,
+  batchFirst = false,
 ): Promise<NetworkForward> {
   const { cell, layers, directions: D, options: o, weights: w } = spec;
   const { T, B, H } = spec.dims;
@@ -165,7 +178,9 @@ export async function networkForward(
         bHh: o.useBias ? w[`bias_hh${suffix}`] : null,
         recurrentMask: spec.recurrentMask,
         reverse: call.reverse,
+        batchFirst,
       };
+      if (batchFirst) base.x = batchFirstOf(call.x, T, B, inSize); // [B, T, in]; call.x stays time-major for backward
       if (cell === 'lstm') {
         const c = new Float32Array(state); // [B, H]
         await kernels.lstmForward({

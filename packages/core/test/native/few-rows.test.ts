@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/random';
 import { bitDifferences, compareOutputs } from './compare-outputs';
 import { describeEachCpuLevel, describeNative, nativeBinding } from './load';
-import { type CaseOutputs, type RandomKernelCase, randomKernelCase } from './random-kernel-case';
+import { type CaseOutputs, forwardInput, type RandomKernelCase, randomKernelCase } from './random-kernel-case';
 
 /**
  * Inference forward calls (no workspace) of 2 or 3 rows, while each row gets a thread of its own
@@ -25,8 +25,8 @@ async function inferenceForward(backend: Backend, c: RandomKernelCase): Promise<
   const v = c.inputs;
   const out: CaseOutputs = { y: new Float32Array(T * B * H), hT: new Float32Array(B * H) };
   const forward = {
-    T, B, I, H, reverse, y: out.y, hT: out.hT, workspace: null,
-    x: v.x!, h0: v.h0, mask: v.mask, wIh: v.wIh!, wHh: v.wHh!, bIh: v.bIh, bHh: v.bHh, recurrentMask: v.recurrentMask,
+    T, B, I, H, reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: null,
+    x: forwardInput(c), h0: v.h0, mask: v.mask, wIh: v.wIh!, wHh: v.wHh!, bIh: v.bIh, bHh: v.bHh, recurrentMask: v.recurrentMask,
   };
   const k = backend.async ?? backend;
   if (cell === 'lstm') {

@@ -8,7 +8,7 @@ import { Random } from '../../src/random';
 import { Tensor } from '../../src/tensor';
 import { describeEachCpuLevel, describeNative, nativeBinding } from './load';
 import { bits } from './model-jobs';
-import { type RandomKernelCase, randomKernelCase } from './random-kernel-case';
+import { forwardInput, type RandomKernelCase, randomKernelCase } from './random-kernel-case';
 
 /**
  * Weights held constant (holdWeights, native/src/addon/held_weights.h): a forward call whose wIh or
@@ -44,8 +44,8 @@ async function forward(backend: Backend, c: RandomKernelCase, w: Weights, mode: 
   const out = { y: new Float32Array(T * B * H), hT: new Float32Array(B * H), cT: new Float32Array(B * H) }; // [T, B, H], [B, H], [B, H]
   const workspace = training ? new Float32Array(workspaceSize(cell, { T, B, I: c.I, H })) : null;
   const args = {
-    T, B, I: c.I, H, reverse: c.reverse, y: out.y, hT: out.hT, workspace,
-    x: v.x!, h0: v.h0, mask: v.mask, wIh: w.wIh, wHh: w.wHh, bIh: v.bIh, bHh: v.bHh, recurrentMask: v.recurrentMask,
+    T, B, I: c.I, H, reverse: c.reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace,
+    x: forwardInput(c), h0: v.h0, mask: v.mask, wIh: w.wIh, wHh: w.wHh, bIh: v.bIh, bHh: v.bHh, recurrentMask: v.recurrentMask,
   };
   const k = mode === 'async' ? backend.async! : backend;
   const gates = { activation: c.activation, recurrentActivation: c.recurrentActivation };

@@ -21,7 +21,7 @@ function inferenceArgs(): LstmForwardArgs {
   return {
     y: filled(T * B * H, 0), hT: filled(B * H, 0), cT: filled(B * H, 0), workspace: null,
     x: filled(T * B * I, 0.5), h0: null, c0: null, mask: null, wIh: filled(4 * H * I, 0.01), wHh: filled(4 * H * H, 0.01),
-    bIh: null, bHh: null, recurrentMask: null, peephole: null, reverse: false, activation: 'tanh',
+    bIh: null, bHh: null, recurrentMask: null, peephole: null, reverse: false, batchFirst: false, activation: 'tanh',
     recurrentActivation: 'sigmoid', T, B, I, H,
   };
 }

@@ -25,7 +25,9 @@ export interface RandomKernelCase {
   activation: ActivationName;
   recurrentActivation: ActivationName;
   resetAfter: boolean;
-  /** Inputs shared by both backends, by contract field name (null = absent / zeros). */
+  /** The forward call reads x as [B, T, I] (`batchFirst`); backward always reads it time-major. */
+  batchFirst: boolean;
+  /** Inputs shared by both backends, by contract field name (null = absent / zeros; x time-major). */
   inputs: Record<string, Float32Array | null>;
   /** Which optional outputs are wanted. */
   wantDx: boolean;
@@ -111,14 +113,16 @@ export function randomKernelCase(rng: Random, index: number, shape: CaseShape = 
     dBHh: bias ? uniform(rng, G * H, 0.1) : null,
   };
   inputs.dPeephole = inputs.peephole ? uniform(rng, 3 * H, 0.1) : null;
+  // Every third case reads x batch-first, chosen by index so that the random draws stay as they were.
+  const batchFirst = index % 3 === 2;
   const title =
-    `#${index} ${cell} T=${T} B=${B} I=${I} H=${H}${reverse ? ' reverse' : ''} act=${activation}` +
+    `#${index} ${cell} T=${T} B=${B} I=${I} H=${H}${reverse ? ' reverse' : ''}${batchFirst ? ' batch-first' : ''} act=${activation}` +
     (cell === 'rnn' ? '' : ` rec=${recurrentActivation}`) +
     (cell === 'gru' ? ` resetAfter=${resetAfter}` : '') +
     (mask ? ' mask' : '') + (recurrentMask ? ' recurrentMask' : '') + (inputs.peephole ? ' peephole' : '') +
     (inputs.h0 ? ' h0' : '') + (inputs.c0 ? ' c0' : '') + (bias ? '' : ' no-bias');
   return {
-    title, cell, T, B, I, H, reverse, activation, recurrentActivation, resetAfter, inputs,
+    title, cell, T, B, I, H, reverse, activation, recurrentActivation, resetAfter, batchFirst, inputs,
     wantDx: rng.next() < 0.9,
     wantDh0: rng.next() < 0.9,
     wantDc0: rng.next() < 0.9,
@@ -126,6 +130,20 @@ export function randomKernelCase(rng: Random, index: number, shape: CaseShape = 
 }
 
 const copy = (a: Float32Array | null) => (a ? a.slice() : null);
+
+/** x [T, B, F] as [B, T, F]. */
+export function batchFirstCopy(x: Float32Array, T: number, B: number, F: number): Float32Array {
+  const out = new Float32Array(x.length); // [B, T, F]
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
+  }
+  return out;
+}
+
+/** The forward's x as the case hands it over: time-major, or batch-first with `batchFirst`. */
+export function forwardInput(c: RandomKernelCase): Float32Array {
+  return c.batchFirst ? batchFirstCopy(c.inputs.x!, c.T, c.B, c.I) : c.inputs.x!.slice();
+}
 
 /**
  * Runs the case's forward then backward on `backend` (fresh output buffers, copies of the shared
@@ -146,8 +164,8 @@ export async function runKernelCase(
     workspace: new Float32Array(workspaceSize(cell, dims)),
   };
   const forward = {
-    ...dims, reverse, y: out.y, hT: out.hT, workspace: out.workspace,
-    x: copy(v.x)!, h0: copy(v.h0), mask: copy(v.mask), wIh: copy(v.wIh)!, wHh: copy(v.wHh)!,
+    ...dims, reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: out.workspace,
+    x: forwardInput(c), h0: copy(v.h0), mask: copy(v.mask), wIh: copy(v.wIh)!, wHh: copy(v.wHh)!,
     bIh: copy(v.bIh), bHh: copy(v.bHh), recurrentMask: copy(v.recurrentMask),
   };
   const grads = {
@@ -156,7 +174,7 @@ export async function runKernelCase(
     dWIh: copy(v.dWIh)!, dWHh: copy(v.dWHh)!, dBIh: copy(v.dBIh), dBHh: copy(v.dBHh),
   };
   const backwardBase = {
-    ...dims, reverse, ...grads, dy: copy(v.dy), dhT: copy(v.dhT), x: forward.x, h0: forward.h0, mask: forward.mask,
+    ...dims, reverse, ...grads, dy: copy(v.dy), dhT: copy(v.dhT), x: copy(v.x)!, h0: forward.h0, mask: forward.mask,
     wIh: forward.wIh, wHh: forward.wHh, y: out.y, workspace: out.workspace, recurrentMask: forward.recurrentMask,
   };
   if (cell === 'lstm') {

@@ -9,7 +9,7 @@ function widestSplitOfForward(backend: Backend, B: number, H: number, thresholds
   const [T, I] = [3, 4];
   const filled = (n: number) => new Float32Array(n).fill(0.1);
   backend.rnnForward({
-    T, B, I, H, reverse: false, activation: 'tanh',
+    T, B, I, H, reverse: false, batchFirst: false, activation: 'tanh',
     x: filled(T * B * I), h0: null, mask: null, wIh: filled(H * I), wHh: filled(H * H), bIh: null, bHh: null,
     recurrentMask: null, y: new Float32Array(T * B * H), hT: new Float32Array(B * H), workspace: null,
   });

@@ -41,6 +41,7 @@ export function validArgs(fn: BindingFunction, T: number, B: number, I: number, 
     const args: Record<string, unknown> = {
       ...shared, ...options, y: filled(T * B * H), hT: filled(B * H), workspace: filled(ws), bIh: filled(G * H), bHh: filled(G * H),
     };
+    args.batchFirst = false;
     if (cell === 'lstm') Object.assign(args, { cT: filled(B * H), c0: filled(B * H), peephole: filled(3 * H) });
     return args;
   }
