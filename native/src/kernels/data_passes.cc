@@ -5,10 +5,8 @@
 #include <cstring>
 
 #if defined(__SSE4_1__)
-#include <smmintrin.h>
+#include <smmintrin.h>  // scan_values' four hash lanes
 #endif
-
-#include "parallel.h"
 
 namespace rnn {
 
@@ -20,32 +18,6 @@ bool non_finite(const float* v) {
   std::uint32_t bits;
   std::memcpy(&bits, v, sizeof bits);
   return (bits & kExponent) == kExponent;
-}
-
-// Whether to_time_major streams its rows past this core's cache: the input of a few-row call whose
-// rows other threads read next (lone rows, parallel.h). The layer reuses `out` call after call, so
-// the executor that gathered row 1 last time still holds those lines: plain stores waited for each
-// line to be taken back from its core, 5.6 µs (median) for a [2, 50, 64] copy that took 1.1 µs
-// repeated in cache, on the event loop's thread between a Predictor's batches; streamed, 1.4 µs
-// (native/README.md, "Few rows"). Only for 16-byte aligned output and whole 4-float rows.
-bool streams_rows(std::size_t B, std::size_t F, const float* out) {
-#if defined(__SSE4_1__)
-  return B >= 2 && static_cast<int>(B) <= lone_rows_max() && F % 4 == 0 && (reinterpret_cast<std::uintptr_t>(out) & 15) == 0;
-#else
-  (void)B, (void)F, (void)out;
-  return false;
-#endif
-}
-
-// One row of F floats, with non-temporal stores when `stream` (streams_rows held).
-void copy_row(float* dst, const float* src, std::size_t F, bool stream) {
-#if defined(__SSE4_1__)
-  if (stream) {
-    for (std::size_t k = 0; k < F; k += 4) _mm_stream_ps(dst + k, _mm_loadu_ps(src + k));
-    return;
-  }
-#endif
-  std::memcpy(dst, src, F * sizeof(float));
 }
 
 }  // namespace
@@ -67,15 +39,11 @@ std::int64_t first_non_finite(const float* v, std::size_t n) {
 }
 
 void to_time_major(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse) {
-  const bool stream = streams_rows(B, F, out);
   for (std::size_t j = 0; j < T; ++j) {
     const std::size_t from = reverse ? T - 1 - j : j;  // source step
     float* dst = out + j * B * F;                      // [B, F] block of step j
-    for (std::size_t i = 0; i < B; ++i) copy_row(dst + i * F, src + (i * T + from) * F, F, stream);
+    for (std::size_t i = 0; i < B; ++i) std::memcpy(dst + i * F, src + (i * T + from) * F, F * sizeof(float));
   }
-#if defined(__SSE4_1__)
-  if (stream) _mm_sfence();  // the streamed stores are visible before the kernel that reads them starts
-#endif
 }
 
 ValueScanResult scan_values(const float* const* arrays, const std::size_t* lengths, std::size_t count) {

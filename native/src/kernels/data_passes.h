@@ -14,8 +14,7 @@ namespace rnn {
 std::int64_t first_non_finite(const float* v, std::size_t n);
 
 // src [B, T, F] (batch-first) into out [T, B, F], bit for bit; with `reverse`, step t of out is
-// step T−1−t of src. The buffers must not overlap. Two or three rows, whose threads read them next
-// (lone rows), are streamed past this core's cache (data_passes.cc).
+// step T−1−t of src. The buffers must not overlap.
 void to_time_major(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse);
 
 // What scan_values found: the fingerprint, and the first non-finite value (array = −1: none).

@@ -88,7 +88,7 @@ function passesMatchReferences(passes: DataPasses): void {
     expect([outBuffer[2], outBuffer[3 + B * T * F]]).toEqual([9, 9]); // nothing written outside the view
   });
 
-  it('toTimeMajor of two and three rows of whole 4-float groups (native: streamed past the cache when aligned) keeps every bit, with nothing written outside', () => {
+  it('toTimeMajor of two and three rows, in 16-byte aligned views and others, keeps every bit, with nothing written outside', () => {
     const random = new Random(35);
     for (const [B, T, F] of [[2, 50, 64], [3, 7, 8], [2, 1, 4], [3, 5, 12]]) {
       for (const offset of [0, 4, 1]) { // 16-byte aligned views, and one aligned to 4 bytes only
