@@ -61,7 +61,7 @@ function makeCase(cell, [B, T, I, H], masked) {
   if (cell !== 'rnn') common.recurrentActivation = 'sigmoid';
   if (cell === 'gru') common.resetAfter = true;
   const f = {
-    ...common, y: new Float32Array(T * B * H), hT: new Float32Array(B * H),
+    ...common, batchFirst: false, y: new Float32Array(T * B * H), hT: new Float32Array(B * H),
     workspace: cell === 'rnn' ? null : new Float32Array(WORKSPACE_BLOCKS[cell] * T * B * H), bIh: filled(G * H, s, 5), bHh: filled(G * H, s, 6),
   };
   const b = {
