@@ -39,7 +39,12 @@ std::int64_t first_non_finite(const float* v, std::size_t n) {
 }
 
 void to_time_major(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse) {
-  for (std::size_t j = 0; j < T; ++j) {
+  to_time_major_steps(src, B, T, F, out, reverse, 0, T);
+}
+
+void to_time_major_steps(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse,
+                         std::size_t j0, std::size_t j1) {
+  for (std::size_t j = j0; j < j1; ++j) {
     const std::size_t from = reverse ? T - 1 - j : j;  // source step
     float* dst = out + j * B * F;                      // [B, F] block of step j
     for (std::size_t i = 0; i < B; ++i) std::memcpy(dst + i * F, src + (i * T + from) * F, F * sizeof(float));

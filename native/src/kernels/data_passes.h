@@ -17,6 +17,10 @@ std::int64_t first_non_finite(const float* v, std::size_t n);
 // step T−1−t of src. The buffers must not overlap.
 void to_time_major(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse);
 
+// The same for steps [j0, j1) of out only: a block of a transpose split over threads.
+void to_time_major_steps(const float* src, std::size_t B, std::size_t T, std::size_t F, float* out, bool reverse,
+                         std::size_t j0, std::size_t j1);
+
 // What scan_values found: the fingerprint, and the first non-finite value (array = −1: none).
 struct ValueScanResult {
   std::uint32_t fingerprint = 0;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "data_passes.h"
 #include "gemm.h"
 #include "parallel.h"
 
@@ -52,9 +53,7 @@ void project_inputs(const RecurrentForward& a, float* pre, int GH, int fold_cols
   const std::size_t B = static_cast<std::size_t>(a.B), T = static_cast<std::size_t>(a.T), I = static_cast<std::size_t>(a.I);
   std::unique_ptr<float[]> x(new float[T * B * I]);  // [T, B, I]
   for_pointwise_blocks(a.T, static_cast<long long>(B * I), [&](int t0, int t1) {
-    for (std::size_t t = t0; t < static_cast<std::size_t>(t1); ++t) {
-      for (std::size_t b = 0; b < B; ++b) std::memcpy(x.get() + (t * B + b) * I, a.x + (b * T + t) * I, I * sizeof(float));
-    }
+    to_time_major_steps(a.x, B, T, I, x.get(), false, static_cast<std::size_t>(t0), static_cast<std::size_t>(t1));
   });
   input_projection(pre, x.get(), a.w_ih, bias.empty() ? nullptr : bias.data(), a.T * a.B, GH, a.I);
 }

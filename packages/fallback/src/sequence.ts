@@ -3,6 +3,7 @@
  * time order, bias rows and bias sums, and the all-steps weight gradients. The kernels are
  * time-major: step t of a `[T, B, X]` buffer is the contiguous block at `t·B·X`.
  */
+import { toTimeMajor } from './data-passes';
 import { sgemm } from './gemm';
 import { scratch, zeroedScratch64 } from './scratch';
 
@@ -55,9 +56,7 @@ export function projectInputs(
   let rows = x; // [T, B, I]
   if (batchFirst && B > 1 && T > 1) {
     rows = scratch('sequence.timeMajorInput', T * B * I);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) copyRange(rows, (t * B + b) * I, x, (b * T + t) * I, I);
-    }
+    toTimeMajor(x, B, T, I, rows, false);
   }
   sgemm(false, true, T * B, N, I, 1, rows, 0, I, w, 0, I, 1, out, 0, N);
 }

@@ -4,6 +4,7 @@ import {
   type SequenceDims,
   workspaceSize,
 } from '@rnn/backend-api';
+import { toBatchFirst } from '../layers/sequence-layout';
 import type { KernelCaseOptions } from './fixtures';
 
 /**
@@ -120,15 +121,6 @@ function splitFeatures(whole: Float32Array, rows: number, D: number, H: number):
   return parts;
 }
 
-/** [B, T, F] from time-major [T, B, F]. */
-function batchFirstOf(x: Float32Array, T: number, B: number, F: number): Float32Array {
-  const out = new Float32Array(x.length); // [B, T, F]
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
-  }
-  return out;
-}
-
 /**
  * Runs every layer and direction forward; `keepWorkspace: false` makes inference calls (`workspace:
  * null`), `batchFirst` hands each layer its input as `[B, T, in]` (the kernels' `batchFirst`).
@@ -180,7 +172,7 @@ export async function networkForward(
         reverse: call.reverse,
         batchFirst,
       };
-      if (batchFirst) base.x = batchFirstOf(call.x, T, B, inSize); // [B, T, in]; call.x stays time-major for backward
+      if (batchFirst) base.x = toBatchFirst(call.x, T, B, inSize); // [B, T, in]; call.x stays time-major for backward
       if (cell === 'lstm') {
         const c = new Float32Array(state); // [B, H]
         await kernels.lstmForward({

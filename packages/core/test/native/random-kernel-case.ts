@@ -6,6 +6,7 @@ import {
   GATES,
   workspaceSize,
 } from '@rnn/backend-api';
+import { toBatchFirst } from '../../src/layers/sequence-layout';
 import { Random } from '../../src/random';
 
 /**
@@ -131,18 +132,9 @@ export function randomKernelCase(rng: Random, index: number, shape: CaseShape = 
 
 const copy = (a: Float32Array | null) => (a ? a.slice() : null);
 
-/** x [T, B, F] as [B, T, F]. */
-export function batchFirstCopy(x: Float32Array, T: number, B: number, F: number): Float32Array {
-  const out = new Float32Array(x.length); // [B, T, F]
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) out.set(x.subarray((t * B + b) * F, (t * B + b + 1) * F), (b * T + t) * F);
-  }
-  return out;
-}
-
-/** The forward's x as the case hands it over: time-major, or batch-first with `batchFirst`. */
+/** The forward's x as the case hands it over: time-major, or batch-first with `batchFirst` (a copy either way). */
 export function forwardInput(c: RandomKernelCase): Float32Array {
-  return c.batchFirst ? batchFirstCopy(c.inputs.x!, c.T, c.B, c.I) : c.inputs.x!.slice();
+  return c.batchFirst ? toBatchFirst(c.inputs.x!, c.T, c.B, c.I) : c.inputs.x!.slice();
 }
 
 /**
