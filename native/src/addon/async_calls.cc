@@ -111,6 +111,7 @@ void AddonInstance::cleanup(void* arg) noexcept {
   for (AsyncCall* call : self->pending_) call->release(self->env_);
   self->pending_.clear();
   self->held_weights_.clear(self->env_);
+  self->contract_.release_keys(self->env_);
 }
 
 }  // namespace rnn

@@ -39,6 +39,7 @@ struct FieldSpec {
   int transposed_by = -1;                 // the flag field whose true swaps the axes; -1: none
   int paired_with = -1;                   // the field that must be null exactly when this one is; -1: none
   std::vector<std::vector<Factor>> axes;  // the row-major shape, each axis a product of factors
+  uint32_t key = 0;  // where Contract::keys holds the field's name
 };
 
 struct KernelSpec {
@@ -57,7 +58,14 @@ struct Contract {
   std::string need_formula, need_named;    // the {need} templates
   std::vector<KernelSpec> kernels;
 
+  // Every field's name as a JavaScript string of this environment (the contract is loaded per
+  // environment), in an array the fields index: keys made once, where a key made from UTF-8 on every
+  // read was a tenth of a small call's cost. (Node 20 references objects only, hence the array.)
+  napi_ref keys = nullptr;
+
   const KernelSpec& kernel(const char* name) const;
+  // Deletes the reference to the keys (the environment's cleanup hook).
+  void release_keys(napi_env env);
 };
 
 // Parses the embedded contract (with the engine's JSON.parse). Throws when the contract names

@@ -119,6 +119,11 @@ const KernelSpec& Contract::kernel(const char* name) const {
   unsupported(std::string("lacks the kernel ") + name);
 }
 
+void Contract::release_keys(napi_env env) {
+  if (keys != nullptr) napi_delete_reference(env, keys);
+  keys = nullptr;
+}
+
 Contract load_contract(Napi::Env env) {
   const Napi::Object json_api = env.Global().Get("JSON").As<Napi::Object>();
   const Napi::Object json =
@@ -132,6 +137,14 @@ Contract load_contract(Napi::Env env) {
     const std::string name = text(names.Get(i));
     c.kernels.push_back(kernel_of(name, kernels.Get(name).As<Napi::Object>()));
   }
+  Napi::Array keys = Napi::Array::New(env);
+  for (KernelSpec& k : c.kernels) {
+    for (FieldSpec& f : k.fields) {
+      f.key = keys.Length();
+      keys.Set(f.key, Napi::String::New(env, f.name));
+    }
+  }
+  NAPI_THROW_IF_FAILED(env, napi_create_reference(env, keys, 1, &c.keys), c);
   return c;
 }
 

@@ -9,15 +9,26 @@ bool is_float32_array(const Napi::Value& v) {
   return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
 }
 
-bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
-  if (!is_float32_array(v)) return false;
+bool kernel_buffer_view(napi_env env, napi_value v, float** data, std::size_t* count) {
+  bool typed = false;
+  if (napi_is_typedarray(env, v, &typed) != napi_ok || !typed) return false;
   napi_typedarray_type type;
-  size_t count = 0;
+  void* first = nullptr;
   napi_value buffer = nullptr;
-  if (napi_get_typedarray_info(env, v, &type, &count, nullptr, &buffer, nullptr) != napi_ok) return false;
+  if (napi_get_typedarray_info(env, v, &type, count, &first, &buffer, nullptr) != napi_ok || type != napi_float32_array) {
+    return false;
+  }
   bool plain = false, detached = false;
   if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok || !plain) return false;
-  return napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached;
+  if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok || detached) return false;
+  *data = static_cast<float*>(first);
+  return true;
+}
+
+bool is_kernel_buffer(Napi::Env env, const Napi::Value& v) {
+  float* data = nullptr;
+  std::size_t count = 0;
+  return kernel_buffer_view(env, v, &data, &count);
 }
 
 namespace {
@@ -55,6 +66,19 @@ std::vector<Factor> stored_factors(const FieldSpec& spec, const FieldValues& val
   return out;
 }
 
+// product(stored_factors(spec, values), values), the same fold, without building the list (every
+// buffer of every call computes it; the list is for messages).
+double stored_floats(const FieldSpec& spec, const FieldValues& values) {
+  const bool transposed = spec.transposed_by >= 0 && values[spec.transposed_by].flag;
+  double n = 1;
+  for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+    for (const Factor& f : spec.axes[transposed ? spec.axes.size() - 1 - a : a]) {
+      n *= f.size < 0 ? f.constant : values[f.size].number;
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
 FieldValues KernelReader::read(const Napi::Value& args) {
@@ -87,8 +111,16 @@ std::vector<napi_ref> KernelReader::hold() const {
 
 void KernelReader::fetch(const Napi::Value& args) {
   if (!is_struct(args)) fail(Problem::Struct, "", {{"value", describe_value(env_, args)}});
-  const Napi::Object object = args.As<Napi::Object>();
-  for (const FieldSpec& field : spec_.fields) fetched_.push_back(object.Get(field.name));
+  fetched_.reserve(spec_.fields.size());
+  buffers_.reserve(spec_.fields.size());
+  napi_value keys = nullptr;
+  NAPI_THROW_IF_FAILED_VOID(env_, napi_get_reference_value(env_, contract_.keys, &keys));
+  for (const FieldSpec& field : spec_.fields) {
+    napi_value key = nullptr, value = nullptr;
+    NAPI_THROW_IF_FAILED_VOID(env_, napi_get_element(env_, keys, field.key, &key));
+    NAPI_THROW_IF_FAILED_VOID(env_, napi_get_property(env_, args, key, &value));  // a getter's throw propagates
+    fetched_.emplace_back(env_, value);
+  }
 }
 
 void KernelReader::check_sizes(FieldValues& out) {
@@ -146,21 +178,18 @@ void KernelReader::check_buffer(int i, FieldValues& values) {
   const FieldSpec& spec = spec_.fields[i];
   const Napi::Value& v = fetched_[i];
   if (v.IsNull() && spec.nullable) return;
-  const std::vector<Factor> factors = stored_factors(spec, values);
-  const double floats = product(factors, values);
+  const double floats = stored_floats(spec, values);
   const auto reject = [&](Problem p, const std::string& got) {
-    fail(p, spec.name, {{"need", need_text(spec, factors, values)}, {"value", got}});
+    fail(p, spec.name, {{"need", need_text(spec, stored_factors(spec, values), values)}, {"value", got}});
   };
   if (v.IsNull() || v.IsUndefined()) reject(Problem::Missing, describe_value(env_, v));
-  if (!is_kernel_buffer(env_, v)) reject(Problem::Type, describe_buffer(env_, v));
-  napi_typedarray_type type;
-  size_t count = 0;
-  void* data = nullptr;
-  NAPI_THROW_IF_FAILED_VOID(env_, napi_get_typedarray_info(env_, v, &type, &count, &data, nullptr, nullptr));
+  float* data = nullptr;
+  std::size_t count = 0;
+  if (!kernel_buffer_view(env_, v, &data, &count)) reject(Problem::Type, describe_buffer(env_, v));
   const double length = static_cast<double>(count);
   if (spec.at_least ? length < floats : length != floats) reject(Problem::Length, std::to_string(count));
-  values[i].buffer = static_cast<float*>(data);
-  buffers_.push_back({i, static_cast<float*>(data), count * sizeof(float)});
+  values[i].buffer = data;
+  buffers_.push_back({i, data, count * sizeof(float)});
 }
 
 void KernelReader::check_pairs() {

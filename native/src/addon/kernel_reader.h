@@ -74,6 +74,9 @@ bool is_float32_array(const Napi::Value& v);
 // ArrayBuffer no other thread shares.
 bool is_kernel_buffer(Napi::Env env, const Napi::Value& v);
 
+// The same test, and where it passes, the buffer's first float and its length in floats.
+bool kernel_buffer_view(napi_env env, napi_value v, float** data, std::size_t* count);
+
 // What a value is, for a message's "got …", as @rnn/backend-api's describeValue says it.
 std::string describe_value(Napi::Env env, const Napi::Value& value);
 
