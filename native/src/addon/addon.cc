@@ -27,6 +27,7 @@
 #include "kernels/step_inputs.h"
 #include "kernels/gru.h"
 #include "kernels/lstm.h"
+#include "kernels/row_handoff.h"
 #include "kernels/simple_rnn.h"
 #include "runtime/kernel_scheduler.h"
 
@@ -118,6 +119,26 @@ Napi::Value input_path_counts_object(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// Tests only: rowHandoffs() counts the forward loop's hand-offs since load; setRowHandoffsForTests(
+// enabled, slowBlockMicros) turns them off, or slows every row block but the first to force them
+// (kernels/row_handoff.h).
+Napi::Value row_handoffs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(row_handoff_count()));
+}
+
+Napi::Value set_row_handoffs(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (info.Length() != 2 || !info[0].IsBoolean() || !info[1].IsNumber()) {
+    throw Napi::TypeError::New(env, "setRowHandoffsForTests(enabled: boolean, slowBlockMicros: number)");
+  }
+  const double micros = info[1].As<Napi::Number>().DoubleValue();
+  if (!(micros >= 0 && micros <= 100000)) {
+    throw Napi::RangeError::New(env, "setRowHandoffsForTests: slowBlockMicros must be 0 to 100000");
+  }
+  set_row_handoffs_for_tests(info[0].As<Napi::Boolean>().Value(), static_cast<int>(micros));
+  return env.Undefined();
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_cpu_controls(env, exports);  // first: an RNN_CPU this CPU lacks stops the load here
   if (const std::string& error = thread_setting_error(); !error.empty()) {
@@ -139,6 +160,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_optimizer_updates(env, exports);
   export_held_weights(env, exports);
   exports.Set("inputPathCounts", Napi::Function::New(env, input_path_counts_object, "inputPathCounts"));
+  exports.Set("rowHandoffs", Napi::Function::New(env, row_handoffs, "rowHandoffs"));
+  exports.Set("setRowHandoffsForTests", Napi::Function::New(env, set_row_handoffs, "setRowHandoffsForTests"));
   return exports;
 }
 

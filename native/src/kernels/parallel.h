@@ -5,6 +5,8 @@
 // to be free: a block runs the same code on whichever thread takes it, so results are bit-identical
 // at a fixed thread count, whatever else runs at the same time. The call's own thread takes blocks
 // too, so a split never waits for a thread to become free; inside a block nothing splits again.
+// (The forward loop's row hand-offs, row_handoff.h, move rows between blocks by timing; a row's
+// bits do not depend on its block.)
 #pragma once
 
 #include <functional>

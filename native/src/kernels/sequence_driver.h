@@ -26,6 +26,7 @@
 #include "kernel_context.h"
 #include "parallel.h"
 #include "recurrent_common.h"
+#include "row_handoff.h"
 
 namespace rnn {
 
@@ -184,8 +185,11 @@ void forward_sequence(const typename Cell::Args& a, KernelContext& context) {
   }
   CellStates c(c_per_time, Cell::kCellState ? BH : 0, T, a.reverse);
 
-  for_row_blocks(B, static_cast<long long>(T) * B * GH * H, [&](int b0, int b1) {
-    for (int s = 0; s < T && !context.stop_requested(); ++s) {
+  for_row_blocks_with_handoffs(B, T, static_cast<long long>(T) * B * GH * H, [&](RowLane& lane) {
+    const int b0 = lane.begin();
+    for (int s = lane.first_step(); s < T && !context.stop_requested(); ++s) {
+      lane.before_step(s);
+      const int b1 = lane.end();
       const int t = time_of_step(s, T, a.reverse);
       ForwardStep step{t, b0, b1, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr, nullptr,
                        a.y + static_cast<std::size_t>(t) * BH};

@@ -1,0 +1,101 @@
+import type { Backend } from '@rnn/backend-api';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Random } from '../../src/random';
+import { bitDifferences } from './compare-outputs';
+import { describeEachCpuLevel, describeNative, nativeBinding, SPLIT_EVERYTHING, type SplitThresholds } from './load';
+import { type CaseOutputs, type CaseShape, forwardInput, type RandomKernelCase, randomKernelCase, runKernelCase } from './random-kernel-case';
+
+/**
+ * The forward loop's row hand-offs (native/src/kernels/row_handoff.h): a thread whose row block is
+ * done takes the upper half of the rows another block has left, from that block's next step on.
+ * Rows then move between threads by timing alone, so the results must not depend on it: forced
+ * hand-offs (every block but the first sleeping before each step) give the bits of the same calls
+ * with none, for inference (no workspace) and training forwards (the workspace, and the backward
+ * after it), every cell, both directions, masks, on the fused and the projected input paths, at
+ * every CPU level, with two and three row blocks. The hand-offs are counted, so the comparison
+ * cannot pass without rows moving.
+ */
+const SHAPES: { shape: CaseShape; title: string }[] = [
+  { shape: { T: 12, B: 40, I: 64, H: 40 }, title: 'rows enough to fuse the input product' },
+  { shape: { T: 9, B: 37, I: 150, H: 24 }, title: 'odd rows, wide inputs' },
+  { shape: { T: 4, B: 64, I: 20, H: 33 }, title: 'few steps' },
+];
+
+/** The case's forward alone, as inference runs it: no workspace. */
+async function inferenceForward(backend: Backend, c: RandomKernelCase): Promise<CaseOutputs> {
+  const { cell, T, B, H } = c;
+  const v = c.inputs;
+  const out: CaseOutputs = { y: new Float32Array(T * B * H), hT: new Float32Array(B * H) }; // [T, B, H], [B, H]
+  const forward = {
+    T, B, I: c.I, H, reverse: c.reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: null,
+    x: forwardInput(c), h0: v.h0, mask: v.mask, wIh: v.wIh!, wHh: v.wHh!, bIh: v.bIh, bHh: v.bHh, recurrentMask: null,
+  };
+  if (cell === 'lstm') {
+    out.cT = new Float32Array(B * H); // [B, H]
+    backend.lstmForward({ ...forward, cT: out.cT, c0: v.c0, peephole: v.peephole, activation: c.activation, recurrentActivation: c.recurrentActivation });
+  } else if (cell === 'gru') {
+    backend.gruForward({ ...forward, resetAfter: c.resetAfter, activation: c.activation, recurrentActivation: c.recurrentActivation });
+  } else {
+    backend.rnnForward({ ...forward, activation: c.activation });
+  }
+  return out;
+}
+
+async function bothRuns(backend: Backend, c: RandomKernelCase): Promise<CaseOutputs> {
+  const inference = await inferenceForward(backend, c);
+  const training = await runKernelCase(backend, c);
+  return { ...Object.fromEntries(Object.entries(inference).map(([k, v]) => [`inference ${k}`, v])), ...training };
+}
+
+describeNative('row hand-offs in the forward loop', (backend) => {
+  const binding = nativeBinding!;
+  for (const threads of [2, 3]) {
+    describeEachCpuLevel(() => {
+      let before: { threads: number; thresholds: SplitThresholds };
+      beforeAll(() => {
+        before = { threads: binding.getNumThreads(), thresholds: binding.splitThresholds() };
+        binding.setNumThreads(threads);
+        binding.setSplitThresholds(SPLIT_EVERYTHING); // a row block a thread, even beyond the CPUs
+      });
+      afterAll(() => {
+        binding.setRowHandoffsForTests(true, 0);
+        binding.setNumThreads(before.threads);
+        binding.setSplitThresholds(before.thresholds);
+      });
+      const seen = { fused: 0, projected: 0, handoffs: 0 };
+      for (const cell of ['lstm', 'gru', 'gru-reset-before', 'rnn'] as const) {
+        it(`${cell}, ${threads} row blocks: forced hand-offs give the bits of none`, async () => {
+          const failures: string[] = [];
+          for (const [i, { shape, title }] of SHAPES.entries()) {
+            for (const reverse of [false, true]) {
+              const c = randomKernelCase(new Random(9_100 + 10 * i + cell.length + threads), i, { cell: cell === 'gru-reset-before' ? 'gru' : cell, ...shape });
+              c.resetAfter = cell === 'gru';
+              c.reverse = reverse;
+              binding.setRowHandoffsForTests(false, 0);
+              const alone = await bothRuns(backend, c);
+              binding.setRowHandoffsForTests(true, 400);
+              const handoffs = binding.rowHandoffs();
+              const paths = binding.inputPathCounts();
+              const handed = await bothRuns(backend, c);
+              const after = binding.inputPathCounts();
+              seen.fused += after.fused - paths.fused;
+              seen.projected += after.projected - paths.projected;
+              seen.handoffs += binding.rowHandoffs() - handoffs;
+              binding.setRowHandoffsForTests(true, 0);
+              const changed = bitDifferences(alone, handed);
+              if (changed.length > 0) failures.push(`${title}, ${c.title}: ${changed.join(', ')} differ`);
+            }
+          }
+          expect(failures).toEqual([]);
+        });
+      }
+      it('rows moved, on both input paths', () => {
+        // Whether a given call hands off depends on when its executors start (a late one leaves
+        // its block to a thread that then runs a slowed block itself), so the count is over all cells.
+        expect(seen.handoffs).toBeGreaterThan(0);
+        expect(seen.fused).toBeGreaterThan(0);
+        expect(seen.projected).toBeGreaterThan(0);
+      });
+    });
+  }
+});
