@@ -58,13 +58,14 @@ std::vector<HeldArray> buffers_argument(const Napi::CallbackInfo& info, const ch
   for (std::uint32_t i = 0; i < array.Length(); ++i) values.push_back(array.Get(i));
   std::vector<HeldArray> out;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!is_kernel_buffer(env, values[i])) {
+    float* data = nullptr;
+    std::size_t length = 0;
+    if (!kernel_buffer_view(env, values[i], &data, &length)) {
       throw Napi::TypeError::New(env, std::string(fn) + ": arrays[" + std::to_string(i) +
                                           "] must be a Float32Array over an attached, unshared ArrayBuffer, got " +
                                           describe_buffer(env, values[i]));
     }
-    const Napi::Float32Array view = values[i].As<Napi::Float32Array>();
-    out.push_back({values[i], view.Data(), view.ElementLength()});
+    out.push_back({values[i], data, length});
   }
   return out;
 }

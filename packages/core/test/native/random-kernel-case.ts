@@ -139,26 +139,31 @@ export function forwardInput(c: RandomKernelCase): Float32Array {
 
 /**
  * Runs the case's forward then backward on `backend` (fresh output buffers, copies of the shared
- * inputs, so one backend can never see the other's writes). `run` picks sync or async kernels.
+ * inputs, so one backend can never see the other's writes). `mode` picks sync or async kernels.
+ * `run: 'inference'` runs the forward alone as inference does: no workspace, no recurrent mask
+ * (outputs y, hT and LSTM's cT).
  */
 export async function runKernelCase(
   backend: Backend,
   c: RandomKernelCase,
   mode: 'sync' | 'async' = 'sync',
+  run: 'training' | 'inference' = 'training',
 ): Promise<CaseOutputs> {
   const { cell, T, B, I, H, reverse } = c;
   const dims = { T, B, I, H };
+  const training = run === 'training';
   const k = mode === 'async' && backend.async ? backend.async : backend;
   const v = c.inputs;
   const out: CaseOutputs = {
     y: new Float32Array(T * B * H), // [T, B, H]
     hT: new Float32Array(B * H), // [B, H]
-    workspace: new Float32Array(workspaceSize(cell, dims)),
   };
+  const workspace = training ? new Float32Array(workspaceSize(cell, dims)) : null;
+  if (workspace) out.workspace = workspace;
   const forward = {
-    ...dims, reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: out.workspace,
+    ...dims, reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace,
     x: forwardInput(c), h0: copy(v.h0), mask: copy(v.mask), wIh: copy(v.wIh)!, wHh: copy(v.wHh)!,
-    bIh: copy(v.bIh), bHh: copy(v.bHh), recurrentMask: copy(v.recurrentMask),
+    bIh: copy(v.bIh), bHh: copy(v.bHh), recurrentMask: training ? copy(v.recurrentMask) : null,
   };
   const grads = {
     dx: c.wantDx ? new Float32Array(T * B * I) : null, // [T, B, I]
@@ -167,12 +172,13 @@ export async function runKernelCase(
   };
   const backwardBase = {
     ...dims, reverse, ...grads, dy: copy(v.dy), dhT: copy(v.dhT), x: copy(v.x)!, h0: forward.h0, mask: forward.mask,
-    wIh: forward.wIh, wHh: forward.wHh, y: out.y, workspace: out.workspace, recurrentMask: forward.recurrentMask,
+    wIh: forward.wIh, wHh: forward.wHh, y: out.y, workspace: workspace!, recurrentMask: forward.recurrentMask,
   };
   if (cell === 'lstm') {
     out.cT = new Float32Array(B * H); // [B, H]
     const lstm = { c0: copy(v.c0), peephole: copy(v.peephole), activation: c.activation, recurrentActivation: c.recurrentActivation };
     await k.lstmForward({ ...forward, ...lstm, cT: out.cT });
+    if (!training) return out;
     const dc0 = c.wantDc0 ? new Float32Array(B * H) : null; // [B, H]
     const dPeephole = copy(v.dPeephole);
     await k.lstmBackward({ ...backwardBase, ...lstm, dc0, dPeephole, dcT: copy(v.dcT) });
@@ -181,9 +187,11 @@ export async function runKernelCase(
   } else if (cell === 'gru') {
     const gru = { resetAfter: c.resetAfter, activation: c.activation, recurrentActivation: c.recurrentActivation };
     await k.gruForward({ ...forward, ...gru });
+    if (!training) return out;
     await k.gruBackward({ ...backwardBase, ...gru });
   } else {
     await k.rnnForward({ ...forward, activation: c.activation });
+    if (!training) return out;
     await k.rnnBackward({ ...backwardBase, activation: c.activation });
   }
   for (const [name, buffer] of Object.entries(grads)) if (buffer) out[name] = buffer;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Random } from '../../src/random';
 import { bitDifferences } from './compare-outputs';
 import { describeEachCpuLevel, describeNative, nativeBinding, SPLIT_EVERYTHING, type SplitThresholds } from './load';
-import { type CaseOutputs, type CaseShape, forwardInput, type RandomKernelCase, randomKernelCase, runKernelCase } from './random-kernel-case';
+import { type CaseOutputs, type CaseShape, type RandomKernelCase, randomKernelCase, runKernelCase } from './random-kernel-case';
 
 /**
  * The forward loop's row hand-offs (native/src/kernels/row_handoff.h): a thread whose row block is
@@ -21,28 +21,8 @@ const SHAPES: { shape: CaseShape; title: string }[] = [
   { shape: { T: 4, B: 64, I: 20, H: 33 }, title: 'few steps' },
 ];
 
-/** The case's forward alone, as inference runs it: no workspace. */
-async function inferenceForward(backend: Backend, c: RandomKernelCase): Promise<CaseOutputs> {
-  const { cell, T, B, H } = c;
-  const v = c.inputs;
-  const out: CaseOutputs = { y: new Float32Array(T * B * H), hT: new Float32Array(B * H) }; // [T, B, H], [B, H]
-  const forward = {
-    T, B, I: c.I, H, reverse: c.reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: null,
-    x: forwardInput(c), h0: v.h0, mask: v.mask, wIh: v.wIh!, wHh: v.wHh!, bIh: v.bIh, bHh: v.bHh, recurrentMask: null,
-  };
-  if (cell === 'lstm') {
-    out.cT = new Float32Array(B * H); // [B, H]
-    backend.lstmForward({ ...forward, cT: out.cT, c0: v.c0, peephole: v.peephole, activation: c.activation, recurrentActivation: c.recurrentActivation });
-  } else if (cell === 'gru') {
-    backend.gruForward({ ...forward, resetAfter: c.resetAfter, activation: c.activation, recurrentActivation: c.recurrentActivation });
-  } else {
-    backend.rnnForward({ ...forward, activation: c.activation });
-  }
-  return out;
-}
-
 async function bothRuns(backend: Backend, c: RandomKernelCase): Promise<CaseOutputs> {
-  const inference = await inferenceForward(backend, c);
+  const inference = await runKernelCase(backend, c, 'sync', 'inference');
   const training = await runKernelCase(backend, c);
   return { ...Object.fromEntries(Object.entries(inference).map(([k, v]) => [`inference ${k}`, v])), ...training };
 }
