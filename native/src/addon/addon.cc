@@ -119,11 +119,14 @@ Napi::Value input_path_counts_object(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// Tests only: rowHandoffs() counts the forward loop's hand-offs since load; setRowHandoffsForTests(
-// enabled, slowBlockMicros) turns them off, or slows every row block but the first to force them
-// (kernels/row_handoff.h).
+// Tests only: rowHandoffs() counts the forward and the backward loop's hand-offs since load;
+// setRowHandoffsForTests(enabled, slowBlockMicros) turns them off, or slows every row block but the
+// first to force them (kernels/row_handoff.h).
 Napi::Value row_handoffs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(row_handoff_count()));
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("forward", static_cast<double>(row_handoff_count(RowLoop::kForward)));
+  out.Set("backward", static_cast<double>(row_handoff_count(RowLoop::kBackward)));
+  return out;
 }
 
 Napi::Value set_row_handoffs(const Napi::CallbackInfo& info) {

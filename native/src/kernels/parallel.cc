@@ -56,14 +56,6 @@ int row_block_count(int B, long long loop_macs) {
   return block_count(B / policy.row_block_min_rows, loop_macs, policy.row_block_macs);
 }
 
-void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows) {
-  const int blocks = row_block_count(B, loop_macs);
-  parallel_blocks(blocks, [&](int k) {
-    const BlockRange r = block_range(B, blocks, k);
-    rows(r.begin, r.end);
-  });
-}
-
 void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<void(int begin, int end)>& body) {
   const int blocks = block_count(n, n * floats_per_unit, current_policy().pointwise_block_floats);
   parallel_blocks(blocks, [&](int k) {

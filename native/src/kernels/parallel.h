@@ -5,8 +5,8 @@
 // to be free: a block runs the same code on whichever thread takes it, so results are bit-identical
 // at a fixed thread count, whatever else runs at the same time. The call's own thread takes blocks
 // too, so a split never waits for a thread to become free; inside a block nothing splits again.
-// (The forward loop's row hand-offs, row_handoff.h, move rows between blocks by timing; a row's
-// bits do not depend on its block.)
+// (The recurrence's row hand-offs, row_handoff.h, move rows between blocks by timing; a row's bits
+// do not depend on its block.)
 #pragma once
 
 #include <functional>
@@ -34,10 +34,6 @@ BlockRange block_range(int n, int blocks, int k, int align = 1);
 // Runs body(k) for k in [0, blocks): on this thread and on idle executor threads. Returns when all
 // ran, rethrowing the first exception. One block runs here, directly.
 void parallel_blocks(int blocks, const std::function<void(int)>& body);
-
-// The recurrence's batch split: rows(b0, b1) for each block of rows of [0, B), every block running
-// the whole time loop for its rows. `loop_macs`: the per-step GEMMs' multiply-adds over all steps.
-void for_row_blocks(int B, long long loop_macs, const std::function<void(int b0, int b1)>& rows);
 
 // A pointwise pass over n units of `floats_per_unit` floats each: body(begin, end) per block.
 void for_pointwise_blocks(int n, long long floats_per_unit, const std::function<void(int begin, int end)>& body);

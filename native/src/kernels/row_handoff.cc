@@ -18,7 +18,7 @@ constexpr int kMinRows = 6;
 // The fewest steps a hand-off leaves to run.
 constexpr int kMinSteps = 2;
 
-std::atomic<long long> handoffs{0};
+std::atomic<long long> handoff_counts[2]{};  // per RowLoop
 std::atomic<bool> handoffs_enabled{true};
 std::atomic<int> block_delay_micros{0};
 
@@ -38,7 +38,7 @@ AtExit(Stop) -> AtExit<Stop>;
 
 }  // namespace
 
-long long row_handoff_count() { return handoffs.load(std::memory_order_relaxed); }
+long long row_handoff_count(RowLoop loop) { return handoff_counts[static_cast<int>(loop)].load(std::memory_order_relaxed); }
 
 void set_row_handoffs_for_tests(bool enabled, int slow_block_micros) {
   handoffs_enabled.store(enabled, std::memory_order_relaxed);
@@ -82,7 +82,8 @@ void RowLane::stop() {
 class RowHandoffs {
  public:
   // `handoffs`: whether rows may move (an offer packs rows and steps into 21 bits each).
-  RowHandoffs(int blocks, int T, bool handoffs) : lanes_(blocks), T_(T), handoffs_(handoffs) {}
+  RowHandoffs(RowLoop loop, int blocks, int T, bool handoffs)
+      : lanes_(blocks), count_(handoffs_in(loop)), T_(T), handoffs_(handoffs) {}
 
   // Runs `run` over the lane's rows, then (once every block has a thread) over rows taken from the
   // busiest other lanes, until none has enough left to give.
@@ -102,7 +103,7 @@ class RowHandoffs {
         continue;
       }
       if (field(offer, 0) == 0) return;   // too little left there to share
-      handoffs.fetch_add(1, std::memory_order_relaxed);
+      count_.fetch_add(1, std::memory_order_relaxed);
       run_segment(own, field(offer, 42), field(offer, 0), field(offer, 21), run, slow);
     }
   }
@@ -149,16 +150,19 @@ class RowHandoffs {
     return offer;
   }
 
+  static std::atomic<long long>& handoffs_in(RowLoop loop) { return handoff_counts[static_cast<int>(loop)]; }
+
   std::vector<RowLane> lanes_;
+  std::atomic<long long>& count_;
   int T_;
   bool handoffs_;
   std::atomic<int> started_{0};
 };
 
-void for_row_blocks_with_handoffs(int B, int T, long long loop_macs, const std::function<void(RowLane&)>& run) {
+void for_row_blocks(RowLoop loop, int B, int T, long long loop_macs, const std::function<void(RowLane&)>& run) {
   const int blocks = row_block_count(B, loop_macs);
   constexpr int kPackLimit = 1 << 21;
-  RowHandoffs split(blocks, T, B < kPackLimit && T < kPackLimit);
+  RowHandoffs split(loop, blocks, T, B < kPackLimit && T < kPackLimit);
   parallel_blocks(blocks, [&](int k) {
     const BlockRange r = block_range(B, blocks, k);
     split.run_block(k, r.begin, r.end, run);

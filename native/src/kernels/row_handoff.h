@@ -1,15 +1,15 @@
-// The forward recurrence's batch split with hand-offs: each row block runs its own time loop, as in
-// for_row_blocks, and a thread whose block is done takes the upper half of the rows another block
-// has left, from that block's next step on. So the call ends when the work ends, not when the slower
+// The recurrence's batch split, with hand-offs: each row block runs its own time loop (forward or
+// backward), and a thread whose block is done takes the upper half of the rows another block has
+// left, from that block's next step on. So the call ends when the work ends, not when the slower
 // vCPU's block ends: on a 2-vCPU Zen 3 the two blocks of a medium LSTM inference call ended a median
 // 259 µs (mean 515 µs) apart on a ~5.2 ms loop, the vCPUs' speeds moving from moment to moment
 // (native/README.md, "Row hand-offs").
 //
-// A row's result does not depend on which rows share its step kernel call (the micro-kernels compute
-// each row alone, in the same order), so a hand-off changes no bit: a call gives the same results
-// whether or when its rows moved (test/native/row-handoff.test.ts forces hand-offs and compares).
-// Only the forward loop hands rows off so far: the backward loop's step kernels were not checked for
-// it, and keep their fixed blocks.
+// A row's result does not depend on which rows share its step kernel call (the micro-kernels, the
+// forward's gate_product and the backward's column_product, compute each row alone, in the same
+// order, and every other per-step pass is per row), so a hand-off changes no bit: a call gives the
+// same results whether or when its rows moved (test/native/row-handoff.test.ts forces hand-offs in
+// both loops and compares).
 //
 // The protocol, per lane (one per row block; a thread that took rows runs them in its own lane, which
 // others may then take from in turn): a thief asks by moving the lane's request from idle to asked
@@ -30,7 +30,8 @@ namespace rnn {
 
 class RowLane {
  public:
-  // Rows [begin(), end()) from step first_step() on.
+  // Rows [begin(), end()) from step first_step() on. Steps count 0, 1, … T − 1 in the order the
+  // loop runs them (the backward loop's step s is time T − 1 − s, or s when reversed).
   int begin() const { return b0_; }
   int end() const { return b1_; }
   int first_step() const { return s0_; }
@@ -60,18 +61,22 @@ class RowLane {
   std::atomic<bool> running_{false};
 };
 
-// Hand-offs since load (the addon's rowHandoffs(): tests check that rows moved).
-long long row_handoff_count();
+// The loops that hand rows off, counted apart.
+enum class RowLoop { kForward, kBackward };
+
+// Hand-offs in `loop` since load (the addon's rowHandoffs(): tests check that rows moved in each).
+long long row_handoff_count(RowLoop loop);
 
 // Tests only: whether threads take rows from each other (else each block runs its rows alone, as
-// for_row_blocks), and a delay: every row block but the first sleeps `slow_block_micros` µs before
+// fixed blocks), and a delay: every row block but the first sleeps `slow_block_micros` µs before
 // each of its steps but the first (0: none), so that the first block's thread ends early and takes
 // rows from the others.
 void set_row_handoffs_for_tests(bool enabled, int slow_block_micros);
 
-// Rows [0, B) of a T-step loop in row blocks (as for_row_blocks: `loop_macs` sizes the split), with
-// hand-offs: run(lane) runs the lane's rows from its first step, calling lane.before_step(s) before
-// each step s and reading lane.end() after it (rows past it are no longer the lane's).
-void for_row_blocks_with_handoffs(int B, int T, long long loop_macs, const std::function<void(RowLane&)>& run);
+// Rows [0, B) of a T-step loop in row blocks (row_block_count: `loop_macs`, the per-step GEMMs'
+// multiply-adds over all steps, sizes the split), with hand-offs: run(lane) runs the lane's rows
+// [begin(), end()) from its first step, calling lane.before_step(s) before each step s and reading
+// lane.end() after it (rows past it are no longer the lane's).
+void for_row_blocks(RowLoop loop, int B, int T, long long loop_macs, const std::function<void(RowLane&)>& run);
 
 }  // namespace rnn

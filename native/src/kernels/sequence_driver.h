@@ -185,7 +185,7 @@ void forward_sequence(const typename Cell::Args& a, KernelContext& context) {
   }
   CellStates c(c_per_time, Cell::kCellState ? BH : 0, T, a.reverse);
 
-  for_row_blocks_with_handoffs(B, T, static_cast<long long>(T) * B * GH * H, [&](RowLane& lane) {
+  for_row_blocks(RowLoop::kForward, B, T, static_cast<long long>(T) * B * GH * H, [&](RowLane& lane) {
     const int b0 = lane.begin();
     for (int s = lane.first_step(); s < T && !context.stop_requested(); ++s) {
       lane.before_step(s);
@@ -236,8 +236,13 @@ void backward_sequence(const typename Cell::Args& a, KernelContext& context) {
     c_all = a.workspace + static_cast<std::size_t>(T) * BGH;
   }
 
-  for_row_blocks(B, static_cast<long long>(T) * B * GH * H, [&](int b0, int b1) {
-    for (int s = T - 1; s >= 0 && !context.stop_requested(); --s) {
+  // Backward steps run s = T − 1 … 0; the lanes count them 0, 1, … (`done`).
+  for_row_blocks(RowLoop::kBackward, B, T, static_cast<long long>(T) * B * GH * H, [&](RowLane& lane) {
+    const int b0 = lane.begin();
+    for (int done = lane.first_step(); done < T && !context.stop_requested(); ++done) {
+      lane.before_step(done);
+      const int b1 = lane.end();
+      const int s = T - 1 - done;
       const int t = time_of_step(s, T, a.reverse);
       BackwardStep step{t, b0, b1, a.mask, B, previous_hidden(a.y, h0, t, T, a.reverse, BH), nullptr, nullptr,
                         nullptr, dh.data(), dc.data(), dgates + static_cast<std::size_t>(t) * BGH, rec.data(),

@@ -25,8 +25,8 @@ export const nativeBinding:
       schedulerCounts(): { executors: number; slots: number; queued: number; running: number; widestSplit: number };
       /** Forward calls since load whose steps fused their input product, and those that projected first. */
       inputPathCounts(): { fused: number; projected: number; ahead: number };
-      /** The forward loop's row hand-offs since load (native/src/kernels/row_handoff.h). */
-      rowHandoffs(): number;
+      /** The forward and the backward loop's row hand-offs since load (native/src/kernels/row_handoff.h). */
+      rowHandoffs(): { forward: number; backward: number };
       /** Hand-offs on or off, and every row block but the first slowed by this many µs a step (0: none). */
       setRowHandoffsForTests(enabled: boolean, slowBlockMicros: number): void;
       setCpuLevel(level: string): string;

@@ -6,14 +6,14 @@ import { describeEachCpuLevel, describeNative, nativeBinding, SPLIT_EVERYTHING, 
 import { type CaseOutputs, type CaseShape, type RandomKernelCase, randomKernelCase, runKernelCase } from './random-kernel-case';
 
 /**
- * The forward loop's row hand-offs (native/src/kernels/row_handoff.h): a thread whose row block is
- * done takes the upper half of the rows another block has left, from that block's next step on.
- * Rows then move between threads by timing alone, so the results must not depend on it: forced
- * hand-offs (every block but the first sleeping before each step) give the bits of the same calls
- * with none, for inference (no workspace) and training forwards (the workspace, and the backward
- * after it), every cell, both directions, masks, on the fused and the projected input paths, at
- * every CPU level, with two and three row blocks. The hand-offs are counted, so the comparison
- * cannot pass without rows moving.
+ * The recurrence's row hand-offs (native/src/kernels/row_handoff.h): a thread whose row block is done
+ * takes the upper half of the rows another block has left, from that block's next step on, in the
+ * forward and in the backward loop. Rows then move between threads by timing alone, so the results
+ * must not depend on it: forced hand-offs (every block but the first sleeping before each step) give
+ * the bits of the same calls with none, for inference (no workspace) and training (the forward with
+ * its workspace, then the backward: every gradient), every cell, both directions, masks, on the fused
+ * and the projected input paths, at every CPU level, with two and three row blocks. The hand-offs
+ * are counted per loop, so the comparison cannot pass without rows moving in both.
  */
 const SHAPES: { shape: CaseShape; title: string }[] = [
   { shape: { T: 12, B: 40, I: 64, H: 40 }, title: 'rows enough to fuse the input product' },
@@ -27,7 +27,7 @@ async function bothRuns(backend: Backend, c: RandomKernelCase): Promise<CaseOutp
   return { ...Object.fromEntries(Object.entries(inference).map(([k, v]) => [`inference ${k}`, v])), ...training };
 }
 
-describeNative('row hand-offs in the forward loop', (backend) => {
+describeNative('row hand-offs in the forward and backward loops', (backend) => {
   const binding = nativeBinding!;
   for (const threads of [2, 3]) {
     describeEachCpuLevel(() => {
@@ -42,7 +42,7 @@ describeNative('row hand-offs in the forward loop', (backend) => {
         binding.setNumThreads(before.threads);
         binding.setSplitThresholds(before.thresholds);
       });
-      const seen = { fused: 0, projected: 0, handoffs: 0 };
+      const seen = { fused: 0, projected: 0, forward: 0, backward: 0 };
       for (const cell of ['lstm', 'gru', 'gru-reset-before', 'rnn'] as const) {
         it(`${cell}, ${threads} row blocks: forced hand-offs give the bits of none`, async () => {
           const failures: string[] = [];
@@ -60,7 +60,9 @@ describeNative('row hand-offs in the forward loop', (backend) => {
               const after = binding.inputPathCounts();
               seen.fused += after.fused - paths.fused;
               seen.projected += after.projected - paths.projected;
-              seen.handoffs += binding.rowHandoffs() - handoffs;
+              const moved = binding.rowHandoffs();
+              seen.forward += moved.forward - handoffs.forward;
+              seen.backward += moved.backward - handoffs.backward;
               binding.setRowHandoffsForTests(true, 0);
               const changed = bitDifferences(alone, handed);
               if (changed.length > 0) failures.push(`${title}, ${c.title}: ${changed.join(', ')} differ`);
@@ -69,10 +71,11 @@ describeNative('row hand-offs in the forward loop', (backend) => {
           expect(failures).toEqual([]);
         });
       }
-      it('rows moved, on both input paths', () => {
+      it('rows moved in both loops, on both input paths', () => {
         // Whether a given call hands off depends on when its executors start (a late one leaves
         // its block to a thread that then runs a slowed block itself), so the count is over all cells.
-        expect(seen.handoffs).toBeGreaterThan(0);
+        expect(seen.forward).toBeGreaterThan(0);
+        expect(seen.backward).toBeGreaterThan(0);
         expect(seen.fused).toBeGreaterThan(0);
         expect(seen.projected).toBeGreaterThan(0);
       });
