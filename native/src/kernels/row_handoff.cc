@@ -92,6 +92,7 @@ class RowHandoffs {
     const int blocks = static_cast<int>(lanes_.size());
     const bool slow = k > 0 && block_delay_micros.load(std::memory_order_relaxed) > 0;
     started_.fetch_add(1, std::memory_order_acq_rel);
+    if (k == 0 && block_delay_micros.load(std::memory_order_relaxed) > 0) await_every_block(blocks);
     run_segment(own, b0, b1, 0, run, slow);
     if (!handoffs_ || !handoffs_enabled.load(std::memory_order_relaxed)) return;
     while (started_.load(std::memory_order_acquire) == blocks) {
@@ -110,6 +111,17 @@ class RowHandoffs {
 
  private:
   static constexpr std::uint64_t kWithdrawn = ~std::uint64_t{0};
+
+  // Tests only (a block delay set): the first block, the one not slowed, waits up to 200 ms for
+  // every block to have a thread before it runs, so that it ends first and takes rows even when a
+  // loaded machine starts an executor late (else the call's thread may run a slowed block itself,
+  // after its own, and nothing moves). Past the limit it runs anyway: no executor is waited for.
+  void await_every_block(int blocks) const {
+    const auto limit = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (started_.load(std::memory_order_acquire) < blocks && std::chrono::steady_clock::now() < limit) {
+      std::this_thread::yield();
+    }
+  }
 
   void run_segment(RowLane& lane, int b0, int b1, int s0, const std::function<void(RowLane&)>& run, bool slow) {
     lane.delay_micros_ = slow ? block_delay_micros.load(std::memory_order_relaxed) : 0;

@@ -72,8 +72,9 @@ describeNative('row hand-offs in the forward and backward loops', (backend) => {
         });
       }
       it('rows moved in both loops, on both input paths', () => {
-        // Whether a given call hands off depends on when its executors start (a late one leaves
-        // its block to a thread that then runs a slowed block itself), so the count is over all cells.
+        // The unslowed block waits for every block to have a thread (row_handoff.cc, tests only),
+        // so rows move even when a loaded machine starts executors late; the count is still over
+        // all cells, since a single call's hand-offs depend on timing.
         expect(seen.forward).toBeGreaterThan(0);
         expect(seen.backward).toBeGreaterThan(0);
         expect(seen.fused).toBeGreaterThan(0);
