@@ -83,17 +83,18 @@ class RowHandoffs {
  public:
   // `handoffs`: whether rows may move (an offer packs rows and steps into 21 bits each).
   RowHandoffs(RowLoop loop, int blocks, int T, bool handoffs)
-      : lanes_(blocks), count_(handoffs_in(loop)), T_(T), handoffs_(handoffs) {}
+      : lanes_(blocks), count_(handoff_counts[static_cast<int>(loop)]), T_(T), handoffs_(handoffs) {}
 
   // Runs `run` over the lane's rows, then (once every block has a thread) over rows taken from the
   // busiest other lanes, until none has enough left to give.
   void run_block(int k, int b0, int b1, const std::function<void(RowLane&)>& run) {
     RowLane& own = lanes_[k];
     const int blocks = static_cast<int>(lanes_.size());
-    const bool slow = k > 0 && block_delay_micros.load(std::memory_order_relaxed) > 0;
+    const int delay = block_delay_micros.load(std::memory_order_relaxed);  // tests only
+    const int own_delay = k > 0 ? delay : 0;  // every block but the first is slowed, rows taken too
     started_.fetch_add(1, std::memory_order_acq_rel);
-    if (k == 0 && block_delay_micros.load(std::memory_order_relaxed) > 0) await_every_block(blocks);
-    run_segment(own, b0, b1, 0, run, slow);
+    if (k == 0 && delay > 0) await_every_block(blocks);
+    run_segment(own, b0, b1, 0, run, own_delay);
     if (!handoffs_ || !handoffs_enabled.load(std::memory_order_relaxed)) return;
     while (started_.load(std::memory_order_acquire) == blocks) {
       RowLane* victim = busiest(own);
@@ -105,7 +106,7 @@ class RowHandoffs {
       }
       if (field(offer, 0) == 0) return;   // too little left there to share
       count_.fetch_add(1, std::memory_order_relaxed);
-      run_segment(own, field(offer, 42), field(offer, 0), field(offer, 21), run, slow);
+      run_segment(own, field(offer, 42), field(offer, 0), field(offer, 21), run, own_delay);
     }
   }
 
@@ -123,8 +124,8 @@ class RowHandoffs {
     }
   }
 
-  void run_segment(RowLane& lane, int b0, int b1, int s0, const std::function<void(RowLane&)>& run, bool slow) {
-    lane.delay_micros_ = slow ? block_delay_micros.load(std::memory_order_relaxed) : 0;
+  void run_segment(RowLane& lane, int b0, int b1, int s0, const std::function<void(RowLane&)>& run, int delay_micros) {
+    lane.delay_micros_ = delay_micros;
     lane.start(b0, b1, s0, T_);
     AtExit done{[&] { lane.stop(); }};
     run(lane);
@@ -161,8 +162,6 @@ class RowHandoffs {
     lane.request_.store(RowLane::kIdle, std::memory_order_release);
     return offer;
   }
-
-  static std::atomic<long long>& handoffs_in(RowLoop loop) { return handoff_counts[static_cast<int>(loop)]; }
 
   std::vector<RowLane> lanes_;
   std::atomic<long long>& count_;
