@@ -3,8 +3,8 @@
 // Serving throughput of one or more builds of the addon, side by side: in each round every build
 // gets a fresh child process (the order alternates round by round, so a noisy shared machine
 // affects them alike), which serves one-sequence predictions through a Predictor with 1 caller,
-// then with 2, as the bench's `--mode serve` does (its shape, warm-up and caller loops:
-// packages/bench/src/serve-stats.ts).
+// and with 2 in turns, as the bench's `--mode serve` does (its shape, warm-ups, slices and caller
+// loops: packages/bench/src/serve-stats.ts).
 //   node native/bench/serve_ab.js [--cells gru,lstm] [--rounds 8] [--seconds 3] BINARY.node [BINARY2.node ...]
 // Prints, per build and cell, the median sequences/s with 1 and 2 callers and the median ratio of
 // the two (each round's own); for each later build, the paired medians of its round-by-round
@@ -18,7 +18,7 @@ if (process.env.SERVE_AB_CHILD) {
   // One build, one cell: {"k1": sequences/s with one caller, "k2": with two}.
   const { Dense, GRU, LSTM, Sequential, Tensor, backendInfo } = require('../../packages/core/dist/index.js');
   const { SERVE_DIMS } = require('../../packages/bench/dist/grid.js');
-  const { SERVE_WARMUP_MS, serveFor } = require('../../packages/bench/dist/serve-stats.js');
+  const { serveInTurns, servePlan } = require('../../packages/bench/dist/serve-stats.js');
   const cell = process.env.SERVE_AB_CELL;
   const ms = Number(process.env.SERVE_AB_MS);
   const { T, I, H } = SERVE_DIMS;
@@ -28,10 +28,8 @@ if (process.env.SERVE_AB_CHILD) {
   const predictor = model.predictor();
   (async () => {
     if (backendInfo().name !== 'native') throw new Error(`the native backend did not load: ${JSON.stringify(backendInfo())}`);
-    const out = {};
-    for (const callers of [1, 2]) {
-      out[`k${callers}`] = (await serveFor(() => predictor.predict(x), callers, ms, SERVE_WARMUP_MS)).throughput;
-    }
+    const [one, two] = await serveInTurns(() => predictor.predict(x), servePlan([1, 2], ms));
+    const out = { k1: one.throughput, k2: two.throughput };
     predictor.dispose();
     process.stdout.write(`${JSON.stringify(out)}\n`);
   })();
