@@ -12,7 +12,7 @@ namespace rnn {
 
 // The fields lstmForward, gruForward, rnnForward all have (G: the cell's gate count).
 struct RecurrentForward {
-  float* y = nullptr;                        // y: [T, B, H]; written
+  float* y = nullptr;                        // y: [T, B, H], or null; written
   float* h_t = nullptr;                      // hT: [B, H]; written
   float* workspace = nullptr;                // workspace: workspaceSize(cell, dims) or longer, or null; written
   const float* x = nullptr;                  // x: [T, B, I]; read

@@ -29,16 +29,17 @@ import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardSte
 
 /** GRU over a whole sequence: one input-projection GEMM, then per step the recurrent GEMMs and fused gate passes. */
 export function gruForward(args: GruForwardArgs): void {
-  const { T, B, I, H, y, hT, x, h0, mask, wIh, bIh, bHh, recurrentMask, reverse, resetAfter } = args;
+  const { T, B, I, H, hT, x, h0, mask, wIh, bIh, bHh, recurrentMask, reverse, resetAfter } = args;
   const G = 3 * H;
-  // Inference keeps the same layout in scratch of its own.
+  // Inference keeps the same layout in scratch of its own, and y too when the caller wants none.
   const ws = args.workspace ?? scratch('gru.inferenceWorkspace', T * B * G + T * B * H); // gates [T, B, 3H] | extra [T, B, H]
+  const y = args.y ?? scratch('gru.y', T * B * H); // [T, B, H]
   // Input projection of every step at once: gates [T·B, 3H] = b_ih + X · W_ihᵀ, plus the part of
   // b_hh that is added outside r ⊙ (·): r and z always, n too when the reset comes before.
   fillRowsWithBias(ws, 0, T * B, G, bIh, bHh, resetAfter ? 2 * H : G);
   projectInputs(ws, x, wIh, T, B, I, G, args.batchFirst);
   const states = [{ initial: h0, history: y, base: 0, final: hT }];
-  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'gru.maskedH' }, new GruForwardCell(args, ws));
+  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'gru.maskedH' }, new GruForwardCell(args, ws, y));
 }
 
 /** One GRU step: r and z from one GEMM, n with the reset after or before its GEMM, then h'. */
@@ -46,11 +47,12 @@ class GruForwardCell implements ForwardCell {
   constructor(
     private readonly args: GruForwardArgs,
     private readonly ws: Float32Array, // gates [T, B, 3H] | extra [T, B, H]
+    private readonly y: Float32Array, // [T, B, H]
   ) {}
 
   step(step: ForwardStep): void {
-    const { T, B, H, y, wHh, resetAfter } = this.args;
-    const { ws } = this;
+    const { T, B, H, wHh, resetAfter } = this.args;
+    const { ws, y } = this;
     const G = 3 * H;
     const gOff = step.t * B * G;
     const eOff = T * B * G + step.t * B * H;

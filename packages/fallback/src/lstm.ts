@@ -30,11 +30,12 @@ import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardSte
 
 /** LSTM over a whole sequence: one input-projection GEMM, then per step one recurrent GEMM and a fused gate pass. */
 export function lstmForward(args: LstmForwardArgs): void {
-  const { T, B, I, H, y, hT, cT, x, h0, c0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
+  const { T, B, I, H, hT, cT, x, h0, c0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
   const G = 4 * H;
   const cRegion = T * B * G;
-  // Inference keeps the same layout in scratch of its own.
+  // Inference keeps the same layout in scratch of its own, and y too when the caller wants none.
   const ws = args.workspace ?? scratch('lstm.inferenceWorkspace', T * B * G + T * B * H); // gates [T, B, 4H] | c [T, B, H]
+  const y = args.y ?? scratch('lstm.y', T * B * H); // [T, B, H]
   // Input projection of every step at once: gates [T·B, 4H] = (b_ih + b_hh) + X · W_ihᵀ.
   fillRowsWithBias(ws, 0, T * B, G, bIh, bHh, G);
   projectInputs(ws, x, wIh, T, B, I, G, args.batchFirst);
@@ -42,7 +43,7 @@ export function lstmForward(args: LstmForwardArgs): void {
     { initial: h0, history: y, base: 0, final: hT },
     { initial: c0, history: ws, base: cRegion, final: cT },
   ];
-  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'lstm.maskedH' }, new LstmForwardCell(args, ws));
+  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'lstm.maskedH' }, new LstmForwardCell(args, ws, y));
 }
 
 /** One LSTM step: the recurrent GEMM into the step's gates, then per row the gates, c' and h'. */
@@ -52,13 +53,14 @@ class LstmForwardCell implements ForwardCell {
   constructor(
     private readonly args: LstmForwardArgs,
     private readonly ws: Float32Array, // gates [T, B, 4H] | c [T, B, H]
+    private readonly y: Float32Array, // [T, B, H]
   ) {
     this.actC = scratch('lstm.actC', args.H);
   }
 
   step(step: ForwardStep): void {
-    const { B, H, y, wHh, peephole, activation: act, recurrentActivation: rec } = this.args;
-    const { ws, actC } = this;
+    const { B, H, wHh, peephole, activation: act, recurrentActivation: rec } = this.args;
+    const { ws, actC, y } = this;
     const { t } = step;
     const G = 4 * H;
     const BH = B * H;

@@ -16,20 +16,25 @@ import { type BackwardCell, type BackwardStep, type ForwardCell, type ForwardSte
 
 /** SimpleRNN over a whole sequence: one input-projection GEMM into `y`, then per step one recurrent GEMM and the activation. */
 export function rnnForward(args: RnnForwardArgs): void {
-  const { T, B, I, H, y, hT, x, h0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
+  const { T, B, I, H, hT, x, h0, mask, wIh, bIh, bHh, recurrentMask, reverse } = args;
+  const y = args.y ?? scratch('rnn.y', T * B * H); // [T, B, H], in scratch of its own when the caller wants none
   // Input projection of every step at once, straight into y: y [T·B, H] = (b_ih + b_hh) + X · W_ihᵀ.
   fillRowsWithBias(y, 0, T * B, H, bIh, bHh, H);
   projectInputs(y, x, wIh, T, B, I, H, args.batchFirst);
   const states = [{ initial: h0, history: y, base: 0, final: hT }];
-  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'rnn.maskedH' }, new RnnForwardCell(args));
+  runForward({ T, B, H, reverse, mask, recurrentMask, states, scratchName: 'rnn.maskedH' }, new RnnForwardCell(args, y));
 }
 
 /** One SimpleRNN step: y[t] += (m ⊙ h_{t-1}) · W_hhᵀ, then the activation over the whole [B, H] block. */
 class RnnForwardCell implements ForwardCell {
-  constructor(private readonly args: RnnForwardArgs) {}
+  constructor(
+    private readonly args: RnnForwardArgs,
+    private readonly y: Float32Array, // [T, B, H]
+  ) {}
 
   step(step: ForwardStep): void {
-    const { B, H, y, wHh, activation } = this.args;
+    const { B, H, wHh, activation } = this.args;
+    const { y } = this;
     const yOff = step.t * B * H;
     sgemm(false, true, B, H, H, 1, step.hIn, step.hInOff, H, wHh, 0, H, 1, y, yOff, H);
     activateInPlace(activation, y, yOff, B * H);

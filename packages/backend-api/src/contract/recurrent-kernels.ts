@@ -47,8 +47,13 @@ export function forwardFields(cell: CellKind) {
   const G = GATES[cell];
   const ws = workspaceShape(cell);
   return {
-    /** [T, B, H] output: hidden state after each step, at the input's time index (also when `reverse`). */
-    y: write('output', ['T', 'B', 'H']),
+    /**
+     * [T, B, H] output: hidden state after each step, at the input's time index (also when `reverse`).
+     * `null` when only the final states are wanted (inference of a layer that returns its last
+     * step): the kernel then keeps the steps' states in scratch of its own. Backward reads `y`, so a
+     * training forward passes it.
+     */
+    y: writeOrNull('output', ['T', 'B', 'H']),
     /** [B, H] output: final hidden state (after the last step processed; with `reverse`, after t = 0). */
     hT: write('state', ['B', 'H']),
     /**

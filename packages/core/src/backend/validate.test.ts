@@ -148,9 +148,11 @@ describe('validateKernelArgs rejects', () => {
   });
 
   it('a required buffer given as null or left out', () => {
-    const e = thrown(() => validateLstmForward({ ...lstmForward(), y: null as never }));
+    const e = thrown(() => validateLstmForward({ ...lstmForward(), hT: null as never }));
     expect(e).toBeInstanceOf(ShapeError);
-    expect(e.message).toBe('lstmForward: y is required: a Float32Array of T·B·H = 24 floats (T = 3, B = 2, H = 4), got null');
+    expect(e.message).toBe('lstmForward: hT is required: a Float32Array of B·H = 8 floats (B = 2, H = 4), got null');
+    expect(() => validateLstmForward({ ...lstmForward(), y: null })).not.toThrow(); // only the final states wanted
+    expect(thrown(() => validateLstmBackward({ ...lstmBackward(), y: null as never })).message).toContain('lstmBackward: y is required');
     const { wHh: _omit, ...missing } = lstmForward();
     expect(thrown(() => validateLstmForward(missing as never)).message).toContain('wHh is required');
   });

@@ -286,7 +286,8 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
     try {
       // Reused buffers (training: kept in `saved` until this step's backward; inference: this call only):
       //   xT [T, B, I]         the time-major input, after input dropout (unless the input is used as it is)
-      //   y [T, B, H]          the kernel's output sequence, unless it is handed on time-major (then a buffer of its own)
+      //   y [T, B, H]          the kernel's output sequence, unless it is handed on time-major (then a buffer of its own);
+      //                        none in inference that returns the last step (the kernel keeps it in scratch)
       //   workspace [wsSize]   training only: what forward saves for backward (gate activations, …)
       // Each is fully overwritten (by the copy or by the kernel) before it is read.
       const inputMask = ctx.training && this.dropout > 0 ? dropoutMask(B * I, this.dropout, ctx.rng) : null; // [B, I]
@@ -295,13 +296,15 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null; // [B, H]
       const kernelMask = mask ? maskToTimeMajor(mask, B, T) : null; // [T, B]
       const workspace = ctx.training ? buffers.take('workspace', workspaceSize(this.cell.kind, { T, B, I, H })) : null;
-      const y = handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
+      const hOut = !this.returnSequences;
+      // Inference of the last step only wants the final states: a kernel given no y writes none
+      // (native: the rows of a served batch then skip copying their steps into it).
+      const y = hOut && !ctx.training ? null : handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
       // The final states [B, H] each: new buffers where they leave the call (apply's `states`; h as
       // the output of a layer that returns its last step), else reused ones. A fresh buffer costs
       // more than its size suggests, as its pages fault in on first write: at B = 64, H = 128, an
       // LSTM model's predict without its fresh c and its copy of h took 14 fewer page faults a call
       // and 2.26 instead of 2.68 ms (medians, alternating runs, 2-core VM).
-      const hOut = !this.returnSequences;
       const final = this.cell.stateNames.map((name, k) =>
         withStates || (k === 0 && hOut) ? new Float32Array(B * H) : buffers.take(`final ${name}`, B * H),
       );
@@ -321,10 +324,12 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       await runForward(ctx.backend, this.cell.forwardCall(run));
       if (this.stateful) this.carried = final.map((s) => s.slice());
       // Only a training pass replaces what backward reads: a `predict` running meanwhile leaves it be.
-      if (workspace) this.saved = { T, B, x: input.data, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
+      // (Training always has y.)
+      if (workspace && y) this.saved = { T, B, x: input.data, initial: initialStates, mask: kernelMask, y, workspace, recurrentMask, inputMask, form };
       const states = withStates ? final.map((s) => new Tensor(s, [B, H])) : [];
-      // With the states returned, the output is a copy of h: the caller may change either.
-      if (hOut) return { output: new Tensor(withStates ? final[0].slice() : final[0], [B, H]), states, mask: null };
+      // With the states returned, the output is a copy of h: the caller may change either. (y is
+      // null only here.)
+      if (hOut || y === null) return { output: new Tensor(withStates ? final[0].slice() : final[0], [B, H]), states, mask: null };
       return Object.assign(sequenceOutput(y, { T, B, H }, mask, form), { states });
     } finally {
       buffers.busy = false;

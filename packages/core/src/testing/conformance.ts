@@ -5,6 +5,7 @@ import { Random } from '../random';
 import { checkFiniteDifferences, type RandomNetworkOptions, randomNetwork } from './finite-difference';
 import {
   checkAccumulation,
+  checkFinalStatesOnly,
   checkForward,
   checkGradients,
   checkNullUpstream,
@@ -31,6 +32,10 @@ function registerFixtureCase(kernels: KernelCaller, async: KernelCaller | undefi
     it('forward reading x batch-first gives the same outputs, with and without a workspace', async () => {
       await checkForward(kernels, c, false, ' (batch-first x, no workspace)', true);
       await checkForward(kernels, c, true, ' (batch-first x)', true);
+    });
+    it('inference that wants only the final states (y null) gives the same hT and cT, bit for bit', async () => {
+      await checkFinalStatesOnly(kernels, c);
+      await checkFinalStatesOnly(kernels, c, true);
     });
     it('gradients match PyTorch: x, h0, c0 and every weight', () => checkGradients(kernels, c));
     it('gradients match PyTorch after a forward that read x batch-first', () => checkGradients(kernels, c, ' (batch-first forward)', true));

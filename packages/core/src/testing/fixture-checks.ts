@@ -61,6 +61,14 @@ function checkInputGrads(c: KernelCase, g: NetworkInputGrads, how: string): void
   if (c.cell === 'lstm') expectClose(g.dc0 ?? [], c.gradients.c0.data, GRADIENT_TOLERANCE, `${c.name}${how}: dc0`);
 }
 
+/** `actual` must be `expected` bit for bit. */
+function expectIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
+  if (actual.length !== expected.length) throw new ClosenessError(`${what}: ${actual.length} values, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) throw new ClosenessError(`${what}: [${i}] is ${actual[i]}, expected ${expected[i]} bit for bit`);
+  }
+}
+
 /** Two buffers must be bit-identical (backward treats its inputs as read-only). */
 function expectUnchanged(after: Float32Array | null, before: Float32Array | null, what: string): void {
   if (after === null || before === null) return;
@@ -77,6 +85,19 @@ function expectUnchanged(after: Float32Array | null, before: Float32Array | null
  */
 export async function checkForward(kernels: KernelCaller, c: KernelCase, workspace = true, how = '', batchFirst = false): Promise<void> {
   checkOutputs(c, await networkForward(kernels, specFromCase(c), workspace, batchFirst), how);
+}
+
+/**
+ * Inference that wants only the final states (`y: null` in the last layer's calls) gives the final
+ * states of the same calls with y, bit for bit: the kernel runs the same steps, keeping y in
+ * scratch of its own.
+ */
+export async function checkFinalStatesOnly(kernels: KernelCaller, c: KernelCase, batchFirst = false): Promise<void> {
+  const spec = specFromCase(c);
+  const withY = await networkForward(kernels, spec, false, batchFirst);
+  const withoutY = await networkForward(kernels, spec, false, batchFirst, true);
+  expectIdentical(withoutY.hT, withY.hT, `${c.name}: hT without y`);
+  if (withY.cT) expectIdentical(withoutY.cT ?? new Float32Array(0), withY.cT, `${c.name}: cT without y`);
 }
 
 /** dx, dh0, dc0 and every parameter gradient match the reference (`batchFirst`: after a forward reading x `[B, T, I]`). */

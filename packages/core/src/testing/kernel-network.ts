@@ -123,13 +123,16 @@ function splitFeatures(whole: Float32Array, rows: number, D: number, H: number):
 
 /**
  * Runs every layer and direction forward; `keepWorkspace: false` makes inference calls (`workspace:
- * null`), `batchFirst` hands each layer its input as `[B, T, in]` (the kernels' `batchFirst`).
+ * null`), `batchFirst` hands each layer its input as `[B, T, in]` (the kernels' `batchFirst`),
+ * `finalStatesOnly` passes the last layer's calls `y: null` (only their final states wanted: the
+ * result's `y` is then left at zeros).
  */
 export async function networkForward(
   kernels: KernelCaller,
   spec: NetworkSpec,
   keepWorkspace = true,
   batchFirst = false,
+  finalStatesOnly = false,
 ): Promise<NetworkForward> {
   const { cell, layers, directions: D, options: o, weights: w } = spec;
   const { T, B, H } = spec.dims;
@@ -158,7 +161,7 @@ export async function networkForward(
       const h = new Float32Array(state); // [B, H]
       const base = {
         ...dims,
-        y: call.y,
+        y: finalStatesOnly && layer === layers - 1 ? null : call.y,
         hT: h,
         workspace: call.workspace,
         x: call.x,

@@ -19,13 +19,17 @@ import { type CaseOutputs, forwardInput, type RandomKernelCase, randomKernelCase
  * path that computes its projections ahead at AVX-512.
  */
 
-/** The case's inference forward on `backend`: y [T, B, H], hT [B, H] and (LSTM) cT [B, H]. */
-async function inferenceForward(backend: Backend, c: RandomKernelCase): Promise<CaseOutputs> {
+/**
+ * The case's inference forward on `backend`: y [T, B, H] (unless `finalStatesOnly`: the call passes
+ * `y: null`), hT [B, H] and (LSTM) cT [B, H].
+ */
+async function inferenceForward(backend: Backend, c: RandomKernelCase, finalStatesOnly = false): Promise<CaseOutputs> {
   const { cell, T, B, I, H, reverse } = c;
   const v = c.inputs;
-  const out: CaseOutputs = { y: new Float32Array(T * B * H), hT: new Float32Array(B * H) };
+  const y = finalStatesOnly ? null : new Float32Array(T * B * H); // [T, B, H]
+  const out: CaseOutputs = { ...(y ? { y } : {}), hT: new Float32Array(B * H) };
   const forward = {
-    T, B, I, H, reverse, batchFirst: c.batchFirst, y: out.y, hT: out.hT, workspace: null,
+    T, B, I, H, reverse, batchFirst: c.batchFirst, y, hT: out.hT, workspace: null,
     x: forwardInput(c), h0: v.h0, mask: v.mask, wIh: v.wIh!, wHh: v.wHh!, bIh: v.bIh, bHh: v.bHh, recurrentMask: v.recurrentMask,
   };
   const k = backend.async ?? backend;
@@ -111,6 +115,10 @@ describeNative('inference calls of a few rows', (backend) => {
             }
             const problems = compareOutputs(together, await inferenceForward(fallbackBackend, c));
             if (problems) failures.push(`${c.title} against the fallback:\n${problems}`);
+            // Without y (only the final states wanted), each row skips copying its steps out.
+            const states: CaseOutputs = { hT: together.hT, ...(together.cT ? { cT: together.cT } : {}) };
+            const withoutY = bitDifferences(await inferenceForward(backend, c, true), states);
+            if (withoutY.length > 0) failures.push(`${c.title}: with y null, ${withoutY.join(', ')} differ from the call with y`);
           }
           expect(failures.slice(0, 5).join('\n\n')).toBe('');
         });

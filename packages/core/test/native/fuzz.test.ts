@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { Random } from '../../src/random';
 import { describeNative, nativeBinding } from './load';
 import { detached, shared } from './odd-buffers';
-import { BINDING_FUNCTIONS, type BindingFunction, NULLABLE, SIZE_FIELDS, validArgs } from './valid-args';
+import { BINDING_FUNCTIONS, type BindingFunction, nullable, SIZE_FIELDS, validArgs } from './valid-args';
 
 /**
  * Fuzz: every binding function (sync and Async) gets >= 1000 seeded calls, each with one field
@@ -67,7 +67,7 @@ function mutate(rng: Random, fn: BindingFunction, args: Record<string, unknown>)
     copy[field] = WRONG_TYPES[Math.floor(rng.next() * WRONG_TYPES.length)](n);
     return { args: copy, what: `${field} wrong type` };
   }
-  if (kind < 0.45 && !NULLABLE.has(field)) {
+  if (kind < 0.45 && !nullable(fn, field)) {
     copy[field] = null;
     return { args: copy, what: `${field} null` };
   }

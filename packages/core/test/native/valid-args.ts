@@ -1,4 +1,4 @@
-import { workspaceSize } from '@rnn/backend-api';
+import { type FieldSpec, type FieldTable, KERNEL_CONTRACT, workspaceSize } from '@rnn/backend-api';
 
 /**
  * Well-formed argument objects for every binding function, for the fuzz test to break one field
@@ -10,11 +10,14 @@ export const BINDING_FUNCTIONS: readonly BindingFunction[] = [
   'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward', 'rnnForward', 'rnnBackward', 'gemm',
 ];
 
-/** Fields that may be null (a null there is valid, so the fuzzer never uses null as a mutation). */
-export const NULLABLE = new Set([
-  'workspace', 'h0', 'c0', 'mask', 'bIh', 'bHh', 'recurrentMask', 'peephole',
-  'dx', 'dh0', 'dc0', 'dBIh', 'dBHh', 'dPeephole', 'dy', 'dhT', 'dcT',
-]);
+/**
+ * Whether `field` of `fn` may be null (the contract's nullable buffers: forward's y may, backward's
+ * y may not): a null there is valid, so the fuzzer never uses null as a mutation.
+ */
+export function nullable(fn: BindingFunction, field: string): boolean {
+  const spec: FieldSpec | undefined = (KERNEL_CONTRACT[fn].fields as FieldTable)[field];
+  return spec?.kind === 'buffer' && spec.nullable;
+}
 
 /** Size fields, per function. */
 export const SIZE_FIELDS = new Set(['T', 'B', 'I', 'H', 'M', 'N', 'K']);
