@@ -299,7 +299,9 @@ export abstract class RecurrentLayer<C extends RecurrentCell = RecurrentCell> ex
       const hOut = !this.returnSequences;
       // Inference of the last step only wants the final states: a kernel given no y writes none
       // (native: the rows of a served batch then skip copying their steps into it).
-      const y = hOut && !ctx.training ? null : handsOnY(this.returnSequences, form) ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H]
+      const wantsY = !hOut || ctx.training;
+      const ownY = handsOnY(this.returnSequences, form);
+      const y = !wantsY ? null : ownY ? new Float32Array(T * B * H) : buffers.take('y', T * B * H); // [T, B, H] or null
       // The final states [B, H] each: new buffers where they leave the call (apply's `states`; h as
       // the output of a layer that returns its last step), else reused ones. A fresh buffer costs
       // more than its size suggests, as its pages fault in on first write: at B = 64, H = 128, an
