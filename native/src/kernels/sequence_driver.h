@@ -47,9 +47,14 @@ struct PlainBackwardCell {
   void clear_row(int, int) {}
 };
 
+// Floats gate_buffer takes from the slot's scratch: [T, B, G·H] in inference, none in training.
+inline std::size_t gate_scratch_floats(const RecurrentForward& a, int G) {
+  return a.workspace ? 0 : static_cast<std::size_t>(a.T) * a.B * G * a.H;
+}
+
 // The forward gates [T, B, G·H]: the workspace's (training) or the slot's scratch (inference).
 inline float* gate_buffer(const RecurrentForward& a, KernelContext& context, int G) {
-  return a.workspace ? a.workspace : context.scratch.floats(static_cast<std::size_t>(a.T) * a.B * G * a.H);
+  return a.workspace ? a.workspace : context.scratch.floats(gate_scratch_floats(a, G));
 }
 
 // One forward step for batch rows [b0, b1).
@@ -177,7 +182,7 @@ void forward_rows_alone(const typename Cell::Args& a, KernelContext& context) {
 template <class Cell>
 void forward_without_y(const typename Cell::Args& a, KernelContext& context) {
   const std::size_t TBH = static_cast<std::size_t>(a.T) * a.B * a.H;
-  const std::size_t gates = a.workspace ? 0 : TBH * Cell::kGates;  // gate_buffer's
+  const std::size_t gates = gate_scratch_floats(a, Cell::kGates);
   float* memory = context.scratch.floats(TBH + gates);
   Scratch rest(memory + TBH, gates);
   KernelContext inner{rest, context.stop, context.held};

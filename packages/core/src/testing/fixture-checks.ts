@@ -61,22 +61,24 @@ function checkInputGrads(c: KernelCase, g: NetworkInputGrads, how: string): void
   if (c.cell === 'lstm') expectClose(g.dc0 ?? [], c.gradients.c0.data, GRADIENT_TOLERANCE, `${c.name}${how}: dc0`);
 }
 
+/** The first index in `expected`'s range where `actual` differs from it bit for bit (`Object.is`), or −1. */
+function firstBitDifference(actual: Float32Array, expected: Float32Array): number {
+  for (let i = 0; i < expected.length; i++) if (!Object.is(actual[i], expected[i])) return i;
+  return -1;
+}
+
 /** `actual` must be `expected` bit for bit. */
 function expectIdentical(actual: Float32Array, expected: Float32Array, what: string): void {
   if (actual.length !== expected.length) throw new ClosenessError(`${what}: ${actual.length} values, expected ${expected.length}`);
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) throw new ClosenessError(`${what}: [${i}] is ${actual[i]}, expected ${expected[i]} bit for bit`);
-  }
+  const i = firstBitDifference(actual, expected);
+  if (i >= 0) throw new ClosenessError(`${what}: [${i}] is ${actual[i]}, expected ${expected[i]} bit for bit`);
 }
 
 /** Two buffers must be bit-identical (backward treats its inputs as read-only). */
 function expectUnchanged(after: Float32Array | null, before: Float32Array | null, what: string): void {
   if (after === null || before === null) return;
-  for (let i = 0; i < before.length; i++) {
-    if (!Object.is(after[i], before[i])) {
-      throw new ClosenessError(`${what} was modified by backward: [${i}] was ${before[i]}, now ${after[i]}`);
-    }
-  }
+  const i = firstBitDifference(after, before);
+  if (i >= 0) throw new ClosenessError(`${what} was modified by backward: [${i}] was ${before[i]}, now ${after[i]}`);
 }
 
 /**
